@@ -1,0 +1,123 @@
+"""Configuration read from environment variables, with safe defaults for a local run.
+
+Production sets at least SECRET_KEY, DATABASE_URL, BASE_URL, the MAIL_* variables and
+RATELIMIT_STORAGE_URI (Redis, shared by every worker). See README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+# The value a fresh checkout runs with; never acceptable outside debug and testing.
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'booking.sqlite3'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Settings for a real run, each from the environment."""
+
+    DEBUG = _bool("FLASK_DEBUG")
+    TESTING = False
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # The organisation the service belongs to, in each language.
+    ORGANISATION_JA = os.environ.get("ORGANISATION_JA", "北九州市上下水道局")
+    ORGANISATION_EN = os.environ.get("ORGANISATION_EN", "Kitakyushu City Water and Sewer Bureau")
+    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "outreach@example.jp")
+
+    # Absolute address used in emails and calendar entries (private links).
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+
+    # Staff sessions: a signed cookie; idle expiry and a longest session are checked on
+    # every request (booking.staff.enforce_session_limits).
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_MAX_HOURS)
+    SESSION_COOKIE_NAME = "booking_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
+    REMEMBER_COOKIE_DURATION = timedelta(0)
+
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch still submits; the session bounds it
+
+    # Languages and time.
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    LANGUAGE_COOKIE = "lang"
+
+    # Email: with no MAIL_SERVER, emails stay in the outbox and staff can read them there.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "上下水道局 国際事業 <outreach@example.jp>")
+    MAIL_TIMEOUT_SECONDS = min(_int("MAIL_TIMEOUT_SECONDS", 10), 10)
+    OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 100)
+
+    # Rate limits: memory for a single local process, Redis in production (shared by workers).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "booking")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
+    PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "20 per hour")
+
+    # Staff invitations and password resets.
+    INVITE_VALID_HOURS = _int("INVITE_VALID_HOURS", 72)
+    PASSWORD_MIN_LENGTH = 12
+    # Argon2id cost; the defaults of argon2-cffi (RFC 9106 low-memory profile).
+    ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throwaway database, no real mail, fast hashing."""
+
+    TESTING = True
+    DEBUG = False
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    BASE_URL = "http://booking.test"
+    SESSION_COOKIE_SECURE = False
+    MAIL_SERVER = ""
+    MAIL_DEFAULT_SENDER = "outreach@example.jp"
+    RATELIMIT_STORAGE_URI = "memory://"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    # Individual tests turn CSRF back on to prove every form is protected.
+    WTF_CSRF_ENABLED = False
+    MAIL_SUPPRESS_SEND = False  # the sender talks to a real SMTP server on loopback in tests

@@ -1,0 +1,21 @@
+"""Flask extensions, created unbound; `create_app` binds them to the app."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_mail import Mail
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from booking.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+mail = Mail()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+# No default limits: each limited route says its own. Storage comes from the config.
+limiter = Limiter(key_func=get_remote_address)
