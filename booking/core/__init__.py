@@ -1,0 +1,1 @@
+"""What every feature shares: errors, roles and guards, time, languages, tokens, security."""

@@ -1,0 +1,15 @@
+"""Helpers around Flask-Limiter: what the 429 page tells a person."""
+
+from __future__ import annotations
+
+import time
+
+from booking.extensions import limiter
+
+
+def seconds_until_retry() -> int | None:
+    """Seconds until the limit that was just breached lets the next attempt through."""
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, int(current.reset_at - time.time()))
