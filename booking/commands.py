@@ -1,0 +1,53 @@
+"""App-wide commands that gather what each feature contributes.
+
+Features add their demo data and their reminders here, in the order they depend on
+each other.
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from booking.staff import demo as staff_demo
+
+# Each returns lines to print (sign-in details, links to try).
+DEMO_SEEDERS = [staff_demo.seed]
+
+# Each sends what is due and returns a line describing what it queued.
+REMINDERS: list = []
+
+# Each deletes or anonymises what is past its retention and returns a line saying what.
+PURGERS: list = []
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create demo data (safe to run again: existing demo data is kept)."""
+    for seeder in DEMO_SEEDERS:
+        for line in seeder():
+            click.echo(line)
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Queue the reminders that are due; each reminder is queued once."""
+    for remind in REMINDERS:
+        click.echo(remind())
+    if not REMINDERS:
+        click.echo("No reminders are defined yet.")
+
+
+@click.command("purge-personal-data")
+@with_appcontext
+def purge_personal_data_command() -> None:
+    """Delete or anonymise personal data past its retention period, keeping the counts."""
+    for purge in PURGERS:
+        click.echo(purge())
+    if not PURGERS:
+        click.echo("Nothing holds personal data past a retention period yet.")
+
+
+COMMANDS = [seed_demo_command, send_reminders_command, purge_personal_data_command]

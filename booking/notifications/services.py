@@ -1,0 +1,147 @@
+"""Queueing emails in the caller's transaction, and what staff do with the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+
+from booking.core.errors import DomainError
+from booking.core.i18n import LANGUAGES
+from booking.core.time import utcnow
+from booking.extensions import db
+from booking.notifications.models import EmailStatus, OutboxAttachment, OutboxEmail
+
+# A row still "sending" this long after it was claimed was interrupted mid-delivery.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(template: str, language: str, context: Mapping[str, Any]) -> RenderedEmail:
+    """Render `emails/<template>.txt` and `.html` in `language`.
+
+    The text template sets the subject with `{% set subject = ... %}`.
+    """
+    language = language if language in LANGUAGES else "ja"
+    env = current_app.jinja_env
+    with force_locale(language):
+        values = {**context, "language": language}
+        text_template = env.get_template(f"emails/{template}.txt")
+        module = text_template.make_module(values)
+        subject = " ".join(str(getattr(module, "subject", "")).split())
+        if not subject:
+            raise ValueError(f"emails/{template}.txt does not set a subject")
+        text = str(module).strip() + "\n"
+        html = render_template(f"emails/{template}.html", subject=subject, **values)
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def queue_email(
+    to: str,
+    template: str,
+    language: str,
+    context: Mapping[str, Any] | None = None,
+    attachments: Iterable[Attachment] = (),
+    dedupe_key: str | None = None,
+    related: tuple[str, object] | None = None,
+) -> OutboxEmail | None:
+    """Add an email to the outbox in the caller's transaction; nothing is sent now.
+
+    With `dedupe_key`, an email already queued under that key is not queued again
+    (and None is returned).
+    """
+    if dedupe_key is not None:
+        exists = db.session.scalar(sa.select(OutboxEmail.id).where(OutboxEmail.dedupe_key == dedupe_key))
+        if exists is not None:
+            return None
+    rendered = render_email(template, language, context or {})
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "booking.local"
+    email = OutboxEmail(
+        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        recipient=to,
+        language=language if language in LANGUAGES else "ja",
+        template=template,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        status=EmailStatus.QUEUED,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        dedupe_key=dedupe_key,
+        related_type=related[0] if related else None,
+        related_id=str(related[1]) if related else None,
+        attachments=[
+            OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data)
+            for a in attachments
+        ],
+    )
+    db.session.add(email)
+    return email
+
+
+def list_emails(status: str | None = None, page: int = 1, per_page: int = 50) -> Pagination:
+    query = sa.select(OutboxEmail)
+    if status in {s.value for s in EmailStatus}:
+        query = query.where(OutboxEmail.status == EmailStatus(status))
+    query = query.order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def count_by_status() -> dict[EmailStatus, int]:
+    rows = db.session.execute(
+        sa.select(OutboxEmail.status, sa.func.count()).group_by(OutboxEmail.status)
+    ).all()
+    counts = {status: 0 for status in EmailStatus}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def emails_about(related_type: str, related_id: object) -> list[OutboxEmail]:
+    """The emails queued about one record, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxEmail)
+            .where(OutboxEmail.related_type == related_type, OutboxEmail.related_id == str(related_id))
+            .order_by(OutboxEmail.created_at, OutboxEmail.id)
+        )
+    )
+
+
+def is_stalled(email: OutboxEmail) -> bool:
+    return (
+        email.status == EmailStatus.SENDING
+        and email.claimed_at is not None
+        and utcnow() - email.claimed_at > STALLED_AFTER
+    )
+
+
+def requeue(email: OutboxEmail) -> None:
+    """Give a failed (or stalled) email a fresh round of attempts. The caller commits."""
+    if not (email.status == EmailStatus.FAILED or is_stalled(email)):
+        raise DomainError(_("Only failed or stalled emails can be sent again."))
+    email.status = EmailStatus.QUEUED
+    email.attempts = 0
+    email.next_attempt_at = utcnow()
+    email.claimed_at = None

@@ -1,0 +1,96 @@
+"""The outbox for staff: every email, its delivery state, and a way to send a failed one again."""
+
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from booking.audit.services import record
+from booking.core.auth import Role, role_required
+from booking.core.errors import DomainError
+from booking.core.navigation import register_nav, register_panel
+from booking.extensions import db
+from booking.notifications import bp, services
+from booking.notifications.models import EmailStatus, OutboxEmail
+from booking.notifications.sender import smtp_configured
+from booking.staff.forms import ConfirmForm
+
+OUTBOX_ROLES = (Role.ADMIN, Role.COORDINATOR)
+
+register_nav("notifications.outbox", _l("Outbox"), OUTBOX_ROLES, order=800)
+
+
+def _outbox_panel(user):
+    if not user.has_any_role(*OUTBOX_ROLES):
+        return None
+    return {"counts": services.count_by_status(), "smtp": smtp_configured()}
+
+
+register_panel("outbox", "notifications/_panel.html", _outbox_panel, order=800)
+
+
+@bp.route("/")
+@role_required(*OUTBOX_ROLES)
+def outbox():
+    status = request.args.get("status") or None
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "notifications/outbox.html",
+        emails=services.list_emails(status, page),
+        counts=services.count_by_status(),
+        status=status,
+        statuses=list(EmailStatus),
+        smtp=smtp_configured(),
+    )
+
+
+def _email_or_404(email_id: int) -> OutboxEmail:
+    email = db.session.get(OutboxEmail, email_id)
+    if email is None:
+        abort(404)
+    return email
+
+
+@bp.route("/<int:email_id>")
+@role_required(*OUTBOX_ROLES)
+def show(email_id: int):
+    email = _email_or_404(email_id)
+    # An email's body holds personal data: reading it is recorded.
+    record(current_user, "email.view", "email", email.id, template=email.template)
+    db.session.commit()
+    return render_template(
+        "notifications/email.html", email=email, form=ConfirmForm(), stalled=services.is_stalled(email)
+    )
+
+
+@bp.route("/<int:email_id>/html")
+@role_required(*OUTBOX_ROLES)
+def show_html(email_id: int):
+    """The HTML version on its own, sandboxed: no scripts, no outside requests."""
+    email = _email_or_404(email_id)
+    record(current_user, "email.view", "email", email.id, template=email.template, part="html")
+    db.session.commit()
+    response = make_response(email.body_html)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    return response
+
+
+@bp.route("/<int:email_id>/requeue", methods=["POST"])
+@role_required(*OUTBOX_ROLES)
+def requeue(email_id: int):
+    email = _email_or_404(email_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.requeue(email)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            record(current_user, "email.requeue", "email", email.id)
+            db.session.commit()
+            flash(_("The email is queued again and goes with the next send."), "success")
+    return redirect(url_for("notifications.show", email_id=email.id))

@@ -1,0 +1,113 @@
+"""Forms of the staff area: sign-in, passwords, users."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from booking.core.auth import ROLE_LABELS, Role
+from booking.core.forms import BaseForm, MultiCheckboxField, lower, nfkc_strip, strip
+from booking.core.i18n import LANGUAGE_NAMES
+from booking.core.time import common_zones, is_valid_zone
+
+EMAIL_REQUIRED = _l("Enter your email address.")
+EMAIL_FORMAT = _l("Enter an email address in the right format, like name@example.jp.")
+
+
+class LoginForm(BaseForm):
+    email = EmailField(
+        _l("Email address"),
+        filters=[nfkc_strip, lower],
+        validators=[DataRequired(EMAIL_REQUIRED), Email(EMAIL_FORMAT, check_deliverability=False)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        _l("Email address"),
+        filters=[nfkc_strip, lower],
+        validators=[DataRequired(EMAIL_REQUIRED), Email(EMAIL_FORMAT, check_deliverability=False)],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class SetPasswordForm(BaseForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 12 characters. A short sentence you can remember works well."),
+        validators=[
+            DataRequired(_l("Enter a new password.")),
+            Length(min=12, message=_l("Use at least 12 characters.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Enter the new password again.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _validate_zone(form: BaseForm, field: SelectField) -> None:
+    if not is_valid_zone(field.data or ""):
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+def _language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
+
+
+def _zone_choices() -> list[SelectChoice]:
+    return [SelectChoice(zone) for zone in common_zones()]
+
+
+class PreferencesForm(BaseForm):
+    language = SelectField(_l("Language for emails"), choices=_language_choices)
+    time_zone = SelectField(
+        _l("Time zone"),
+        description=_l("Times are shown in Japan time and, when yours differs, also in yours."),
+        choices=_zone_choices,
+        validate_choice=False,
+        validators=[_validate_zone],
+    )
+
+
+class UserForm(PreferencesForm):
+    name = StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the person's name.")), Length(max=100)],
+    )
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        description=_l("A person may hold several roles."),
+        choices=[SelectChoice(role.value, ROLE_LABELS[role]) for role in Role],
+        validators=[DataRequired(_l("Choose at least one role."))],
+    )
+
+
+class InviteForm(UserForm):
+    email = EmailField(
+        _l("Email address"),
+        description=_l("The invitation with a link to set a password goes to this address."),
+        filters=[nfkc_strip, lower],
+        validators=[
+            DataRequired(_l("Enter the person's email address.")),
+            Email(EMAIL_FORMAT, check_deliverability=False),
+        ],
+    )
+
+
+class ConfirmForm(BaseForm):
+    """A bare form for POST buttons (CSRF token only)."""

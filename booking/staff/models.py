@@ -1,0 +1,114 @@
+"""Staff accounts: users, their roles, and single-use set-password links."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.core.auth import Role
+from booking.core.time import utcnow
+from booking.db import enum_type
+from booking.extensions import db
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"), primary_key=True)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str] = mapped_column(sa.String(5), default="ja")
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Tokyo")
+    # Part of the session id: changing it signs the user out everywhere.
+    session_nonce: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+
+    __table_args__ = (sa.CheckConstraint("language IN ('ja', 'en')", name="language"),)
+
+    # Flask-Login's interface.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    # Roles.
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    def has_any_role(self, *roles: Role) -> bool:
+        return bool(self.roles & set(roles))
+
+    def set_roles(self, roles: set[Role]) -> None:
+        current = {row.role: row for row in self.role_rows}
+        for role, row in current.items():
+            if role not in roles:
+                self.role_rows.remove(row)
+        for role in sorted(roles - set(current)):
+            self.role_rows.append(UserRole(role=role))
+
+    def end_sessions(self) -> None:
+        """Sign the user out of every browser."""
+        self.session_nonce = secrets.token_hex(16)
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.active and self.password_hash is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class TokenPurpose(enum.StrEnum):
+    INVITE = "invite"
+    RESET = "reset"
+
+
+class UserToken(db.Model):
+    """A single-use link that lets a user set a password; only the token's hash is kept."""
+
+    __tablename__ = "user_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_type(TokenPurpose, "token_purpose"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at and self.user.active

@@ -1,0 +1,254 @@
+"""Staff accounts: signing in, invitations, passwords, roles and deactivation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+
+from booking.audit.services import record
+from booking.core.auth import Role
+from booking.core.errors import DomainError
+from booking.core.time import utcnow
+from booking.core.tokens import hash_token, new_token
+from booking.core.urls import absolute_url
+from booking.extensions import db
+from booking.notifications.services import queue_email
+from booking.staff.models import TokenPurpose, User, UserRole, UserToken
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=current_app.config["ARGON2_TIME_COST"],
+        memory_cost=current_app.config["ARGON2_MEMORY_COST"],
+    )
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+# Compared against when the email is unknown, so both failures take the same time.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    key = f"{current_app.config['ARGON2_TIME_COST']}:{current_app.config['ARGON2_MEMORY_COST']}"
+    if key not in _DUMMY_HASH:
+        _DUMMY_HASH[key] = hash_password("not-a-real-password")
+    return _DUMMY_HASH[key]
+
+
+def check_password_rules(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise DomainError(_("Use at least %(n)d characters.", n=minimum), field="password")
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active user with this email and password; one message for every failure."""
+    refused = DomainError(_("The email address or password is not correct."))
+    user = get_user_by_email(email)
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash if user and user.password_hash else _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        raise refused from None
+    if user is None or user.password_hash is None:
+        raise refused
+    if not user.active:
+        raise DomainError(_("This account has been deactivated. Ask an administrator."))
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the user's session nonce."""
+    user_id, _sep, nonce = session_id.partition(":")
+    if not user_id.isdigit() or not nonce:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_nonce != nonce:
+        return None
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)))
+
+
+def users_with_role(role: Role, active_only: bool = True) -> list[User]:
+    query = sa.select(User).join(UserRole).where(UserRole.role == role)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.name)))
+
+
+@dataclass(frozen=True)
+class NewUser:
+    email: str
+    name: str
+    roles: set[Role]
+    language: str = "ja"
+    time_zone: str = "Asia/Tokyo"
+
+
+def create_user(data: NewUser, password: str | None = None, actor: User | None = None) -> User:
+    """Add a user; with no password they sign in after following an invitation."""
+    email = normalise_email(data.email)
+    if get_user_by_email(email) is not None:
+        raise DomainError(_("A user with this email address already exists."), field="email")
+    if not data.roles:
+        raise DomainError(_("Choose at least one role."), field="roles")
+    user = User(email=email, name=data.name.strip(), language=data.language, time_zone=data.time_zone)
+    user.set_roles(set(data.roles))
+    if password is not None:
+        check_password_rules(password)
+        user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "user.create", "user", user.id, roles=sorted(data.roles))
+    return user
+
+
+def _issue_token(user: User, purpose: TokenPurpose) -> str:
+    token, digest = new_token()
+    now = utcnow()
+    # A new link replaces any earlier unused one.
+    db.session.execute(
+        sa.update(UserToken)
+        .where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    hours = current_app.config["INVITE_VALID_HOURS"]
+    db.session.add(
+        UserToken(
+            user_id=user.id, purpose=purpose, token_hash=digest, expires_at=now + timedelta(hours=hours)
+        )
+    )
+    return token
+
+
+def invite_user(data: NewUser, actor: User) -> User:
+    """Create the account and email a single-use link to set its password."""
+    user = create_user(data, actor=actor)
+    send_password_link(user, TokenPurpose.INVITE, actor)
+    db.session.commit()
+    return user
+
+
+def send_password_link(user: User, purpose: TokenPurpose, actor: User | None) -> None:
+    """Queue a set-password link for `user` (caller commits)."""
+    token = _issue_token(user, purpose)
+    template = "staff/invite_to_user" if purpose == TokenPurpose.INVITE else "staff/password_reset_to_user"
+    queue_email(
+        user.email,
+        template,
+        user.language,
+        {
+            "user": user,
+            "link": absolute_url("staff.set_password", token=token),
+            "valid_hours": current_app.config["INVITE_VALID_HOURS"],
+            "inviter": actor.name if actor else None,
+        },
+        related=("user", user.id),
+    )
+    record(actor, f"user.{purpose.value}_link", "user", user.id)
+
+
+def resend_password_link(user: User, actor: User) -> None:
+    """A fresh invitation (or reset link, once a password exists); earlier links stop working."""
+    if not user.active:
+        raise DomainError(_("Activate the account before sending a link."))
+    purpose = TokenPurpose.RESET if user.password_hash else TokenPurpose.INVITE
+    send_password_link(user, purpose, actor)
+    db.session.commit()
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link when the address belongs to an active user; silent otherwise."""
+    user = get_user_by_email(email)
+    if user is not None and user.active:
+        send_password_link(user, TokenPurpose.RESET, actor=None)
+        db.session.commit()
+
+
+def find_usable_token(token: str) -> UserToken | None:
+    row = db.session.scalar(sa.select(UserToken).where(UserToken.token_hash == hash_token(token)))
+    if row is None or not row.is_usable(utcnow()):
+        return None
+    return row
+
+
+def set_password_with_token(token: str, password: str) -> User:
+    row = find_usable_token(token)
+    if row is None:
+        raise DomainError(_("This link has expired or has already been used. Ask for a new one."))
+    check_password_rules(password)
+    # Claim the token atomically: a double submission cannot use it twice.
+    claimed = db.session.execute(
+        sa.update(UserToken)
+        .where(UserToken.id == row.id, UserToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise DomainError(_("This link has expired or has already been used. Ask for a new one."))
+    user = row.user
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+    record(user, "user.set_password", "user", user.id)
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, name: str, roles: set[Role], language: str, time_zone: str, actor: User) -> None:
+    if not roles:
+        raise DomainError(_("Choose at least one role."), field="roles")
+    if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in roles:
+        raise DomainError(_("You cannot remove your own administrator role."), field="roles")
+    before = sorted(user.roles)
+    user.name = name.strip()
+    user.set_roles(roles)
+    user.language = language
+    user.time_zone = time_zone
+    record(actor, "user.update", "user", user.id, roles_before=before, roles_after=sorted(roles))
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    if user.id == actor.id and not active:
+        raise DomainError(_("You cannot deactivate your own account."))
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.end_sessions()
+    record(actor, "user.activate" if active else "user.deactivate", "user", user.id)
+    db.session.commit()
+
+
+def update_own_preferences(user: User, language: str, time_zone: str) -> None:
+    user.language = language
+    user.time_zone = time_zone
+    db.session.commit()
