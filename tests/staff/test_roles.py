@@ -1,0 +1,84 @@
+"""Every staff route checked for every role and for anonymous visitors.
+
+The matrix must name every route under /staff: a new route without an entry fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from booking.core.auth import Role
+from tests.factories import make_user
+
+ALL = frozenset(Role)
+ADMIN = frozenset({Role.ADMIN})
+OUTBOX = frozenset({Role.ADMIN, Role.COORDINATOR})
+PUBLIC = None  # open to everyone, signed in or not
+
+# endpoint -> (GET path, roles allowed)
+MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
+    "staff.login": ("/staff/login", PUBLIC),
+    "staff.forgot_password": ("/staff/forgot-password", PUBLIC),
+    "staff.dashboard": ("/staff/", ALL),
+    "staff.account": ("/staff/account", ALL),
+    "staff.users": ("/staff/users", ADMIN),
+    "staff.invite_user": ("/staff/users/invite", ADMIN),
+    "staff.edit_user": ("/staff/users/{admin_id}", ADMIN),
+    "notifications.outbox": ("/staff/outbox/", OUTBOX),
+    "notifications.show": ("/staff/outbox/{email_id}", OUTBOX),
+    "notifications.show_html": ("/staff/outbox/{email_id}/html", OUTBOX),
+    "audit.log": ("/staff/audit/", ADMIN),
+}
+
+# POST-only routes and routes reached by a private token: checked in their own tests.
+POST_ONLY_OR_TOKEN = {
+    "staff.logout",
+    "staff.set_password",
+    "staff.set_user_active",
+    "staff.send_user_link",
+    "notifications.requeue",
+}
+
+
+def test_matrix_names_every_staff_route(app):
+    staff_endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/staff")}
+    missing = staff_endpoints - set(MATRIX) - POST_ONLY_OR_TOKEN
+    assert missing == set(), f"add these routes to the role matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def records(ctx):
+    from booking.extensions import db
+    from booking.notifications.services import queue_email
+
+    admin = make_user(Role.ADMIN, email="matrix-admin@example.jp")
+    email = queue_email(
+        "someone@example.jp",
+        "staff/invite_to_user",
+        "ja",
+        {"user": admin, "link": "http://x/", "valid_hours": 72, "inviter": None},
+    )
+    db.session.commit()
+    return {"admin_id": admin.id, "email_id": email.id}
+
+
+CASES = [(endpoint, role) for endpoint in MATRIX for role in [None, *Role]]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), CASES, ids=[f"{e}-{r or 'anonymous'}" for e, r in CASES])
+def test_role_matrix(app, ctx, records, login, endpoint, role):
+    path, allowed = MATRIX[endpoint]
+    client = app.test_client()
+    if role is not None:
+        user = make_user(role)
+        login(client, user.email)
+    response = client.get(path.format(**records))
+    if allowed is PUBLIC:
+        assert response.status_code in (200, 302)
+    elif role is None:
+        assert response.status_code == 302
+        assert "/staff/login" in response.headers["Location"]
+    elif role in allowed:
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    else:
+        assert response.status_code == 403
