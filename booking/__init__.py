@@ -91,9 +91,9 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from booking import audit, home, notifications, staff
+    from booking import audit, home, notifications, schools, staff
 
-    for feature in (home, staff, notifications, audit):
+    for feature in (home, staff, notifications, audit, schools):
         app.register_blueprint(feature.bp)
 
 

@@ -71,6 +71,7 @@ class Config:
     SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
     REMEMBER_COOKIE_DURATION = timedelta(0)
 
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (CSV imports) and forms
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch still submits; the session bounds it
 
     # Languages and time.

@@ -72,10 +72,18 @@ def write_lock() -> Iterator[None]:
     """Run the enclosed transaction as the only writer.
 
     On SQLite the transaction begins with BEGIN IMMEDIATE, so concurrent writers queue
-    (up to the busy timeout) instead of interleaving. On PostgreSQL nothing changes here:
-    services use row locks and constraints there. The caller starts with no open
-    transaction (commit or roll back first) and commits inside the block.
+    (up to the busy timeout) instead of failing when one read before the other wrote. On
+    PostgreSQL nothing changes here: services use row locks and constraints there.
+    A read-only transaction already open in the session is ended first; unsaved changes
+    are a programming error. Commit inside the block.
     """
+    from booking.extensions import db
+
+    session = db.session()  # the current session behind the scoped proxy
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("write_lock() needs a session without unsaved changes; commit them first")
+    if session.in_transaction():
+        session.rollback()
     token = _immediate.set(True)
     try:
         yield

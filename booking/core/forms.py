@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
+import phonenumbers
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.core.errors import DomainError
@@ -27,6 +30,37 @@ def nfkc_strip(value: object) -> object:
 
 def lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
+
+
+def normalise_phone(value: str) -> str | None:
+    """A Japanese phone number written the usual way (093-582-0000, 090-1234-5678), or None."""
+    digits = unicodedata.normalize("NFKC", value or "").strip()
+    try:
+        number = phonenumbers.parse(digits, "JP")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    if number.country_code == 81:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+class JapanesePhone:
+    """Accepts landline and mobile numbers in Japanese formats; stores them normalised."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message
+
+    def __call__(self, form: object, field: object) -> None:
+        if not field.data:
+            return
+        normalised = normalise_phone(field.data)
+        if normalised is None:
+            raise ValidationError(
+                self.message or _l("Enter a phone number in Japan, like 093-582-0000 or 090-1234-5678.")
+            )
+        field.data = normalised
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from flask import current_app
+
 from booking.extensions import limiter
 
 
@@ -13,3 +15,8 @@ def seconds_until_retry() -> int | None:
     if current is None:
         return None
     return max(1, int(current.reset_at - time.time()))
+
+
+def public_form_limit():
+    """The limit for public form submissions (POST only), shared across workers."""
+    return limiter.limit(lambda: current_app.config["PUBLIC_FORM_LIMIT"], methods=["POST"])

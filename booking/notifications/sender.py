@@ -63,7 +63,6 @@ def is_permanent(error: Exception) -> bool:
 
 def claim_due(now: datetime, limit: int) -> list[int]:
     """Mark up to `limit` due rows as ours ("sending") and return their ids."""
-    db.session.rollback()  # start from a clean transaction; write_lock needs that
     with write_lock():
         candidates = (
             sa.select(OutboxEmail.id)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from booking.core.errors import DomainError
+from booking.core.ratelimit import public_form_limit
 from booking.core.security import safe_next_url
 from booking.extensions import limiter
 from booking.staff import bp, services
@@ -18,10 +19,6 @@ from booking.staff.models import User
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_FAILURE_LIMIT"]
-
-
-def _public_form_limit() -> str:
-    return current_app.config["PUBLIC_FORM_LIMIT"]
 
 
 def start_session(user: User) -> None:
@@ -61,7 +58,7 @@ def logout():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(_public_form_limit, methods=["POST"])
+@public_form_limit()
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from booking.core.auth import Role
+from booking.schools.models import School, SchoolType
 from tests.factories import make_user
 
 ALL = frozenset(Role)
@@ -28,6 +29,10 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "notifications.show": ("/staff/outbox/{email_id}", OUTBOX),
     "notifications.show_html": ("/staff/outbox/{email_id}/html", OUTBOX),
     "audit.log": ("/staff/audit/", ADMIN),
+    "schools.index": ("/staff/schools/", ADMIN),
+    "schools.new": ("/staff/schools/new", ADMIN),
+    "schools.edit": ("/staff/schools/{school_id}", ADMIN),
+    "schools.import_csv": ("/staff/schools/import", ADMIN),
 }
 
 # POST-only routes and routes reached by a private token: checked in their own tests.
@@ -58,8 +63,10 @@ def records(ctx):
         "ja",
         {"user": admin, "link": "http://x/", "valid_hours": 72, "inviter": None},
     )
+    school = School(name="北九州市立テスト小学校", school_type=SchoolType.ELEMENTARY)
+    db.session.add(school)
     db.session.commit()
-    return {"admin_id": admin.id, "email_id": email.id}
+    return {"admin_id": admin.id, "email_id": email.id, "school_id": school.id}
 
 
 CASES = [(endpoint, role) for endpoint in MATRIX for role in [None, *Role]]

@@ -1,0 +1,64 @@
+"""A demo school directory of the city: a few schools of each type in each ward."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from booking.extensions import db
+from booking.schools.models import School, SchoolType
+
+E, J, H, S, O = (
+    SchoolType.ELEMENTARY,
+    SchoolType.JUNIOR_HIGH,
+    SchoolType.HIGH,
+    SchoolType.SPECIAL_NEEDS,
+    SchoolType.OTHER,
+)
+
+# (name, kana, type, ward)
+DEMO_SCHOOLS = [
+    ("北九州市立門司中央小学校", "もじちゅうおうしょうがっこう", E, "門司区"),
+    ("北九州市立門司海青小学校", "もじかいせいしょうがっこう", E, "門司区"),
+    ("北九州市立小倉中央小学校", "こくらちゅうおうしょうがっこう", E, "小倉北区"),
+    ("北九州市立足原小学校", "あしはらしょうがっこう", E, "小倉北区"),
+    ("北九州市立守恒小学校", "もりつねしょうがっこう", E, "小倉南区"),
+    ("北九州市立若松中央小学校", "わかまつちゅうおうしょうがっこう", E, "若松区"),
+    ("北九州市立八幡小学校", "やはたしょうがっこう", E, "八幡東区"),
+    ("北九州市立黒崎中央小学校", "くろさきちゅうおうしょうがっこう", E, "八幡西区"),
+    ("北九州市立戸畑中央小学校", "とばたちゅうおうしょうがっこう", E, "戸畑区"),
+    ("北九州市立門司中学校", "もじちゅうがっこう", J, "門司区"),
+    ("北九州市立思永中学校", "しえいちゅうがっこう", J, "小倉北区"),
+    ("北九州市立守恒中学校", "もりつねちゅうがっこう", J, "小倉南区"),
+    ("北九州市立若松中学校", "わかまつちゅうがっこう", J, "若松区"),
+    ("北九州市立八幡中学校", "やはたちゅうがっこう", J, "八幡東区"),
+    ("北九州市立黒崎中学校", "くろさきちゅうがっこう", J, "八幡西区"),
+    ("北九州市立戸畑中学校", "とばたちゅうがっこう", J, "戸畑区"),
+    ("福岡県立門司学園高等学校", "もじがくえんこうとうがっこう", H, "門司区"),
+    ("福岡県立小倉高等学校", "こくらこうとうがっこう", H, "小倉北区"),
+    ("福岡県立小倉西高等学校", "こくらにしこうとうがっこう", H, "小倉北区"),
+    ("福岡県立小倉南高等学校", "こくらみなみこうとうがっこう", H, "小倉南区"),
+    ("福岡県立北九州高等学校", "きたきゅうしゅうこうとうがっこう", H, "小倉南区"),
+    ("福岡県立若松高等学校", "わかまつこうとうがっこう", H, "若松区"),
+    ("福岡県立八幡高等学校", "やはたこうとうがっこう", H, "八幡東区"),
+    ("福岡県立東筑高等学校", "とうちくこうとうがっこう", H, "八幡西区"),
+    ("福岡県立八幡南高等学校", "やはたみなみこうとうがっこう", H, "八幡西区"),
+    ("福岡県立戸畑高等学校", "とばたこうとうがっこう", H, "戸畑区"),
+    ("北九州市立高等学校", "きたきゅうしゅうしりつこうとうがっこう", H, "戸畑区"),
+    ("北九州市立北九州特別支援学校", "きたきゅうしゅうとくべつしえんがっこう", S, "小倉南区"),
+    ("北九州工業高等専門学校", "きたきゅうしゅうこうぎょうこうとうせんもんがっこう", O, "小倉南区"),
+]
+
+
+def seed() -> list[str]:
+    known = set(db.session.scalars(sa.select(School.name)))
+    added = 0
+    for name, kana, school_type, ward in DEMO_SCHOOLS:
+        if name not in known:
+            db.session.add(
+                School(
+                    name=name, name_kana=kana, school_type=school_type, ward=ward, address=f"北九州市{ward}"
+                )
+            )
+            added += 1
+    db.session.commit()
+    return [f"School directory: {len(DEMO_SCHOOLS)} demo schools ({added} added now)."]

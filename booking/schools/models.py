@@ -1,0 +1,56 @@
+"""Schools of the city."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from booking.core.time import utcnow
+from booking.db import enum_type
+from booking.extensions import db
+
+
+class SchoolType(enum.StrEnum):
+    ELEMENTARY = "elementary"
+    JUNIOR_HIGH = "junior_high"
+    HIGH = "high"
+    SPECIAL_NEEDS = "special_needs"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(SCHOOL_TYPE_LABELS[self])
+
+
+SCHOOL_TYPE_LABELS = {
+    SchoolType.ELEMENTARY: _l("Elementary school"),
+    SchoolType.JUNIOR_HIGH: _l("Junior high school"),
+    SchoolType.HIGH: _l("High school"),
+    SchoolType.SPECIAL_NEEDS: _l("Special needs school"),
+    SchoolType.OTHER: _l("Other"),
+}
+
+# The city's seven wards, in the order the city lists them.
+WARDS = ("門司区", "小倉北区", "小倉南区", "若松区", "八幡東区", "八幡西区", "戸畑区")
+
+
+class School(db.Model):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    name_kana: Mapped[str] = mapped_column(sa.String(100), default="")
+    school_type: Mapped[SchoolType] = mapped_column(enum_type(SchoolType, "school_type"), index=True)
+    ward: Mapped[str] = mapped_column(sa.String(20), default="")
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<School {self.id}>"

@@ -1,0 +1,93 @@
+"""School directory pages for administrators."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from booking.core.auth import Role, role_required
+from booking.core.errors import DomainError
+from booking.schools import bp, services
+from booking.schools.forms import ImportForm, SchoolForm
+from booking.schools.models import WARDS, SchoolType
+
+
+@bp.route("/")
+@role_required(Role.ADMIN)
+def index():
+    args = request.args
+    schools = services.list_schools(
+        args.get("type"), args.get("ward"), args.get("q"), page=args.get("page", 1, type=int)
+    )
+    return render_template(
+        "schools/index.html", schools=schools, types=list(SchoolType), wards=WARDS, filters=args
+    )
+
+
+def _data(form: SchoolForm) -> services.SchoolData:
+    return services.SchoolData(
+        name=form.name.data,
+        school_type=SchoolType(form.school_type.data),
+        ward=form.ward.data or "",
+        address=form.address.data or "",
+        name_kana=form.name_kana.data or "",
+        phone=form.phone.data or "",
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new():
+    form = SchoolForm()
+    if form.validate_on_submit():
+        try:
+            school = services.create_school(_data(form), actor=current_user)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(_("%(name)s is added to the directory.", name=school.name), "success")
+            return redirect(url_for("schools.index"))
+    return render_template("schools/form.html", form=form, school=None), 422 if form.has_errors else 200
+
+
+@bp.route("/<int:school_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit(school_id: int):
+    school = services.get_school(school_id) or abort(404)
+    form = SchoolForm(
+        obj=school, data=None if request.method == "POST" else {"school_type": school.school_type.value}
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_school(school, _data(form), form.active.data, actor=current_user)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(_("The changes are saved."), "success")
+            return redirect(url_for("schools.index"))
+    return render_template("schools/form.html", form=form, school=school), 422 if form.has_errors else 200
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def import_csv():
+    form = ImportForm()
+    errors: list[services.RowError] = []
+    if form.validate_on_submit():
+        try:
+            result = services.import_schools(form.file.data.read(), actor=current_user)
+        except services.ImportRejected as rejected:
+            form.add_error(rejected, field="file")
+            errors = rejected.errors
+        else:
+            flash(
+                _(
+                    "Import done: %(added)d added, %(updated)d updated.",
+                    added=result.added,
+                    updated=result.updated,
+                ),
+                "success",
+            )
+            return redirect(url_for("schools.index"))
+    return render_template("schools/import.html", form=form, errors=errors), 422 if form.has_errors else 200
