@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -68,7 +69,13 @@ def translation_directories() -> list[str]:
 
 
 def extract(feature: str) -> Catalog:
-    catalog = Catalog(project="booking", msgid_bugs_address=None, charset="utf-8")
+    # A fixed creation date keeps the .po headers from changing on every update.
+    catalog = Catalog(
+        project="booking",
+        msgid_bugs_address=None,
+        charset="utf-8",
+        creation_date=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     for path in source_files(feature):
         method = METHODS[path.suffix]
         options = JINJA_OPTIONS if method == "jinja2" else {}

@@ -37,7 +37,7 @@ class Workflow(Generic[S]):
         if not self.can(current, target):
             raise InvalidTransition(
                 _(
-                    "This cannot be done now: the status is “%(current)s”, and it cannot become “%(target)s”.",
+                    "This cannot be done now: the status “%(current)s” cannot change to “%(target)s”.",
                     current=describe(current),
                     target=describe(target),
                 )

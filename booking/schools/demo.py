@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from booking.extensions import db
 from booking.schools.models import School, SchoolType
 
-E, J, H, S, O = (
+E, J, H, S, OTHER = (
     SchoolType.ELEMENTARY,
     SchoolType.JUNIOR_HIGH,
     SchoolType.HIGH,
@@ -45,7 +45,7 @@ DEMO_SCHOOLS = [
     ("福岡県立戸畑高等学校", "とばたこうとうがっこう", H, "戸畑区"),
     ("北九州市立高等学校", "きたきゅうしゅうしりつこうとうがっこう", H, "戸畑区"),
     ("北九州市立北九州特別支援学校", "きたきゅうしゅうとくべつしえんがっこう", S, "小倉南区"),
-    ("北九州工業高等専門学校", "きたきゅうしゅうこうぎょうこうとうせんもんがっこう", O, "小倉南区"),
+    ("北九州工業高等専門学校", "きたきゅうしゅうこうぎょうこうとうせんもんがっこう", OTHER, "小倉南区"),
 ]
 
 
