@@ -18,6 +18,11 @@ from booking.extensions import db
 from booking.schools.models import WARDS, School, SchoolType
 from booking.staff.models import User
 
+# Directory order: school types from the youngest pupils up, wards as the city lists them.
+TYPE_ORDER = sa.case({t: i for i, t in enumerate(SchoolType)}, value=School.school_type)
+WARD_ORDER = sa.case({w: i for i, w in enumerate(WARDS)}, value=School.ward, else_=len(WARDS))
+DIRECTORY_ORDER = (TYPE_ORDER, WARD_ORDER, School.name_kana, School.name)
+
 
 @dataclass(frozen=True)
 class SchoolData:
@@ -49,7 +54,7 @@ def list_schools(
         )
     if not include_inactive:
         stmt = stmt.where(School.active.is_(True))
-    stmt = stmt.order_by(School.active.desc(), School.school_type, School.ward, School.name_kana, School.name)
+    stmt = stmt.order_by(School.active.desc(), *DIRECTORY_ORDER)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
@@ -58,9 +63,7 @@ def active_schools(types: set[SchoolType] | None = None) -> list[School]:
     stmt = sa.select(School).where(School.active.is_(True))
     if types:
         stmt = stmt.where(School.school_type.in_(types))
-    return list(
-        db.session.scalars(stmt.order_by(School.school_type, School.ward, School.name_kana, School.name))
-    )
+    return list(db.session.scalars(stmt.order_by(*DIRECTORY_ORDER)))
 
 
 def get_school(school_id: int) -> School | None:

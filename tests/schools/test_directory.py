@@ -172,3 +172,15 @@ def test_filters_narrow_the_list(app, admin, admin_client):
     assert "福岡県立戸畑高等学校" in page and "小倉中央小学校" not in page
     page = admin_client.get("/staff/schools/?q=こくら").get_data(as_text=True)
     assert "小倉中央小学校" in page and "戸畑高等学校" not in page
+
+
+def test_forms_list_schools_youngest_pupils_first_and_wards_in_city_order(admin):
+    import_schools(
+        "学校名,種別,区\r\n戸畑の高校,高等学校,戸畑区\r\n門司の高校,高等学校,門司区\r\n"
+        "八幡の小学校,小学校,八幡東区\r\n門司の中学校,中学校,門司区\r\n".encode(),
+        actor=admin,
+    )
+    from booking.schools.services import active_schools
+
+    assert [s.name for s in active_schools()] == ["八幡の小学校", "門司の中学校", "門司の高校", "戸畑の高校"]
+    assert [s.name for s in active_schools(types={SchoolType.HIGH})] == ["門司の高校", "戸畑の高校"]
