@@ -72,9 +72,13 @@ def _zone_choices() -> list[SelectChoice]:
     return [SelectChoice(zone) for zone in common_zones()]
 
 
-class PreferencesForm(BaseForm):
-    language = SelectField(_l("Language for emails"), choices=_language_choices)
-    time_zone = SelectField(
+# Field factories: each form lists its fields in page order (the error summary follows it).
+def _language_field() -> SelectField:
+    return SelectField(_l("Language for emails"), choices=_language_choices)
+
+
+def _time_zone_field() -> SelectField:
+    return SelectField(
         _l("Time zone"),
         description=_l("Times are shown in Japan time and, when yours differs, also in yours."),
         choices=_zone_choices,
@@ -83,13 +87,16 @@ class PreferencesForm(BaseForm):
     )
 
 
-class UserForm(PreferencesForm):
-    name = StringField(
+def _name_field() -> StringField:
+    return StringField(
         _l("Name"),
         filters=[strip],
         validators=[DataRequired(_l("Enter the person's name.")), Length(max=100)],
     )
-    roles = MultiCheckboxField(
+
+
+def _roles_field() -> MultiCheckboxField:
+    return MultiCheckboxField(
         _l("Roles"),
         description=_l("A person may hold several roles."),
         choices=[SelectChoice(role.value, ROLE_LABELS[role]) for role in Role],
@@ -97,7 +104,19 @@ class UserForm(PreferencesForm):
     )
 
 
-class InviteForm(UserForm):
+class PreferencesForm(BaseForm):
+    language = _language_field()
+    time_zone = _time_zone_field()
+
+
+class UserForm(BaseForm):
+    name = _name_field()
+    roles = _roles_field()
+    language = _language_field()
+    time_zone = _time_zone_field()
+
+
+class InviteForm(BaseForm):
     email = EmailField(
         _l("Email address"),
         description=_l("The invitation with a link to set a password goes to this address."),
@@ -107,6 +126,10 @@ class InviteForm(UserForm):
             Email(EMAIL_FORMAT, check_deliverability=False),
         ],
     )
+    name = _name_field()
+    roles = _roles_field()
+    language = _language_field()
+    time_zone = _time_zone_field()
 
 
 class ConfirmForm(BaseForm):

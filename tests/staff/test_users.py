@@ -250,3 +250,9 @@ def test_seed_demo_is_safe_to_run_twice_and_prints_the_logins(app, ctx):
         "/staff/login", data={"email": "coordinator@example.jp", "password": "demo-password-2026"}
     )
     assert login.status_code == 302
+
+
+def test_error_summary_lists_problems_in_page_order(app, admin_client):
+    html = invite(admin_client, email="not-an-email", name="", roles=[]).get_data(as_text=True)
+    summary = html[html.index("error-summary__list") : html.index("</ul>", html.index("error-summary__list"))]
+    assert summary.index("#email") < summary.index("#name") < summary.index("#roles")
