@@ -87,7 +87,7 @@ def _import_models() -> None:
     """Every model module, so metadata (and migrations) see every table."""
     import booking.audit.models
     import booking.notifications.models
-    import booking.staff.models  # noqa: F401
+    import booking.staff.models
     import booking.youth.models  # noqa: F401
 
 

@@ -242,11 +242,11 @@ class ConsentForm(BaseForm):
     decision = RadioField(
         _l("Your answer"),
         choices=[
-            (
+            SelectChoice(
                 "given",
                 _l("I consent to this application and to my child taking part, travel abroad included."),
             ),
-            ("refused", _l("I do not consent.")),
+            SelectChoice("refused", _l("I do not consent.")),
         ],
         validators=[InputRequired(_l("Choose whether you consent."))],
         validate_choice=False,

@@ -82,7 +82,7 @@ def form_data(school: int, **overrides) -> dict:
         "school_name": "",
         "grade": "2",
         "email": "hanako@example.jp",
-        "phone": "090-1234-5678",
+        "phone": "090-3333-4444",
         "guardian_name": "山田 太郎",
         "guardian_relationship": "父",
         "guardian_email": "taro@example.jp",
