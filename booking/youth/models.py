@@ -463,3 +463,30 @@ class ApplicationHistory(db.Model):
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     actor: Mapped[User | None] = relationship()
+
+    def _label(self, value: str) -> str:
+        statuses = ConsentStatus if self.event == "consent" else ApplicationStatus
+        try:
+            return statuses(value).label
+        except ValueError:
+            return value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_value)
+
+    @property
+    def by_label(self) -> str:
+        return str(HISTORY_BY_LABELS.get(self.by, self.by))
+
+
+HISTORY_BY_LABELS = {
+    "student": _l("the student"),
+    "guardian": _l("the guardian"),
+    "staff": _l("staff"),
+    "system": _l("the system"),
+}

@@ -50,9 +50,18 @@ def grade_label(grade: int) -> str:
     return _("Year %(n)d", n=grade)
 
 
+def grade_list(grades: list[int] | None) -> str:
+    """e.g. 1年生、2年生 / Year 1, Year 2"""
+    from booking.core.i18n import current_language
+
+    separator = "、" if current_language() == "ja" else ", "
+    return separator.join(grade_label(g) for g in sorted(grades or []))
+
+
 def eligible_grades_message(cohort: object) -> str:
-    grades = "、".join(grade_label(g) for g in sorted(cohort.eligible_grades or []))
-    return _("This year's training is open to students in: %(grades)s.", grades=grades)
+    return _(
+        "This year's training is open to students in: %(grades)s.", grades=grade_list(cohort.eligible_grades)
+    )
 
 
 def essay_length_message(cohort: object, text: str | None) -> str | None:

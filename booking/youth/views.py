@@ -12,12 +12,17 @@ from booking.core.time import utcnow
 from booking.youth import bp, services
 from booking.youth.forms import OTHER_SCHOOL, ApplicationForm, ConsentForm, ResendLinkForm
 from booking.youth.models import Application, Audience, ConsentStatus
-from booking.youth.rules import grade_label
+from booking.youth.rules import grade_label, grade_list
 
 
 @bp.app_template_filter("grade_label")
 def grade_label_filter(value: object) -> str:
     return grade_label(int(value))
+
+
+@bp.app_template_filter("grade_list")
+def grade_list_filter(grades: list[int]) -> str:
+    return grade_list(grades)
 
 
 @bp.route("/youth/")

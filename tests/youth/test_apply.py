@@ -62,7 +62,7 @@ ESSAY_801 = "あ" * 801
         ({"given_name": "　"}, "given_name", "Enter your given name."),
         ({"family_name_kana": "山田"}, "family_name_kana", "katakana or hiragana"),
         ({"given_name_kana": "hanako"}, "given_name_kana", "katakana or hiragana"),
-        ({"grade": "3"}, "grade", "open to students in: Year 1、Year 2"),
+        ({"grade": "3"}, "grade", "open to students in: Year 1, Year 2"),
         ({"grade": ""}, "grade", "Choose your year at school."),
         ({"email": "hanako@"}, "email", "right format"),
         ({"phone": "12345"}, "phone", "phone number in Japan"),
