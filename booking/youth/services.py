@@ -289,6 +289,8 @@ def save_application(
 
     A form sent twice (same `submission_key`) gives back the record the first one made.
     """
+    if application is not None and not application.is_draft:
+        submit = True  # a sent application is never put back to a draft: every rule applies
     if application is None and submission_key:
         existing = _by_submission_key(submission_key)
         if existing is not None:
@@ -341,6 +343,8 @@ def save_application(
             record(
                 None, "youth.application.submit", "youth_application", application.id, code=application.code
             )
+        elif not was_draft and not _changed(application):
+            pass  # the same form sent again (a double click): nothing to record or announce
         elif not was_draft:
             application.email_key = email_key(data.email)
             db.session.flush()
@@ -377,6 +381,11 @@ def save_application(
                     return _again(existing)
             raise DomainError(duplicate_message(), field="email") from None
     return Saved(application, token, submitted_now)
+
+
+def _changed(application: Application) -> bool:
+    session = db.session()
+    return session.is_modified(application) or session.is_modified(application.applicant)
 
 
 def _again(existing: Application) -> Saved:

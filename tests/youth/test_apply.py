@@ -301,3 +301,21 @@ def test_unknown_links_are_the_same_404(client, cohort, schools, frozen):
     assert a.status_code == b.status_code == 404
     page_a = a.get_data().replace(b"/youth/applications/not-a-token", b"PATH")
     assert page_a == b.get_data().replace(b"/youth/consent/not-a-token-either", b"PATH")
+
+
+def test_a_sent_application_cannot_be_saved_as_a_draft_to_skip_the_rules(client, cohort, schools, frozen):
+    page = _submit(client, schools)
+    response = client.post(page, data=form_data(schools["high"], essay="短い", action="draft"))
+    assert response.status_code == 422
+    db.session.rollback()
+    application = db.session.scalar(sa.select(Application))
+    assert application.essay == ESSAY
+    assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_sending_the_same_edit_twice_announces_it_once(client, cohort, schools, frozen):
+    page = _submit(client, schools)
+    changed = form_data(schools["high"], essay=ESSAY.replace("驚きました", "とても驚きました"))
+    client.post(page, data=changed)
+    client.post(page, data=changed)
+    assert len(outbox(client.application, template="youth/updated_to_student")) == 1
