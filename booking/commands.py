@@ -21,7 +21,7 @@ DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed, youth_demo.seed]
 REMINDERS: list = [youth_services.send_consent_reminders]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
-PURGERS: list = []
+PURGERS: list = [youth_services.purge_personal_data]
 
 
 @click.command("seed-demo")

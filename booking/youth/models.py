@@ -73,6 +73,8 @@ class Cohort(db.Model):
     results_published_at: Mapped[datetime | None]
     # For cohorts run before this system (paper applications): participants as recorded.
     recorded_participants: Mapped[int | None]
+    # When the applicants' personal data was deleted (retention), keeping codes and counts.
+    personal_data_purged_at: Mapped[datetime | None]
     # The last applicant number handed out; the row is locked while taking the next one.
     last_applicant_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.core.i18n import LANGUAGES, format_datetime
-from booking.core.time import utcnow
+from booking.core.time import JST, fiscal_year, utcnow
 from booking.core.tokens import hash_token, new_token
 from booking.core.urls import absolute_url
 from booking.db import write_lock
@@ -502,6 +502,67 @@ def send_consent_reminders(now: datetime | None = None) -> str:
                 queued += 1
         db.session.commit()
     return f"Youth training: {queued} consent reminder(s) to guardians queued."
+
+
+# Retention ----------------------------------------------------------------------------------
+
+PERSONAL_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "school_name",
+    "email",
+    "phone",
+    "guardian_name",
+    "guardian_relationship",
+    "guardian_email",
+    "guardian_phone",
+    "consent_signed_name",
+)
+
+
+def purge_personal_data(now: datetime | None = None) -> str:
+    """Delete applicants' personal data once the fiscal year after their cohort's has ended.
+
+    Codes, statuses, consent states, schools and grades stay, so the counts of the track
+    record are kept; names, contacts, typed signatures and the essays go, and every
+    private link stops working.
+    """
+    now = now or utcnow()
+    current_year = fiscal_year(now.astimezone(JST).date())
+    purged = 0
+    with write_lock():
+        cohorts = db.session.scalars(
+            sa.select(Cohort).where(
+                Cohort.fiscal_year <= current_year - 2, Cohort.personal_data_purged_at.is_(None)
+            )
+        )
+        for cohort in cohorts:
+            ids = sa.select(Application.id).where(Application.cohort_id == cohort.id).scalar_subquery()
+            db.session.execute(
+                sa.update(Applicant)
+                .where(Applicant.application_id.in_(ids))
+                .values({name: "" for name in PERSONAL_FIELDS})
+            )
+            db.session.execute(
+                sa.update(Application)
+                .where(Application.cohort_id == cohort.id)
+                .values(essay="", submission_key=None)
+            )
+            db.session.execute(
+                sa.update(AccessLink).where(AccessLink.application_id.in_(ids)).values(revoked_at=now)
+            )
+            db.session.execute(
+                sa.delete(Application).where(
+                    Application.cohort_id == cohort.id, Application.status == ApplicationStatus.DRAFT
+                )
+            )
+            cohort.personal_data_purged_at = now
+            record(None, "youth.cohort.purge", "youth_cohort", cohort.id, fiscal_year=cohort.fiscal_year)
+            purged += 1
+        db.session.commit()
+    return f"Youth training: personal data of {purged} past cohort(s) deleted."
 
 
 # Staff: cohorts and events ---------------------------------------------------------------

@@ -41,6 +41,7 @@ def upgrade():
     sa.Column('consent_reminder_days', sa.Integer(), nullable=False),
     sa.Column('results_published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('recorded_participants', sa.Integer(), nullable=True),
+    sa.Column('personal_data_purged_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_applicant_number', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),

@@ -182,3 +182,32 @@ def test_pages_never_show_another_applicant_s_data(client, cohort, schools, froz
     # A guardian's link does not open the student's page, nor the other way round.
     assert client.get(consent_a.replace("/youth/consent/", "/youth/applications/")).status_code == 404
     assert client.get(page_a.replace("/youth/applications/", "/youth/consent/")).status_code == 404
+
+
+def test_personal_data_goes_after_the_following_fiscal_year_and_the_counts_stay(
+    client, cohort, schools, frozen, app
+):
+    from datetime import UTC, datetime
+
+    from booking.youth.models import Applicant, ApplicationStatus
+    from booking.youth.services import purge_personal_data
+
+    page, link = _apply(client, schools)
+    client.post(
+        "/youth/apply", data=form_data(schools["high"], action="draft", email="d@example.jp", key="d")
+    )
+    with app.app_context():
+        # Fiscal year 2027 (April 2027 - March 2028) is the one after the 2026 cohort's: kept.
+        assert "0 past cohort" in purge_personal_data(datetime(2028, 3, 31, 14, 0, tzinfo=UTC))
+        assert "1 past cohort" in purge_personal_data(datetime(2028, 3, 31, 15, 0, tzinfo=UTC))  # 1 April JST
+        assert "0 past cohort" in purge_personal_data(datetime(2028, 4, 2, tzinfo=UTC))
+    db.session.rollback()
+    (application,) = db.session.scalars(sa.select(Application)).all()
+    assert application.code == "Y-2026-001"
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.essay == ""
+    applicant = db.session.scalar(sa.select(Applicant))
+    assert (applicant.family_name, applicant.email, applicant.guardian_email) == ("", "", "")
+    assert applicant.school_id == schools["high"] and applicant.grade == 2
+    assert client.get(page).status_code == 404
+    assert client.get(link).status_code == 404
