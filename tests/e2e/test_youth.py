@@ -13,6 +13,7 @@ from booking.core.auth import Role
 from booking.core.time import fiscal_year, today_jst, utcnow
 from booking.extensions import db
 from booking.schools.models import School, SchoolType
+from booking.youth import services
 from booking.youth.demo_essays import essay
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import make_user
@@ -148,3 +149,28 @@ def test_the_public_pages_in_english_on_a_phone_and_a_desktop(phone_page: Page, 
             assert current.evaluate("document.documentElement.scrollWidth") <= 390
     page.goto("/language/ja?next=/youth/apply")
     _shot(page, "apply-desktop-ja")
+
+
+def test_the_student_and_guardian_pages_in_english(phone_page: Page, live_app, open_cohort):
+    from tests.youth.test_codes import _data
+
+    school_id = db.session.scalar(db.select(School.id).where(School.school_type == SchoolType.HIGH))
+    saved = services.save_application(open_cohort, _data(1, school_id), submit=True, language="en")
+    phone_page.goto(f"/language/en?next=/youth/applications/{saved.token}")
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Your application")
+    expect(phone_page.get_by_text("Awaiting the guardian's answer")).to_be_visible()
+    phone_page.locator("summary").click()
+    expect(phone_page.locator("#essay-counter")).to_contain_text("Now ")
+    _shot(phone_page, "application-phone-en")
+    (request,) = outbox(live_app, template="youth/consent_request_to_guardian")
+    assert request.language == "en"
+    path = re.search(r"http://booking.test(/youth/consent/\S+)", request.body_text).group(1)
+    phone_page.goto(path)
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Guardian's consent")
+    phone_page.get_by_label("I do not consent.").check()
+    phone_page.get_by_label("Your full name Required", exact=True).fill("Yamada Hogosha")
+    phone_page.get_by_role("button", name="Send my answer").click()
+    expect(phone_page.get_by_text("Consent refused").first).to_be_visible()
+    expect(phone_page.get_by_role("heading", name="Change your answer")).to_be_visible()
+    _shot(phone_page, "consent-phone-en")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
