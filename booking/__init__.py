@@ -87,13 +87,14 @@ def _import_models() -> None:
     """Every model module, so metadata (and migrations) see every table."""
     import booking.audit.models
     import booking.notifications.models
-    import booking.staff.models  # noqa: F401
+    import booking.staff.models
+    import booking.youth.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from booking import audit, home, notifications, schools, staff
+    from booking import audit, home, notifications, schools, staff, youth
 
-    for feature in (home, staff, notifications, audit, schools):
+    for feature in (home, staff, notifications, audit, schools, youth):
         app.register_blueprint(feature.bp)
 
 

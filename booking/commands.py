@@ -11,15 +11,17 @@ from flask.cli import with_appcontext
 
 from booking.schools import demo as schools_demo
 from booking.staff import demo as staff_demo
+from booking.youth import demo as youth_demo
+from booking.youth import services as youth_services
 
 # Each returns lines to print (sign-in details, links to try).
-DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed]
+DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed, youth_demo.seed]
 
 # Each sends what is due and returns a line describing what it queued.
-REMINDERS: list = []
+REMINDERS: list = [youth_services.send_consent_reminders]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
-PURGERS: list = []
+PURGERS: list = [youth_services.purge_personal_data]
 
 
 @click.command("seed-demo")

@@ -14,6 +14,7 @@ from tests.factories import make_user
 ALL = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 OUTBOX = frozenset({Role.ADMIN, Role.COORDINATOR})
+YOUTH = frozenset({Role.COORDINATOR})
 PUBLIC = None  # open to everyone, signed in or not
 
 # endpoint -> (GET path, roles allowed)
@@ -33,6 +34,14 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "schools.new": ("/staff/schools/new", ADMIN),
     "schools.edit": ("/staff/schools/{school_id}", ADMIN),
     "schools.import_csv": ("/staff/schools/import", ADMIN),
+    "youth.staff_cohorts": ("/staff/youth/", YOUTH),
+    "youth.new_cohort": ("/staff/youth/cohorts/new", YOUTH),
+    "youth.edit_cohort": ("/staff/youth/cohorts/{cohort_id}", YOUTH),
+    "youth.new_event": ("/staff/youth/cohorts/{cohort_id}/events/new", YOUTH),
+    "youth.edit_event": ("/staff/youth/cohorts/{cohort_id}/events/{event_id}", YOUTH),
+    "youth.staff_applications": ("/staff/youth/cohorts/{cohort_id}/applications", YOUTH),
+    "youth.export_applications": ("/staff/youth/cohorts/{cohort_id}/applications.csv", YOUTH),
+    "youth.staff_application": ("/staff/youth/applications/{application_id}", YOUTH),
 }
 
 # POST-only routes and routes reached by a private token: checked in their own tests.
@@ -42,6 +51,7 @@ POST_ONLY_OR_TOKEN = {
     "staff.set_user_active",
     "staff.send_user_link",
     "notifications.requeue",
+    "youth.delete_event",
 }
 
 
@@ -66,7 +76,43 @@ def records(ctx):
     school = School(name="北九州市立テスト小学校", school_type=SchoolType.ELEMENTARY)
     db.session.add(school)
     db.session.commit()
-    return {"admin_id": admin.id, "email_id": email.id, "school_id": school.id}
+    youth = _youth_records()
+    return {"admin_id": admin.id, "email_id": email.id, "school_id": school.id, **youth}
+
+
+def _youth_records() -> dict[str, int]:
+    """A cohort with an event and one submitted application."""
+    from datetime import UTC, datetime
+
+    from booking.extensions import db
+    from booking.youth.models import Applicant, Application, ApplicationStatus, Cohort, CohortEvent, EventKind
+
+    cohort = Cohort(
+        fiscal_year=2026,
+        title_ja="2026年度 上下水道ユース研修",
+        destination_ja="プノンペン",
+        opens_at=datetime(2026, 11, 1, tzinfo=UTC),
+        closes_at=datetime(2026, 12, 15, tzinfo=UTC),
+        essay_prompt_ja="水と国際協力",
+    )
+    event = CohortEvent(
+        kind=EventKind.DOMESTIC_TRAINING,
+        title_ja="国内研修",
+        starts_at=datetime(2027, 1, 9, 1, tzinfo=UTC),
+        ends_at=datetime(2027, 1, 9, 6, tzinfo=UTC),
+    )
+    cohort.events.append(event)
+    application = Application(
+        cohort=cohort,
+        status=ApplicationStatus.SUBMITTED,
+        code="Y-2026-001",
+        email_key="0" * 64,
+        submitted_at=datetime(2026, 11, 20, tzinfo=UTC),
+        applicant=Applicant(family_name="山田", given_name="花子"),
+    )
+    db.session.add_all([cohort, application])
+    db.session.commit()
+    return {"cohort_id": cohort.id, "event_id": event.id, "application_id": application.id}
 
 
 CASES = [(endpoint, role) for endpoint in MATRIX for role in [None, *Role]]

@@ -1,0 +1,205 @@
+"""Public pages: the training, the application form, the student's page, the guardian's page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from booking.core.errors import DomainError
+from booking.core.i18n import current_language
+from booking.core.ratelimit import public_form_limit
+from booking.core.time import utcnow
+from booking.youth import bp, services
+from booking.youth.forms import OTHER_SCHOOL, ApplicationForm, ConsentForm, ResendLinkForm
+from booking.youth.models import Application, Audience, ConsentStatus
+from booking.youth.rules import grade_label, grade_list
+
+
+@bp.app_template_filter("grade_label")
+def grade_label_filter(value: object) -> str:
+    return grade_label(int(value))
+
+
+@bp.app_template_filter("grade_list")
+def grade_list_filter(grades: list[int]) -> str:
+    return grade_list(grades)
+
+
+@bp.route("/youth/")
+def index():
+    cohort = services.featured_cohort()
+    return render_template(
+        "youth/index.html",
+        cohort=cohort,
+        state=cohort.window_state(utcnow()) if cohort else None,
+        past=services.past_cohorts(exclude=cohort),
+        resend_form=ResendLinkForm(),
+    )
+
+
+def _data(form: ApplicationForm) -> services.ApplicationData:
+    school = form.school_id.data or ""
+    grade = form.grade.data or ""
+    return services.ApplicationData(
+        family_name=form.family_name.data or "",
+        given_name=form.given_name.data or "",
+        family_name_kana=form.family_name_kana.data or "",
+        given_name_kana=form.given_name_kana.data or "",
+        school_id=int(school) if school.isdigit() else None,
+        school_name=(form.school_name.data or "") if school == OTHER_SCHOOL or not school.isdigit() else "",
+        grade=int(grade) if grade.isdigit() else None,
+        email=form.email.data or "",
+        phone=form.phone.data or "",
+        guardian_name=form.guardian_name.data or "",
+        guardian_relationship=form.guardian_relationship.data or "",
+        guardian_email=form.guardian_email.data or "",
+        guardian_phone=form.guardian_phone.data or "",
+        essay=form.essay.data or "",
+        attest_eligibility=bool(form.attest_eligibility.data),
+        attest_schedule=bool(form.attest_schedule.data),
+        privacy_consent=bool(form.privacy_consent.data),
+    )
+
+
+def _save(form: ApplicationForm, application: Application | None = None) -> services.Saved | None:
+    """Save a draft or send, as the button pressed says; problems go onto the form."""
+    cohort = form.cohort
+    message = services.window_message(cohort)
+    if message:
+        form.add_error(message)
+        return None
+    submit = request.form.get("action") != "draft"
+    if not (form.validate() if submit else form.validate_for_draft()):
+        return None
+    try:
+        return services.save_application(
+            cohort,
+            _data(form),
+            submit=submit,
+            application=application,
+            submission_key=form.submission_key.data,
+            language=current_language(),
+        )
+    except services.ApplicationRejected as rejected:
+        for problem in rejected.problems:
+            form.add_error(problem)
+    except DomainError as error:
+        form.add_error(error)
+    return None
+
+
+def _saved_message(saved: services.Saved) -> str:
+    if saved.application.is_draft:
+        return _("Your draft is saved. We have emailed you the link to come back to it.")
+    if saved.submitted_now:
+        return _(
+            "Your application is sent. Your applicant code is %(code)s. We have emailed you and asked "
+            "your guardian for consent.",
+            code=saved.application.code,
+        )
+    return _("Your changes are saved.")
+
+
+@bp.route("/youth/apply", methods=["GET", "POST"])
+@public_form_limit()
+def apply():
+    cohort = services.featured_cohort() or abort(404)
+    form = ApplicationForm(cohort)
+    resent = False
+    if request.method == "POST" and request.form.get("action") == "resend_link":
+        # The same answer whether or not the address has an application: nobody can probe.
+        if form.email.validate(form):
+            services.resend_link(cohort, form.email.data)
+            resent = True
+    elif request.method == "POST":
+        saved = _save(form)
+        if saved is not None:
+            flash(_saved_message(saved), "success")
+            return redirect(url_for("youth.application", token=saved.token))
+    return render_template(
+        "youth/apply.html",
+        form=form,
+        cohort=cohort,
+        window=services.window_message(cohort),
+        resent=resent,
+        duplicate=services.duplicate_message() in form.email.errors,
+    ), 422 if form.has_errors else 200
+
+
+@bp.route("/youth/applications/<token>", methods=["GET", "POST"])
+@public_form_limit()
+def application(token: str):
+    found = services.application_for_token(token, Audience.STUDENT) or abort(404)
+    form = ApplicationForm(found.cohort, data=None if request.method == "POST" else _prefill(found))
+    if request.method == "POST":
+        if not found.can_edit(utcnow()):
+            form.add_error(
+                services.window_message(found.cohort) or _("This application can no longer be changed.")
+            )
+        else:
+            saved = _save(form, application=found)
+            if saved is not None:
+                flash(_saved_message(saved), "success")
+                return redirect(url_for("youth.application", token=saved.token or token))
+    status = 422 if form.has_errors else 200
+    return render_template(
+        "youth/application.html",
+        application=found,
+        applicant=found.applicant,
+        cohort=found.cohort,
+        form=form,
+        can_edit=found.can_edit(utcnow()),
+        window=services.window_message(found.cohort),
+    ), status
+
+
+def _prefill(application: Application) -> dict:
+    applicant = application.applicant
+    data = {
+        name: getattr(applicant, name)
+        for name in (
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "school_name",
+            "email",
+            "phone",
+            "guardian_name",
+            "guardian_relationship",
+            "guardian_email",
+            "guardian_phone",
+            "attest_eligibility",
+            "attest_schedule",
+            "privacy_consent",
+        )
+    }
+    data["school_id"] = (
+        str(applicant.school_id) if applicant.school_id else (OTHER_SCHOOL if applicant.school_name else "")
+    )
+    data["grade"] = str(applicant.grade) if applicant.grade else ""
+    data["essay"] = application.essay
+    return data
+
+
+@bp.route("/youth/consent/<token>", methods=["GET", "POST"])
+@public_form_limit()
+def consent(token: str):
+    found = services.application_for_token(token, Audience.GUARDIAN) or abort(404)
+    answered = found.consent_status != ConsentStatus.PENDING
+    form = ConsentForm(
+        data={"decision": found.consent_status.value, "signed_name": found.applicant.consent_signed_name}
+        if answered and request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        try:
+            services.answer_consent(found, ConsentStatus(form.decision.data), form.signed_name.data)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(_("Thank you. Your answer is recorded, and your child has been told by email."), "success")
+            return redirect(url_for("youth.consent", token=token))
+    return render_template(
+        "youth/consent.html", application=found, applicant=found.applicant, cohort=found.cohort, form=form
+    ), 422 if form.has_errors else 200
