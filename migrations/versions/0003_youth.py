@@ -1,6 +1,6 @@
 """youth training
 
-Revision ID: 0004_youth
+Revision ID: 0003_youth
 Revises: 0002_schools
 Create Date: 2026-11-29 03:29:10.985871
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_youth'
+revision = '0003_youth'
 down_revision = '0002_schools'
 branch_labels = None
 depends_on = None
