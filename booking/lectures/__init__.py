@@ -14,4 +14,8 @@ LECTURE_STAFF = (Role.ADMIN, Role.COORDINATOR)
 register_nav("lectures.inbox", _l("Lectures"), LECTURE_STAFF, order=100)
 register_nav("lectures.my_schedule", _l("My lectures"), (Role.LECTURER,), order=110)
 
+from booking.lectures.formatting import time_span  # noqa: E402
+
+bp.add_app_template_filter(time_span, "time_span")
+
 from booking.lectures import staff_views, views  # noqa: E402,F401

@@ -477,11 +477,10 @@ class ScheduleForm(BaseForm):
         validators=[Length(max=2000)],
     )
 
-    def __init__(
-        self, *args, slots: list[tuple[str, str]], lecturers, require_message: bool = False, **kwargs
-    ):
+    def __init__(self, *args, slots: list[SelectChoice], lecturers, require_message: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.slot.choices = [*slots, ("other", _l("Another date and time"))]
+        self.slot.choices = [*slots, SelectChoice("other", _l("Another date and time"))]
+        self.slot_values = {choice.value for choice in slots} | {"other"}
         self.lecturer_ids.choices = lecturers
         self.require_message = require_message
         if require_message:
@@ -495,7 +494,7 @@ class ScheduleForm(BaseForm):
                 self.other_date.errors.append(str(_l("Enter the date.")))
             if not self.other_time.data and not self.other_time.errors:
                 self.other_time.errors.append(str(_l("Enter the start time.")))
-        elif self.slot.data and self.slot.data not in {choice.value for choice in self.slot.choices}:
+        elif self.slot.data and self.slot.data not in self.slot_values:
             self.slot.errors.append(str(_l("Choose a date.")))
         if self.override.data and not self.override_reason.data:
             self.override_reason.errors.append(str(_l("Give the reason for booking outside the rules.")))

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from booking.core.auth import Role
+from booking.extensions import db
 from tests.factories import make_user
 from tests.lectures.factories import NOW, make_lecturer, make_program
 
@@ -36,4 +37,5 @@ def lecturer(ctx):
 def coordinator_client(app, coordinator, login):
     client = app.test_client()
     login(client, coordinator.email)
+    db.session.rollback()  # the sign-in wrote since this session last read
     return client
