@@ -166,6 +166,32 @@ class RequestForm(BaseForm):
             AnyOf([f.value for f in LectureFormat], message=_l("Choose how the lecture is given.")),
         ],
     )
+    online_platform = RadioField(
+        _l("Video call service"),
+        choices=[SelectChoice(key.value, label) for key, label in PLATFORM_LABELS.items()],
+        validate_choice=False,
+    )
+    meeting_link_by = RadioField(
+        _l("Who sends the meeting link?"),
+        choices=[SelectChoice(key.value, label) for key, label in MEETING_HOST_LABELS.items()],
+        validate_choice=False,
+    )
+    connection_test = BooleanField(
+        _l("We would like a connection test a few days before"),
+        description=_l("We agree on a time for it by email."),
+    )
+    venue = StringField(
+        _l("Room"),
+        description=_l("e.g. the gym, the science room."),
+        filters=[strip],
+        validators=[Length(max=200)],
+    )
+    equipment = TextAreaField(
+        _l("Equipment in the room"),
+        description=_l("e.g. projector and screen, microphone, Wi-Fi."),
+        filters=[strip],
+        validators=[Length(max=500)],
+    )
     school_id = SelectField(
         _l("School"),
         description=_l(
@@ -195,33 +221,6 @@ class RequestForm(BaseForm):
             + [SelectChoice(t.value, SCHOOL_TYPE_LABELS[t]) for t in SchoolType]
         ),
     )
-    contact_name = StringField(
-        _l("Your name"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
-        render_kw={"autocomplete": "name"},
-    )
-    contact_email = EmailField(
-        _l("Email address"),
-        description=_l("We send the reference number and your private link to this address."),
-        filters=[nfkc_strip, lower],
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Email(
-                _l("Enter an email address in the right format, like name@example.jp."),
-                check_deliverability=False,
-            ),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )
-    contact_phone = StringField(
-        _l("Phone number"),
-        description=_l("Where we can reach you during the school day, e.g. 093-582-0000."),
-        filters=[nfkc_strip],
-        validators=[DataRequired(_l("Enter a phone number.")), JapanesePhone()],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
     grade = StringField(
         _l("Grade and classes"),
         description=_l("e.g. 5th grade, all three classes"),
@@ -248,34 +247,32 @@ class RequestForm(BaseForm):
     candidate_2_time = LooseTimeField(_l("Start time"), validators=[Optional()])
     candidate_3_date = LooseDateField(_l("Date"), validators=[Optional()])
     candidate_3_time = LooseTimeField(_l("Start time"), validators=[Optional()])
-
-    online_platform = RadioField(
-        _l("Video call service"),
-        description=_l("Only for online lectures."),
-        choices=[SelectChoice(key.value, label) for key, label in PLATFORM_LABELS.items()],
-        validate_choice=False,
-    )
-    meeting_link_by = RadioField(
-        _l("Who sends the meeting link?"),
-        description=_l("Only for online lectures."),
-        choices=[SelectChoice(key.value, label) for key, label in MEETING_HOST_LABELS.items()],
-        validate_choice=False,
-    )
-    connection_test = BooleanField(
-        _l("We would like a connection test a few days before"),
-        description=_l("Only for online lectures. We agree on a time for it by email."),
-    )
-    venue = StringField(
-        _l("Room"),
-        description=_l("Only for lectures at your school. e.g. the gym, the science room."),
+    contact_name = StringField(
+        _l("Your name"),
         filters=[strip],
-        validators=[Length(max=200)],
+        validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
+        render_kw={"autocomplete": "name"},
     )
-    equipment = TextAreaField(
-        _l("Equipment in the room"),
-        description=_l("Only for lectures at your school. e.g. projector and screen, microphone, Wi-Fi."),
-        filters=[strip],
-        validators=[Length(max=500)],
+    contact_email = EmailField(
+        _l("Email address"),
+        description=_l("We send the reference number and your private link to this address."),
+        filters=[nfkc_strip, lower],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(
+                _l("Enter an email address in the right format, like name@example.jp."),
+                check_deliverability=False,
+            ),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    contact_phone = StringField(
+        _l("Phone number"),
+        description=_l("Where we can reach you during the school day, e.g. 093-582-0000."),
+        filters=[nfkc_strip],
+        validators=[DataRequired(_l("Enter a phone number.")), JapanesePhone()],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     notes = TextAreaField(
         _l("Anything else we should know"),

@@ -103,8 +103,8 @@ class GradeBand(enum.StrEnum):
 GRADE_BAND_LABELS = {
     GradeBand.ELEMENTARY_LOWER: _l("Elementary, grades 1–3"),
     GradeBand.ELEMENTARY_UPPER: _l("Elementary, grades 4–6"),
-    GradeBand.JUNIOR_HIGH: _l("Junior high school"),
-    GradeBand.HIGH: _l("High school"),
+    GradeBand.JUNIOR_HIGH: _l("Junior high school students"),
+    GradeBand.HIGH: _l("High school students"),
     GradeBand.ADULTS: _l("Teachers, parents and adults"),
 }
 

@@ -214,26 +214,36 @@ class Submitted:
 RESEND_WINDOW = timedelta(hours=24)
 
 
-def _check_request(data: RequestData) -> tuple[Program | None, School | None]:
-    """Every rule the request breaks, each next to its field (raises Refused)."""
+def request_problems(
+    program_id: int | None,
+    fmt: LectureFormat | None,
+    audience_size: int | None,
+    school_id: int | None,
+    candidates: tuple[Candidate, ...] | list[Candidate],
+) -> list[DomainError]:
+    """The rules a request breaks, each next to its field; values not given are not judged.
+
+    Used on submission, and to show these problems beside the form's own when a form
+    comes back with other mistakes too, so the teacher sees everything at once.
+    """
     errors: list[DomainError] = []
-    program = db.session.get(Program, data.program_id) if data.program_id else None
-    if program is None or not program.active:
+    program = db.session.get(Program, program_id) if program_id is not None else None
+    if program_id is not None and (program is None or not program.active):
         errors.append(DomainError(_("Choose a lecture from the list."), field="program_id"))
         program = None
-    if program is not None and not program.offers(data.format):
+    if program is not None and fmt is not None and not program.offers(fmt):
         errors.append(
             DomainError(
                 _(
                     "“%(title)s” is not given %(format)s. Choose “%(other)s”, or another lecture.",
                     title=program.title(),
-                    format=_("online") if data.format == LectureFormat.ONLINE else _("at schools"),
+                    format=_("online") if fmt == LectureFormat.ONLINE else _("at schools"),
                     other=program.formats[0].label,
                 ),
                 field="format",
             )
         )
-    if program is not None and data.audience_size > program.max_audience:
+    if program is not None and audience_size is not None and audience_size > program.max_audience:
         errors.append(
             DomainError(
                 _(
@@ -244,9 +254,8 @@ def _check_request(data: RequestData) -> tuple[Program | None, School | None]:
                 field="audience_size",
             )
         )
-    school = None
-    if data.school_id is not None:
-        school = db.session.get(School, data.school_id)
+    if school_id is not None:
+        school = db.session.get(School, school_id)
         if school is None or not school.active:
             errors.append(
                 DomainError(
@@ -254,15 +263,26 @@ def _check_request(data: RequestData) -> tuple[Program | None, School | None]:
                     field="school_id",
                 )
             )
-            school = None
     settings = current_settings()
     now = utcnow()
-    for candidate in data.candidates:
+    for candidate in candidates:
         for problem in slot_problems(candidate.day, candidate.at, settings, now):
             part = "time" if problem.about_time else "date"
             errors.append(DomainError(problem.message, field=f"candidate_{candidate.rank}_{part}"))
+    return errors
+
+
+def _check_request(data: RequestData) -> tuple[Program, School | None]:
+    """Every rule the request breaks, each next to its field (raises Refused)."""
+    errors = request_problems(
+        data.program_id, data.format, data.audience_size, data.school_id, data.candidates
+    )
+    if data.program_id is None:
+        errors.insert(0, DomainError(_("Choose a lecture from the list."), field="program_id"))
     if errors:
         raise Refused(errors)
+    program = db.session.get(Program, data.program_id)
+    school = db.session.get(School, data.school_id) if data.school_id is not None else None
     return program, school
 
 

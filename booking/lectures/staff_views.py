@@ -111,7 +111,7 @@ EXPORT_HEADER = [
     _l("Listeners"),
     _l("Date"),
     _l("Lecturers"),
-    _l("Contact"),
+    _l("Contact person"),
     _l("Email address"),
     _l("Phone number"),
     _l("Actual listeners"),
@@ -249,7 +249,7 @@ def slot_label(slot) -> str:
         prefix = _("Choice %(n)d", n=slot.rank)
     else:
         prefix = _("Proposed date %(n)d", n=slot.rank)
-    return f"{prefix}: {format_datetime(slot.starts_at)}"
+    return prefix + _(": ") + format_datetime(slot.starts_at)
 
 
 @bp.route("/staff/lectures/<int:request_id>/schedule", methods=["GET", "POST"])

@@ -57,6 +57,23 @@ def _request_data(form: RequestForm) -> services.RequestData:
     )
 
 
+def _checkable(form: RequestForm) -> dict:
+    """What a form with mistakes still says clearly enough to be judged by the rules."""
+    program = "" if form.program_id.errors else form.program_id.data or ""
+    school = "" if form.school_id.errors else form.school_id.data or ""
+    return {
+        "program_id": int(program) if program.isdigit() else None,
+        "fmt": None if form.format.errors else form.chosen_format,
+        "audience_size": None if form.audience_size.errors else form.audience_size.data,
+        "school_id": int(school) if school.isdigit() else None,
+        "candidates": [
+            services.Candidate(rank, day, at)
+            for rank, day, at in form.candidates()
+            if not form[f"candidate_{rank}_date"].errors and not form[f"candidate_{rank}_time"].errors
+        ],
+    }
+
+
 @bp.route("/lectures/request", methods=["GET", "POST"])
 @public_form_limit()
 def new_request():
@@ -67,7 +84,11 @@ def new_request():
         chosen = request.args.get("program", "")
         if chosen in {str(p.id) for p in programs}:
             form.program_id.data = chosen
-    if form.validate_on_submit():
+    if form.is_submitted() and not form.validate():
+        # Show the calendar and catalog rules too, with the form's own mistakes.
+        for problem in services.request_problems(**_checkable(form)):
+            form.add_error(problem)
+    elif form.is_submitted():
         try:
             result = services.submit_request(_request_data(form))
         except DomainError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -18,9 +19,9 @@ from tests.lectures.factories import GOOD_DAY, at, make_lecturer, make_program, 
 
 
 def references(html: str) -> list[str]:
-    import re
-
-    return re.findall(r'<th scope="row"><a href="/staff/lectures/\d+">(L-\d{4}-\d{4})</a>', html)
+    return re.findall(
+        r'<th scope="row" class="nowrap"><a href="/staff/lectures/\d+">(L-\d{4}-\d{4})</a>', html
+    )
 
 
 def get(client, query=""):

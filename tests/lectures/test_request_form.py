@@ -266,8 +266,8 @@ def test_without_javascript_every_field_is_shown_with_a_hint(client, frozen, pro
         "equipment",
     ):
         assert f'name="{name}"' in html, name
-    assert "Only for online lectures." in html
-    assert "Only for lectures at your school." in html
+    assert "Fill in this part only if the lecture is online." in html
+    assert "Fill in this part only if a lecturer comes to your school." in html
     assert "Only if your school is not in the list." in html
     assert " hidden" not in html.split('data-format-section="online"')[1][:5]
     assert "js/lectures.js" in html  # the script only hides what does not apply
@@ -293,3 +293,12 @@ def test_history_has_one_row_per_submission(client, frozen, program):
     post(client, form_data(program))
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(LectureEvent.id))) == 1
+
+
+def test_date_rules_show_with_the_forms_own_mistakes(client, frozen, program):
+    html = post(
+        client, form_data(program, candidate_1_date="2026-11-21", contact_email="", privacy_consent=None)
+    ).get_data(as_text=True)
+    for field in ("candidate_1_date", "contact_email", "privacy_consent"):
+        assert f'id="{field}-error"' in html
+    assert count_requests() == 0
