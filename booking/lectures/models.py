@@ -101,8 +101,8 @@ class GradeBand(enum.StrEnum):
 
 
 GRADE_BAND_LABELS = {
-    GradeBand.ELEMENTARY_LOWER: _l("Elementary, grades 1–3"),
-    GradeBand.ELEMENTARY_UPPER: _l("Elementary, grades 4–6"),
+    GradeBand.ELEMENTARY_LOWER: _l("Elementary grades 1–3"),
+    GradeBand.ELEMENTARY_UPPER: _l("Elementary grades 4–6"),
     GradeBand.JUNIOR_HIGH: _l("Junior high school students"),
     GradeBand.HIGH: _l("High school students"),
     GradeBand.ADULTS: _l("Teachers, parents and adults"),
@@ -499,15 +499,20 @@ class LectureRequest(db.Model):
         )
 
     def propose(
-        self, times: list[tuple[datetime, datetime]], lecturers: list[User], message: str, actor: User
+        self,
+        times: list[tuple[datetime, datetime]],
+        lecturers: list[User],
+        message: str,
+        actor: User,
+        internal_note: str = "",
+        overridden: list[str] | None = None,
     ) -> None:
+        """Offer the school other dates (replacing any offered before), with their lecturers."""
         self.ensure_can(Action.PROPOSE)
-        self._move(
-            S.PROPOSED,
-            actor,
-            note=message,
-            details={"starts_at": [start.isoformat() for start, _end in times]},
-        )
+        details: dict[str, Any] = {"starts_at": [start.isoformat() for start, _end in times]}
+        if overridden:
+            details["overridden"] = list(overridden)
+        self._move(S.PROPOSED, actor, note=message, internal_note=internal_note, details=details)
         self.proposal_message = message
         self.proposed_lecturers = list(lecturers)
         existing = self.proposals

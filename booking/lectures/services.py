@@ -627,9 +627,11 @@ def propose_dates(request_id: int, data: ProposalData, actor: User) -> LectureRe
         lecturers = _lecturers(data.lecturer_ids)
         settings = current_settings()
         errors: list[DomainError] = []
+        overridden: set[str] = set()
         times = []
         for index, starts_at in enumerate(data.times, start=1):
-            found, _overridden = _rule_errors(starts_at, data.override_reason, f"date_{index}")
+            found, passed = _rule_errors(starts_at, data.override_reason, f"date_{index}")
+            overridden.update(passed)
             booking = Booking(
                 starts_at,
                 starts_at + lecture.program.duration,
@@ -642,7 +644,14 @@ def propose_dates(request_id: int, data: ProposalData, actor: User) -> LectureRe
             times.append((booking.starts_at, booking.ends_at))
         if errors:
             raise Refused(errors)
-        lecture.propose(times, lecturers, data.message, actor)
+        lecture.propose(
+            times,
+            lecturers,
+            data.message,
+            actor,
+            internal_note=data.override_reason if overridden else "",
+            overridden=sorted(overridden),
+        )
         db.session.flush()
         token = add_link(lecture)
         notifications.proposed(lecture, token)

@@ -320,3 +320,18 @@ def test_the_database_guard_also_covers_updates(ctx, program, lecturer):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_proposing_a_weekend_needs_a_reason_that_is_kept(frozen, program, coordinator, lecturer):
+    lecture = make_request(program)
+    saturday = at(date(2026, 11, 21), 10, 0)
+    with pytest.raises(DomainError):
+        services.propose_dates(
+            lecture.id, services.ProposalData((saturday,), (lecturer.id,), "土曜授業"), coordinator
+        )
+    data = services.ProposalData(
+        (saturday,), (lecturer.id,), "土曜授業の日です", override_reason="学校の希望"
+    )
+    services.propose_dates(lecture.id, data, coordinator)
+    event = db.session.get(LectureRequest, lecture.id).events[-1]
+    assert (event.internal_note, event.details["overridden"]) == ("学校の希望", ["weekend"])
