@@ -187,43 +187,27 @@ def _guard(lecture: LectureRequest, action: Action):
     return None
 
 
-def _booking_page(lecture: LectureRequest, action: Action):
-    """Schedule and reschedule share a page: a date (a candidate or another), lecturers, rules."""
-    refused = _guard(lecture, action)
-    if refused:
-        return refused
-    slots = lecture.proposals + lecture.candidates
-    slot_times = {str(slot.id): slot.starts_at for slot in slots}
-    labels = [SelectChoice(str(slot.id), slot_label(slot)) for slot in slots]
-    rescheduling = action == Action.RESCHEDULE
+def _schedule_form(lecture: LectureRequest, slots: list, rescheduling: bool) -> ScheduleForm:
     defaults = {"lecturer_ids": [u.id for u in (lecture.lecturers or lecture.proposed_lecturers)]}
-    form = ScheduleForm(
-        slots=labels,
+    return ScheduleForm(
+        slots=[SelectChoice(str(slot.id), slot_label(slot)) for slot in slots],
         lecturers=_lecturer_choices(),
         require_message=rescheduling,
         data=None if request.method == "POST" else defaults,
     )
-    if form.validate_on_submit():
-        data = services.BookingData(
-            starts_at=form.starts_at(slot_times).astimezone(UTC),
-            lecturer_ids=tuple(form.lecturer_ids.data),
-            message=form.message.data or "",
-            override_reason=form.override_reason.data if form.override.data else "",
-        )
-        book = services.reschedule_request if rescheduling else services.schedule_request
-        try:
-            book(lecture.id, data, current_user)
-        except DomainError as error:
-            _put_errors(form, error, {"starts_at": "other_date" if form.slot.data == "other" else "slot"})
-        else:
-            flash(
-                _(
-                    "%(reference)s is scheduled. The school and the lecturers are emailed.",
-                    reference=lecture.reference,
-                ),
-                "success",
-            )
-            return redirect(url_for("lectures.show", request_id=lecture.id))
+
+
+def _booking_data(form: ScheduleForm, slots: list) -> services.BookingData:
+    return services.BookingData(
+        starts_at=form.starts_at({str(slot.id): slot.starts_at for slot in slots}).astimezone(UTC),
+        lecturer_ids=tuple(form.lecturer_ids.data),
+        message=form.message.data or "",
+        override_reason=form.override_reason.data if form.override.data else "",
+    )
+
+
+def _who_is_free(lecture: LectureRequest, slots: list) -> tuple[list, list[User]]:
+    """Each of the request's dates beside each lecturer's diary, for the scheduling page."""
     settings = current_settings()
     lecturers = services.active_lecturers()
     grid = availability(
@@ -233,12 +217,37 @@ def _booking_page(lecture: LectureRequest, action: Action):
         settings,
         exclude_request_id=lecture.id,
     )
+    return list(zip(slots, grid, strict=True)), lecturers
+
+
+def _booking_page(lecture: LectureRequest, action: Action):
+    """Schedule and reschedule share a page: a date (a candidate or another), lecturers, rules."""
+    refused = _guard(lecture, action)
+    if refused:
+        return refused
+    slots = lecture.proposals + lecture.candidates
+    rescheduling = action == Action.RESCHEDULE
+    form = _schedule_form(lecture, slots, rescheduling)
+    if form.validate_on_submit():
+        book = services.reschedule_request if rescheduling else services.schedule_request
+        try:
+            book(lecture.id, _booking_data(form, slots), current_user)
+        except DomainError as error:
+            _put_errors(form, error, {"starts_at": "other_date" if form.slot.data == "other" else "slot"})
+        else:
+            message = _(
+                "%(reference)s is scheduled. The school and the lecturers are emailed.",
+                reference=lecture.reference,
+            )
+            flash(message, "success")
+            return redirect(url_for("lectures.show", request_id=lecture.id))
+    rows, lecturers = _who_is_free(lecture, slots)
     return _page(
         "lectures/staff/schedule.html",
         form,
         lecture=lecture,
         rescheduling=rescheduling,
-        rows=list(zip(slots, grid, strict=True)),
+        rows=rows,
         lecturers=lecturers,
         slot_label=slot_label,
     )
