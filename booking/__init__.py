@@ -86,15 +86,18 @@ def _init_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every model module, so metadata (and migrations) see every table."""
     import booking.audit.models
+    import booking.lectures.models
     import booking.notifications.models
+    import booking.schools.models
+    import booking.settings.models
     import booking.staff.models
     import booking.youth.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from booking import audit, home, notifications, schools, staff, youth
+    from booking import audit, home, lectures, notifications, schools, settings, staff, youth
 
-    for feature in (home, staff, notifications, audit, schools, youth):
+    for feature in (home, staff, notifications, audit, schools, settings, lectures, youth):
         app.register_blueprint(feature.bp)
 
 

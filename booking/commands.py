@@ -9,13 +9,14 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from booking.lectures import demo as lectures_demo
 from booking.schools import demo as schools_demo
 from booking.staff import demo as staff_demo
 from booking.youth import demo as youth_demo
 from booking.youth import services as youth_services
 
 # Each returns lines to print (sign-in details, links to try).
-DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed, youth_demo.seed]
+DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed, lectures_demo.seed, youth_demo.seed]
 
 # Each sends what is due and returns a line describing what it queued.
 REMINDERS: list = [youth_services.send_consent_reminders]

@@ -5,7 +5,8 @@ can be worked on side by side. English is the source language; Japanese is trans
 
     python -m booking.core.catalogs update    # extract messages, update the .po files
     python -m booking.core.catalogs compile   # build the .mo files the app reads
-    python -m booking.core.catalogs check     # list messages lacking a Japanese translation
+    python -m booking.core.catalogs check     # list messages lacking a Japanese translation,
+                                              # or translated two ways by two features
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ KEYWORDS = {
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 METHODS = {".py": "python", ".html": "jinja2", ".txt": "jinja2"}
 JINJA_OPTIONS = {"trimmed": "true"}
@@ -172,6 +174,32 @@ def missing_translations() -> list[str]:
     return problems
 
 
+def conflicting_translations() -> list[str]:
+    """Messages two features translate differently.
+
+    The app merges every feature's catalog into one at run time, so a message both
+    contain gets one translation: a different one in another catalog would silently
+    change that feature's pages.
+    """
+    seen: dict[tuple[str, str | None], tuple[str, object]] = {}
+    problems: list[str] = []
+    for feature in features():
+        po = po_path(feature, "ja")
+        if not po.exists():
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale="ja")
+        for message in catalog:
+            if not message.id or not message.string:
+                continue
+            key = (message.id if isinstance(message.id, str) else message.id[0], message.context)
+            value = message.string if isinstance(message.string, str) else tuple(message.string)
+            if key in seen and seen[key][1] != value:
+                problems.append(f"{key[0]!r}: {seen[key][0]} says {seen[key][1]!r}, {feature} says {value!r}")
+            seen.setdefault(key, (feature, value))
+    return problems
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "update":
@@ -179,7 +207,7 @@ def main(argv: list[str]) -> int:
     elif command == "compile":
         compile_all()
     elif command == "check":
-        problems = missing_translations()
+        problems = missing_translations() + conflicting_translations()
         out = io.StringIO()
         for line in problems:
             print(line, file=out)

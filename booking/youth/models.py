@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.core.i18n import current_language
@@ -218,7 +219,7 @@ class ApplicationStatus(enum.StrEnum):
 
 APPLICATION_STATUS_LABELS = {
     ApplicationStatus.DRAFT: _l("Draft (not sent)"),
-    ApplicationStatus.SUBMITTED: _l("Received"),
+    ApplicationStatus.SUBMITTED: lazy_pgettext("application status", "Received"),
     ApplicationStatus.ACCEPTED: _l("Selected"),
     ApplicationStatus.WAITLISTED: _l("On the waiting list"),
     ApplicationStatus.NOT_SELECTED: _l("Not selected"),

@@ -52,6 +52,12 @@ def test_every_message_has_a_japanese_translation():
     assert problems == [], "\n".join(problems[:50])
 
 
+def test_a_message_shared_by_features_reads_the_same_in_each():
+    """Catalogs are merged at run time: one feature's wording must not change another's pages."""
+    problems = catalogs.conflicting_translations()
+    assert problems == [], "\n".join(problems)
+
+
 MOMENT = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)  # 10:30 in Japan
 
 

@@ -15,6 +15,8 @@ ALL = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 OUTBOX = frozenset({Role.ADMIN, Role.COORDINATOR})
 YOUTH = frozenset({Role.COORDINATOR})
+LECTURE_STAFF = frozenset({Role.ADMIN, Role.COORDINATOR})
+LECTURER = frozenset({Role.LECTURER})
 PUBLIC = None  # open to everyone, signed in or not
 
 # endpoint -> (GET path, roles allowed)
@@ -42,6 +44,23 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "youth.staff_applications": ("/staff/youth/cohorts/{cohort_id}/applications", YOUTH),
     "youth.export_applications": ("/staff/youth/cohorts/{cohort_id}/applications.csv", YOUTH),
     "youth.staff_application": ("/staff/youth/applications/{application_id}", YOUTH),
+    "settings.edit": ("/staff/settings", ADMIN),
+    "lectures.inbox": ("/staff/lectures/", LECTURE_STAFF),
+    "lectures.export": ("/staff/lectures/export.csv", LECTURE_STAFF),
+    "lectures.show": ("/staff/lectures/{request_id}", LECTURE_STAFF),
+    "lectures.schedule": ("/staff/lectures/{request_id}/schedule", LECTURE_STAFF),
+    "lectures.propose": ("/staff/lectures/{request_id}/propose", LECTURE_STAFF),
+    "lectures.decline": ("/staff/lectures/{request_id}/decline", LECTURE_STAFF),
+    "lectures.cancel": ("/staff/lectures/{request_id}/cancel", LECTURE_STAFF),
+    "lectures.reschedule": ("/staff/lectures/{scheduled_id}/reschedule", LECTURE_STAFF),
+    "lectures.complete": ("/staff/lectures/{held_id}/complete", LECTURE_STAFF),
+    "lectures.programs": ("/staff/lectures/programs", LECTURE_STAFF),
+    "lectures.new_program": ("/staff/lectures/programs/new", LECTURE_STAFF),
+    "lectures.edit_program": ("/staff/lectures/programs/{program_id}", LECTURE_STAFF),
+    "lectures.lecturers": ("/staff/lectures/lecturers", LECTURE_STAFF),
+    # Another lecturer's diary: coordinators and admins (a lecturer sees only their own).
+    "lectures.lecturer": ("/staff/lectures/lecturers/{lecturer_id}", LECTURE_STAFF),
+    "lectures.my_schedule": ("/staff/lectures/schedule", LECTURER),
 }
 
 # POST-only routes and routes reached by a private token: checked in their own tests.
@@ -52,6 +71,10 @@ POST_ONLY_OR_TOKEN = {
     "staff.send_user_link",
     "notifications.requeue",
     "youth.delete_event",
+    "settings.add_blackout_day",
+    "settings.remove_blackout_day",
+    "lectures.add_unavailability",
+    "lectures.remove_unavailability",
 }
 
 
@@ -77,7 +100,8 @@ def records(ctx):
     db.session.add(school)
     db.session.commit()
     youth = _youth_records()
-    return {"admin_id": admin.id, "email_id": email.id, "school_id": school.id, **youth}
+    lecture_records = _lecture_records()
+    return {"admin_id": admin.id, "email_id": email.id, "school_id": school.id, **youth, **lecture_records}
 
 
 def _youth_records() -> dict[str, int]:
@@ -113,6 +137,30 @@ def _youth_records() -> dict[str, int]:
     db.session.add_all([cohort, application])
     db.session.commit()
     return {"cohort_id": cohort.id, "event_id": event.id, "application_id": application.id}
+
+
+def _lecture_records() -> dict[str, int]:
+    from datetime import timedelta
+
+    from booking.core.time import utcnow
+    from tests.lectures.factories import make_lecturer, make_program, make_request
+
+    program = make_program()
+    lecturer = make_lecturer(email="matrix-lecturer@example.jp")
+    submitted = make_request(program)
+    scheduled = make_request(
+        program, status="scheduled", lecturers=[lecturer], starts_at=utcnow() + timedelta(days=20)
+    )
+    held = make_request(
+        program, status="scheduled", lecturers=[lecturer], starts_at=utcnow() - timedelta(days=2)
+    )
+    return {
+        "program_id": program.id,
+        "lecturer_id": lecturer.id,
+        "request_id": submitted.id,
+        "scheduled_id": scheduled.id,
+        "held_id": held.id,
+    }
 
 
 CASES = [(endpoint, role) for endpoint in MATRIX for role in [None, *Role]]

@@ -1,0 +1,455 @@
+"""Demo lectures: the catalog, a lecturer working from Phnom Penh, and requests in every status.
+
+The programs follow what the bureau really talks about in schools: thirty years of
+international cooperation, Phnom Penh's drinkable tap water, SDGs, careers, and online
+lectures given live from Cambodia. Running the seeder again adds nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import jpholiday
+import sqlalchemy as sa
+
+from booking.core.auth import Role
+from booking.core.time import fiscal_year, jst_to_utc, today_jst, utcnow
+from booking.core.tokens import hash_token
+from booking.extensions import db
+from booking.lectures.models import (
+    GradeBand,
+    LectureFormat,
+    LectureRequest,
+    LectureSlot,
+    LectureStatus,
+    MeetingHost,
+    OnlinePlatform,
+    Program,
+    SlotKind,
+)
+from booking.lectures.services import add_link, next_reference_number
+from booking.schools.models import School, SchoolType
+from booking.staff.demo import DemoUser, ensure_user
+
+E_UP, JH, HS, ALL_AGES = GradeBand.ELEMENTARY_UPPER, GradeBand.JUNIOR_HIGH, GradeBand.HIGH, GradeBand.ADULTS
+
+PROGRAMS = [
+    {
+        "title_ja": "世界に広がる北九州の水道 ―国際技術協力のしごと",
+        "title_en": "Kitakyushu's water experts around the world: international cooperation",
+        "summary_ja": (
+            "上下水道局は1990年から30年以上、13か国に245名の専門家を派遣し、158の国と地域から"
+            "6,846名の研修生を受け入れてきました。現地で何をしているのか、なぜ「人づくり」が大切なのかを、"
+            "写真と実際の道具を使ってお話しします。"
+        ),
+        "summary_en": (
+            "Since 1990 the bureau has sent 245 experts to 13 countries and trained 6,846 people from 158 "
+            "countries and regions. With photos and real equipment, we show what the work abroad looks like "
+            "and why it is above all about training people."
+        ),
+        "target_grades": [E_UP, JH, HS],
+        "duration_minutes": 45,
+        "offers_in_person": True,
+        "offers_online": True,
+        "max_audience": 160,
+    },
+    {
+        "title_ja": "プノンペンの奇跡 ―飲める水道水ができるまで",
+        "title_en": "The Phnom Penh miracle: how the tap water became safe to drink",
+        "summary_ja": (
+            "カンボジアの首都プノンペンでは、北九州市との協力で水道の品質が大きく向上し、"
+            "東南アジアでは珍しい「飲める水道水」が実現しました。漏水を減らし、水を安全に届ける工夫を、"
+            "クイズを交えて紹介します。"
+        ),
+        "summary_en": (
+            "Working with Kitakyushu, Phnom Penh turned its tap water into water you can drink, rare in "
+            "Southeast Asia. With a quiz, we explain how leaks were cut and safe water reached every home."
+        ),
+        "target_grades": [E_UP, JH, HS],
+        "duration_minutes": 45,
+        "offers_in_person": True,
+        "offers_online": True,
+        "max_audience": 160,
+    },
+    {
+        "title_ja": "水から考えるSDGs",
+        "title_en": "SDGs, starting from water",
+        "summary_ja": (
+            "蛇口をひねれば安全な水が出るのは、世界では当たり前ではありません。SDGsの目標6「安全な水とトイレを"
+            "世界中に」を入り口に、私たちの暮らしと世界のつながりを一緒に考えます。"
+        ),
+        "summary_en": (
+            "Safe water from the tap is not a given around the world. Starting from SDG 6, clean water and "
+            "sanitation for all, we think together about how our daily life is linked to the world's."
+        ),
+        "target_grades": [GradeBand.ELEMENTARY_LOWER, E_UP, JH, HS, ALL_AGES],
+        "duration_minutes": 50,
+        "offers_in_person": True,
+        "offers_online": True,
+        "max_audience": 200,
+    },
+    {
+        "title_ja": "水のしごとと国際キャリア",
+        "title_en": "Careers in water, at home and abroad",
+        "summary_ja": (
+            "浄水場の技術者から海外の現場で働く職員まで、上下水道の仕事はさまざまです。"
+            "職員自身の経験をもとに、仕事のやりがいや、世界で働くために中高生のうちにできることをお話しします。"
+        ),
+        "summary_en": (
+            "From treatment-plant engineers to staff working abroad, water offers many careers. Our staff "
+            "talk about their own paths and what students can do now to work around the world later."
+        ),
+        "target_grades": [JH, HS],
+        "duration_minutes": 50,
+        "offers_in_person": True,
+        "offers_online": True,
+        "max_audience": 120,
+    },
+    {
+        "title_ja": "カンボジアから生中継! オンライン出前講座",
+        "title_en": "Live from Cambodia: an online lecture",
+        "summary_ja": (
+            "2020年から続く、カンボジアに駐在する職員による生中継の講座です。現地の浄水場や街のようすを"
+            "画面越しに案内し、子どもたちの質問にその場でお答えします。"
+        ),
+        "summary_en": (
+            "Since 2020, staff stationed in Cambodia lecture live from there: they show a treatment plant "
+            "and the city on screen and answer the class's questions on the spot."
+        ),
+        "target_grades": [E_UP, JH, HS],
+        "duration_minutes": 45,
+        "offers_in_person": False,
+        "offers_online": True,
+        "max_audience": 200,
+    },
+]
+
+PHNOM_PENH_LECTURER = DemoUser(
+    "lecturer.phnompenh@example.jp", "北野 真理子", frozenset({Role.LECTURER}), time_zone="Asia/Phnom_Penh"
+)
+
+
+def school_day(start: date, skip: int = 0) -> date:
+    """The `skip`-th weekday on or after `start` that is not a national holiday."""
+    day = start
+    while True:
+        if day.weekday() < 5 and not jpholiday.is_holiday(day):
+            if skip == 0:
+                return day
+            skip -= 1
+        day += timedelta(days=1)
+
+
+def _programs() -> list[Program]:
+    known = {p.title_ja: p for p in db.session.scalars(sa.select(Program))}
+    programs = []
+    for position, values in enumerate(PROGRAMS, start=1):
+        program = known.get(values["title_ja"])
+        if program is None:
+            program = Program(
+                **{**values, "target_grades": [band.value for band in values["target_grades"]]},
+                position=position,
+            )
+            db.session.add(program)
+        programs.append(program)
+    db.session.flush()
+    return programs
+
+
+def _school(name: str) -> School | None:
+    return db.session.scalar(sa.select(School).where(School.name == name))
+
+
+def seed() -> list[str]:
+    programs = _programs()
+    coordinator = ensure_user(DemoUser("coordinator@example.jp", "調整 一郎", frozenset({Role.COORDINATOR})))
+    mizuno = ensure_user(DemoUser("lecturer@example.jp", "水野 健太", frozenset({Role.LECTURER})))
+    kitano = ensure_user(PHNOM_PENH_LECTURER)
+    db.session.flush()
+
+    today = today_jst()
+    ahead = [school_day(today + timedelta(days=21), n * 3) for n in range(8)]
+    before = [school_day(today - timedelta(days=70), n * 9) for n in range(3)]
+    made = 0
+    links: dict[str, str] = {}
+
+    def make(
+        key: str,
+        program: Program,
+        school_name: str,
+        fmt: LectureFormat,
+        candidates: list[datetime],
+        created_days_ago: int,
+        contact: tuple[str, str],
+        grade: str,
+        audience: int,
+    ) -> LectureRequest | None:
+        nonlocal made
+        digest = hash_token(f"demo-lecture-{key}")
+        if db.session.scalar(
+            sa.select(LectureRequest.id).where(LectureRequest.submission_key_hash == digest)
+        ):
+            return None
+        school = _school(school_name)
+        created = utcnow() - timedelta(days=created_days_ago)
+        year = fiscal_year((created + timedelta(hours=9)).date())
+        number = next_reference_number(year)
+        lecture = LectureRequest(
+            reference=f"L-{year}-{number:04d}",
+            fiscal_year=year,
+            number=number,
+            submission_key_hash=digest,
+            language="ja",
+            status=LectureStatus.SUBMITTED,
+            program=program,
+            format=fmt,
+            school_id=school.id if school else None,
+            school_name=school.name if school else school_name,
+            school_address=school.address if school else "北九州市",
+            school_type=school.school_type if school else SchoolType.OTHER,
+            contact_name=contact[0],
+            contact_email=contact[1],
+            contact_phone="093-582-0000",
+            grade=grade,
+            audience_size=audience,
+            created_at=created,
+        )
+        if fmt == LectureFormat.ONLINE:
+            lecture.online_platform = OnlinePlatform.ZOOM
+            lecture.meeting_link_by = MeetingHost.BUREAU
+            lecture.connection_test = True
+        else:
+            lecture.venue = "体育館"
+            lecture.equipment = "プロジェクター、スクリーン、マイク"
+        for rank, start in enumerate(candidates, start=1):
+            lecture.slots.append(
+                LectureSlot(
+                    kind=SlotKind.REQUESTED, rank=rank, starts_at=start, ends_at=start + program.duration
+                )
+            )
+        lecture.record_submission()
+        db.session.add(lecture)
+        made += 1
+        return lecture
+
+    def at(day: date, hour: int, minute: int = 0) -> datetime:
+        return jst_to_utc(day, time(hour, minute))
+
+    def backdate(lecture: LectureRequest, days_ago: list[int]) -> None:
+        """Spread the history over the past, as it would have happened."""
+        for event, days in zip(lecture.events, days_ago, strict=False):
+            event.occurred_at = utcnow() - timedelta(days=days)
+
+    teacher = ("山田 花子", "teacher@example.jp")
+    online, in_person = LectureFormat.ONLINE, LectureFormat.IN_PERSON
+    p_coop, p_miracle, p_sdgs, p_career, p_live = programs
+
+    # Received, waiting for an answer.
+    make(
+        "01",
+        p_sdgs,
+        "北九州市立小倉中央小学校",
+        in_person,
+        [at(ahead[2], 10, 45), at(ahead[3], 13, 40)],
+        2,
+        teacher,
+        "5年生 2クラス",
+        62,
+    )
+    make(
+        "02",
+        p_career,
+        "福岡県立小倉高等学校",
+        in_person,
+        [at(ahead[4], 14, 0)],
+        1,
+        ("佐藤 健", "sato@example.jp"),
+        "2年生 総合的な探究の時間",
+        120,
+    )
+    make(
+        "03",
+        p_live,
+        "北九州市立思永中学校",
+        online,
+        [at(ahead[1], 13, 30), at(ahead[5], 13, 30)],
+        0,
+        ("鈴木 一郎", "suzuki@example.jp"),
+        "1年生",
+        95,
+    )
+
+    # Dates proposed: the school picks one through its link.
+    lecture = make(
+        "04",
+        p_miracle,
+        "北九州市立守恒小学校",
+        in_person,
+        [at(ahead[0], 9, 0)],
+        8,
+        ("田中 美咲", "tanaka@example.jp"),
+        "6年生",
+        70,
+    )
+    if lecture is not None:
+        lecture.propose(
+            [(at(ahead[6], 10, 45), at(ahead[6], 11, 30)), (at(ahead[7], 13, 40), at(ahead[7], 14, 25))],
+            [mizuno],
+            "ご希望の日は講師の都合がつかず、申し訳ありません。次の日程はいかがでしょうか。",
+            coordinator,
+        )
+        backdate(lecture, [8, 6])
+
+    # Scheduled.
+    lecture = make(
+        "05",
+        p_live,
+        "北九州市立若松中学校",
+        online,
+        [at(ahead[2], 13, 30)],
+        12,
+        ("高橋 直子", "takahashi@example.jp"),
+        "2年生 全クラス",
+        150,
+    )
+    if lecture is not None:
+        lecture.schedule(at(ahead[2], 13, 30), at(ahead[2], 14, 15), [kitano], 15, coordinator)
+        backdate(lecture, [12, 10])
+    lecture = make(
+        "06",
+        p_coop,
+        "北九州市立八幡小学校",
+        in_person,
+        [at(ahead[3], 10, 45)],
+        15,
+        ("伊藤 誠", "ito@example.jp"),
+        "4〜6年生",
+        140,
+    )
+    if lecture is not None:
+        lecture.schedule(
+            at(ahead[3], 10, 45),
+            at(ahead[3], 11, 30),
+            [mizuno],
+            60,
+            coordinator,
+            note="当日は10時15分ごろに到着します。",
+        )
+        backdate(lecture, [15, 13])
+    lecture = make(
+        "07",
+        p_sdgs,
+        "福岡県立戸畑高等学校",
+        online,
+        [at(ahead[5], 14, 0)],
+        20,
+        ("渡辺 聡", "watanabe@example.jp"),
+        "1年生",
+        200,
+    )
+    if lecture is not None:
+        lecture.schedule(at(ahead[5], 14, 0), at(ahead[5], 14, 50), [mizuno, kitano], 15, coordinator)
+        backdate(lecture, [20, 18])
+
+    # Held.
+    lecture = make(
+        "08",
+        p_miracle,
+        "北九州市立門司中央小学校",
+        in_person,
+        [at(before[0], 10, 45)],
+        90,
+        ("中村 陽子", "nakamura@example.jp"),
+        "6年生",
+        58,
+    )
+    if lecture is not None:
+        lecture.schedule(at(before[0], 10, 45), at(before[0], 11, 30), [mizuno], 60, coordinator)
+        lecture.complete(61, "質問がたくさん出た。浄水の実験が好評。", coordinator, utcnow())
+        backdate(lecture, [90, 85, 68])
+    lecture = make(
+        "09",
+        p_live,
+        "北九州市立黒崎中学校",
+        online,
+        [at(before[1], 13, 30)],
+        80,
+        ("小林 大輔", "kobayashi@example.jp"),
+        "3年生",
+        130,
+    )
+    if lecture is not None:
+        lecture.schedule(at(before[1], 13, 30), at(before[1], 14, 15), [kitano], 15, coordinator)
+        lecture.complete(128, "プノンペンの浄水場から中継。通信は安定していた。", coordinator, utcnow())
+        backdate(lecture, [80, 75, 59])
+
+    # Declined, and cancelled by the school.
+    lecture = make(
+        "10",
+        p_career,
+        "北九州市立戸畑中央小学校",
+        in_person,
+        [at(ahead[1], 9, 0)],
+        6,
+        ("加藤 恵", "kato@example.jp"),
+        "1年生",
+        30,
+    )
+    if lecture is not None:
+        lecture.decline(
+            "この講座は中学生・高校生向けの内容です。小学生向けには「水から考えるSDGs」をおすすめします。",
+            coordinator,
+        )
+        backdate(lecture, [6, 5])
+    lecture = make(
+        "11",
+        p_sdgs,
+        "北九州市立足原小学校",
+        in_person,
+        [at(ahead[4], 10, 45)],
+        14,
+        ("吉田 拓也", "yoshida@example.jp"),
+        "4年生",
+        45,
+    )
+    if lecture is not None:
+        lecture.schedule(at(ahead[4], 10, 45), at(ahead[4], 11, 35), [mizuno], 60, coordinator)
+        lecture.cancel("学校行事の日程が変わったため。", actor=None, by_school=True)
+        backdate(lecture, [14, 12, 3])
+    lecture = make(
+        "12",
+        p_coop,
+        "北九州工業高等専門学校",
+        online,
+        [at(ahead[6], 14, 0)],
+        4,
+        ("山本 翔", "yamamoto@example.jp"),
+        "本科3年",
+        80,
+    )
+    if lecture is not None:
+        lecture.cancel("今年度の授業計画が変更になったため。", actor=None, by_school=True)
+        backdate(lecture, [4, 2])
+
+    db.session.flush()
+    # Fresh private links to two teachers' pages, to try them (only their hashes are kept).
+    for name, key in (("proposed", "04"), ("scheduled", "05")):
+        found = db.session.scalar(
+            sa.select(LectureRequest).where(
+                LectureRequest.submission_key_hash == hash_token(f"demo-lecture-{key}")
+            )
+        )
+        if found is not None and found.status == LectureStatus(name):
+            links[name] = add_link(found)
+    db.session.commit()
+    count = db.session.scalar(sa.select(sa.func.count(LectureRequest.id)))
+    lines = [
+        f"Lectures: {len(programs)} programs at /lectures/, {count} requests ({made} added now) "
+        "in the staff inbox at /staff/lectures/ (sign in as coordinator@example.jp).",
+        f"  lecturer   {PHNOM_PENH_LECTURER.email} works from Asia/Phnom_Penh",
+    ]
+    if "proposed" in links:
+        lines.append(f"  a teacher's page with dates to choose: /lectures/manage/{links['proposed']}")
+    if "scheduled" in links:
+        lines.append(f"  a teacher's page of a booked lecture:  /lectures/manage/{links['scheduled']}")
+    return lines

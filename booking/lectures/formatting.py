@@ -1,0 +1,30 @@
+"""How a lecture's time reads: one span, in Japan time, and in a lecturer's own zone beside it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from booking.core.i18n import current_language, format_datetime, format_time, zone_name
+from booking.core.time import JST, to_zone
+
+
+def time_span(
+    start: datetime | None, end: datetime | None, zone: str | None = None, language: str | None = None
+) -> str:
+    """e.g. 2026年12月3日(木) 10:30–11:15(日本時間)/ 8:30–9:15(カンボジア時間).
+
+    Japan time alone when `zone` is Japan's (or keeps the same clock).
+    """
+    if start is None or end is None:
+        return ""
+    lang = language or current_language()
+    japan = f"{format_datetime(start, JST, lang)}–{format_time(end, JST, lang)}"
+    if zone is None or to_zone(start, zone).utcoffset() == to_zone(start, JST).utcoffset():
+        return japan
+    local_start = to_zone(start, zone)
+    same_day = local_start.date() == to_zone(start, JST).date()
+    other_start = format_time(start, zone, lang) if same_day else format_datetime(start, zone, lang)
+    other = f"{other_start}–{format_time(end, zone, lang)}"
+    if lang == "ja":
+        return f"{japan}(日本時間)/ {other}({zone_name(zone, lang)})"
+    return f"{japan} Japan time / {other} {zone_name(zone, lang)}"

@@ -1,0 +1,639 @@
+"""Forms for lecture requests (public) and for the staff who handle them.
+
+They check the shape of what was typed; the rules that need the calendar, the
+catalog or the diary (lead time, holidays, clashes...) are the services' job.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import DateInput, TextInput, TimeInput
+
+from booking.core.forms import BaseForm, JapanesePhone, MultiCheckboxField, lower, nfkc_strip, strip
+from booking.core.time import JST
+from booking.lectures.models import (
+    FORMAT_LABELS,
+    GRADE_BAND_LABELS,
+    MEETING_HOST_LABELS,
+    PLATFORM_LABELS,
+    LectureFormat,
+    Program,
+)
+from booking.schools.models import SCHOOL_TYPE_LABELS, School, SchoolType
+
+OTHER_SCHOOL = "other"
+
+# Field types that forgive the ways people type ------------------------------------
+
+
+class LooseDateField(Field):
+    """A date typed as 2026-12-03, 2026/12/3 or 2026年12月3日 (full-width digits too)."""
+
+    widget = DateInput()
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter the date like 2026-12-03.")
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if self.data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = unicodedata.normalize("NFKC", valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*\(.\))?", text)
+        try:
+            if match is None:
+                raise ValueError
+            self.data = date(*(int(part) for part in match.groups()))
+        except ValueError:
+            raise ValueError(str(self.invalid_message)) from None
+
+
+class LooseTimeField(Field):
+    """A time typed as 10:30, 1030, 10時30分 or 10時 (Japan time)."""
+
+    widget = TimeInput()
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter the time like 10:30.")
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = unicodedata.normalize("NFKC", valuelist[0] if valuelist else "").strip().replace(" ", "")
+        if not text:
+            return
+        match = (
+            re.fullmatch(r"(\d{1,2})[:時](\d{2})(?::\d{2})?分?", text)
+            or re.fullmatch(r"(\d{1,2})(\d{2})", text)
+            or re.fullmatch(r"(\d{1,2})時()", text)
+        )
+        try:
+            if match is None:
+                raise ValueError
+            hour, minute = match.group(1), match.group(2) or "0"
+            self.data = time(int(hour), int(minute))
+        except ValueError:
+            raise ValueError(str(self.invalid_message)) from None
+
+
+class LooseIntegerField(Field):
+    """A whole number, typed with full-width digits or a unit (120人) if need be."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a whole number, like 120.")
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return str(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = unicodedata.normalize("NFKC", valuelist[0] if valuelist else "").strip()
+        text = re.sub(r"\s*(人|名|people|persons?)$", "", text).replace(",", "")
+        if not text:
+            return
+        if not text.isdigit():
+            raise ValueError(str(self.invalid_message))
+        self.data = int(text)
+
+
+def _whole_number_between(low: int, high: int, message):
+    def check(form, field) -> None:
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(str(message))
+
+    return check
+
+
+# The school's request -----------------------------------------------------------
+
+
+def _required_when(form: BaseForm, field: Field, when: bool, message) -> None:
+    """A field required only in some cases (the other school's name, the online details...)."""
+    if when and not field.data:
+        raise ValidationError(str(message))
+
+
+class RequestForm(BaseForm):
+    """The lecture request; field names are part of the public contract (SPEC section 9)."""
+
+    program_id = SelectField(
+        _l("Lecture"),
+        validators=[DataRequired(_l("Choose a lecture."))],
+    )
+    format = RadioField(
+        _l("How the lecture is given"),
+        choices=[
+            SelectChoice(LectureFormat.IN_PERSON.value, _l("At your school (a lecturer visits)")),
+            SelectChoice(
+                LectureFormat.ONLINE.value, _l("Online (a video call, sometimes live from Cambodia)")
+            ),
+        ],
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Choose how the lecture is given.")),
+            AnyOf([f.value for f in LectureFormat], message=_l("Choose how the lecture is given.")),
+        ],
+    )
+    online_platform = RadioField(
+        _l("Video call service"),
+        choices=[SelectChoice(key.value, label) for key, label in PLATFORM_LABELS.items()],
+        validate_choice=False,
+    )
+    meeting_link_by = RadioField(
+        _l("Who sends the meeting link?"),
+        choices=[SelectChoice(key.value, label) for key, label in MEETING_HOST_LABELS.items()],
+        validate_choice=False,
+    )
+    connection_test = BooleanField(
+        _l("We would like a connection test a few days before"),
+        description=_l("We agree on a time for it by email."),
+    )
+    venue = StringField(
+        _l("Room"),
+        description=_l("e.g. the gym, the science room."),
+        filters=[strip],
+        validators=[Length(max=200)],
+    )
+    equipment = TextAreaField(
+        _l("Equipment in the room"),
+        description=_l("e.g. projector and screen, microphone, Wi-Fi."),
+        filters=[strip],
+        validators=[Length(max=500)],
+    )
+    school_id = SelectField(
+        _l("School"),
+        description=_l(
+            "Schools of the city are in the list. Another school: choose “My school is not in the list”."
+        ),
+        validators=[DataRequired(_l("Choose your school."))],
+    )
+    school_name = StringField(
+        _l("School name"),
+        description=_l("Only if your school is not in the list."),
+        filters=[strip],
+        validators=[Length(max=100)],
+        render_kw={"autocomplete": "organization"},
+    )
+    school_address = StringField(
+        _l("School address"),
+        description=_l("Only if your school is not in the list."),
+        filters=[strip],
+        validators=[Length(max=200)],
+        render_kw={"autocomplete": "street-address"},
+    )
+    school_type = SelectField(
+        _l("Type of school"),
+        description=_l("Only if your school is not in the list."),
+        choices=lambda: (
+            [SelectChoice("", _l("Choose…"))]
+            + [SelectChoice(t.value, SCHOOL_TYPE_LABELS[t]) for t in SchoolType]
+        ),
+    )
+    grade = StringField(
+        _l("Grade and classes"),
+        description=_l("e.g. 5th grade, all three classes"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the grade of the listeners.")), Length(max=100)],
+    )
+    audience_size = LooseIntegerField(
+        _l("Number of listeners"),
+        description=_l("Students and teachers together, roughly."),
+        validators=[
+            InputRequired(_l("Enter the number of listeners.")),
+            _whole_number_between(1, 2000, _l("Enter a number from 1 to 2000.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    # Candidate dates: first choice required, second and third optional.
+    candidate_1_date = LooseDateField(
+        _l("Date"), validators=[InputRequired(_l("Enter the date of your first choice."))]
+    )
+    candidate_1_time = LooseTimeField(
+        _l("Start time"), validators=[InputRequired(_l("Enter the start time of your first choice."))]
+    )
+    candidate_2_date = LooseDateField(_l("Date"), validators=[Optional()])
+    candidate_2_time = LooseTimeField(_l("Start time"), validators=[Optional()])
+    candidate_3_date = LooseDateField(_l("Date"), validators=[Optional()])
+    candidate_3_time = LooseTimeField(_l("Start time"), validators=[Optional()])
+    contact_name = StringField(
+        _l("Your name"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
+        render_kw={"autocomplete": "name"},
+    )
+    contact_email = EmailField(
+        _l("Email address"),
+        description=_l("We send the reference number and your private link to this address."),
+        filters=[nfkc_strip, lower],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(
+                _l("Enter an email address in the right format, like name@example.jp."),
+                check_deliverability=False,
+            ),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    contact_phone = StringField(
+        _l("Phone number"),
+        description=_l("Where we can reach you during the school day, e.g. 093-582-0000."),
+        filters=[nfkc_strip],
+        validators=[DataRequired(_l("Enter a phone number.")), JapanesePhone()],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    notes = TextAreaField(
+        _l("Anything else we should know"),
+        description=_l("e.g. what the class is learning, what you would like the lecture to cover."),
+        filters=[strip],
+        validators=[Length(max=2000)],
+    )
+    privacy_consent = BooleanField(
+        _l("I agree to the way the bureau handles personal information"),
+        validators=[
+            DataRequired(_l("Please agree to the handling of personal information to send the request."))
+        ],
+    )
+    submission_key = HiddenField()
+
+    def __init__(self, *args, programs: list[Program], schools: list[School], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programs = programs
+        self.program_id.choices = [SelectChoice("", _l("Choose a lecture…"))] + [
+            SelectChoice(str(p.id), p.title(), render_kw={"data-formats": " ".join(p.formats)})
+            for p in programs
+        ]
+        self.school_id.choices = [
+            SelectChoice("", _l("Choose your school…")),
+            *(
+                SelectChoice(
+                    str(school.id), school.name, optgroup=str(SCHOOL_TYPE_LABELS[school.school_type])
+                )
+                for school in schools
+            ),
+            SelectChoice(OTHER_SCHOOL, _l("My school is not in the list"), optgroup=str(_l("Other"))),
+        ]
+
+    @property
+    def is_other_school(self) -> bool:
+        return self.school_id.data == OTHER_SCHOOL
+
+    @property
+    def chosen_format(self) -> LectureFormat | None:
+        return (
+            LectureFormat(self.format.data) if self.format.data in {f.value for f in LectureFormat} else None
+        )
+
+    def validate_school_name(self, field: Field) -> None:
+        _required_when(self, field, self.is_other_school, _l("Enter the name of your school."))
+
+    def validate_school_address(self, field: Field) -> None:
+        _required_when(self, field, self.is_other_school, _l("Enter the address of your school."))
+
+    def validate_school_type(self, field: Field) -> None:
+        _required_when(self, field, self.is_other_school, _l("Choose the type of your school."))
+        if field.data and field.data not in {t.value for t in SchoolType}:
+            raise ValidationError(str(_l("Choose the type of your school.")))
+
+    def validate_online_platform(self, field: Field) -> None:
+        online = self.chosen_format == LectureFormat.ONLINE
+        _required_when(self, field, online, _l("Choose the video call service."))
+        if online and field.data not in {key.value for key in PLATFORM_LABELS}:
+            raise ValidationError(str(_l("Choose the video call service.")))
+
+    def validate_meeting_link_by(self, field: Field) -> None:
+        online = self.chosen_format == LectureFormat.ONLINE
+        _required_when(self, field, online, _l("Choose who sends the meeting link."))
+        if online and field.data not in {key.value for key in MEETING_HOST_LABELS}:
+            raise ValidationError(str(_l("Choose who sends the meeting link.")))
+
+    def validate_venue(self, field: Field) -> None:
+        in_person = self.chosen_format == LectureFormat.IN_PERSON
+        _required_when(self, field, in_person, _l("Enter the room where the lecture will be held."))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        seen: dict[tuple[date, time], int] = {}
+        for rank in (1, 2, 3):
+            day_field, time_field = self[f"candidate_{rank}_date"], self[f"candidate_{rank}_time"]
+            if day_field.errors or time_field.errors:
+                continue
+            if rank > 1 and day_field.data and not time_field.data:
+                time_field.errors.append(str(_l("Enter a start time for this date too.")))
+            elif rank > 1 and time_field.data and not day_field.data:
+                day_field.errors.append(str(_l("Enter a date for this time too.")))
+            elif day_field.data and time_field.data:
+                key = (day_field.data, time_field.data)
+                if key in seen:
+                    day_field.errors.append(
+                        str(
+                            _l(
+                                "This is the same as choice %(n)d. Give a different date or time.",
+                                n=seen[key],
+                            )
+                        )
+                    )
+                else:
+                    seen[key] = rank
+        return valid and not self.has_errors
+
+    def candidates(self) -> list[tuple[int, date, time]]:
+        found = []
+        for rank in (1, 2, 3):
+            day, at = self[f"candidate_{rank}_date"].data, self[f"candidate_{rank}_time"].data
+            if day and at:
+                found.append((rank, day, at))
+        return found
+
+
+# Staff: the catalog -------------------------------------------------------------------
+
+
+class ProgramForm(BaseForm):
+    title_ja = StringField(
+        _l("Title in Japanese"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the title in Japanese.")), Length(max=200)],
+    )
+    title_en = StringField(
+        _l("Title in English"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the title in English.")), Length(max=200)],
+    )
+    summary_ja = TextAreaField(
+        _l("Summary in Japanese"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter a summary in Japanese."))],
+    )
+    summary_en = TextAreaField(
+        _l("Summary in English"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter a summary in English."))],
+    )
+    target_grades = MultiCheckboxField(
+        _l("For"),
+        choices=[SelectChoice(band.value, label) for band, label in GRADE_BAND_LABELS.items()],
+        validators=[DataRequired(_l("Choose who the lecture is for."))],
+    )
+    formats = MultiCheckboxField(
+        _l("Given"),
+        choices=[SelectChoice(f.value, FORMAT_LABELS[f]) for f in LectureFormat],
+        validators=[DataRequired(_l("Offer the lecture in person, online, or both."))],
+    )
+    duration_minutes = LooseIntegerField(
+        _l("Length (minutes)"),
+        validators=[
+            InputRequired(_l("Enter the length in minutes.")),
+            _whole_number_between(15, 240, _l("Enter a number from 15 to 240.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    max_audience = LooseIntegerField(
+        _l("Listeners at most"),
+        validators=[
+            InputRequired(_l("Enter the largest audience.")),
+            _whole_number_between(1, 2000, _l("Enter a number from 1 to 2000.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    position = LooseIntegerField(
+        _l("Order in the catalog"),
+        description=_l("Smaller numbers come first."),
+        default=0,
+        validators=[Optional(), _whole_number_between(0, 999, _l("Enter a number from 0 to 999."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    active = BooleanField(_l("Shown in the catalog"), default=True)
+
+
+# Staff: handling a request ----------------------------------------------------------------
+
+
+def _override_fields():
+    override = BooleanField(
+        _l("Book outside the usual rules"),
+        description=_l(
+            "Only for the lead time, the horizon, weekends and national holidays; never for a clash. "
+            "The reason is kept in the history."
+        ),
+    )
+    reason = StringField(
+        _l("Reason for booking outside the rules"), filters=[strip], validators=[Length(max=500)]
+    )
+    return override, reason
+
+
+def _lecturers_field() -> MultiCheckboxField:
+    return MultiCheckboxField(
+        _l("Lecturers"), coerce=int, validators=[DataRequired(_l("Choose at least one lecturer."))]
+    )
+
+
+class ScheduleForm(BaseForm):
+    slot = RadioField(_l("Date"), validate_choice=False, validators=[InputRequired(_l("Choose a date."))])
+    other_date = LooseDateField(_l("Other date"), validators=[Optional()])
+    other_time = LooseTimeField(_l("Start time (Japan time)"), validators=[Optional()])
+    lecturer_ids = _lecturers_field()
+    override, override_reason = _override_fields()
+    message = TextAreaField(
+        _l("Message to the school"),
+        description=_l("Optional; it goes in the email and on the school's page."),
+        filters=[strip],
+        validators=[Length(max=2000)],
+    )
+
+    def __init__(self, *args, slots: list[SelectChoice], lecturers, require_message: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slot.choices = [*slots, SelectChoice("other", _l("Another date and time"))]
+        self.slot_values = {choice.value for choice in slots} | {"other"}
+        self.lecturer_ids.choices = lecturers
+        self.require_message = require_message
+        if require_message:
+            self.message.label.text = str(_l("Reason for the change (to the school)"))
+            self.message.description = _l("It goes in the email and on the school's page.")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.slot.data == "other":
+            if not self.other_date.data and not self.other_date.errors:
+                self.other_date.errors.append(str(_l("Enter the date.")))
+            if not self.other_time.data and not self.other_time.errors:
+                self.other_time.errors.append(str(_l("Enter the start time.")))
+        elif self.slot.data and self.slot.data not in self.slot_values:
+            self.slot.errors.append(str(_l("Choose a date.")))
+        if self.override.data and not self.override_reason.data:
+            self.override_reason.errors.append(str(_l("Give the reason for booking outside the rules.")))
+        if self.require_message and not self.message.data:
+            self.message.errors.append(str(_l("Tell the school why the lecture is moved.")))
+        return valid and not self.has_errors
+
+    def starts_at(self, slot_times: dict[str, datetime]) -> datetime:
+        if self.slot.data == "other":
+            return datetime.combine(self.other_date.data, self.other_time.data, tzinfo=JST)
+        return slot_times[self.slot.data]
+
+
+class ProposeForm(BaseForm):
+    date_1 = LooseDateField(_l("Date"), validators=[InputRequired(_l("Enter at least one date."))])
+    time_1 = LooseTimeField(
+        _l("Start time (Japan time)"), validators=[InputRequired(_l("Enter the start time."))]
+    )
+    date_2 = LooseDateField(_l("Date"), validators=[Optional()])
+    time_2 = LooseTimeField(_l("Start time (Japan time)"), validators=[Optional()])
+    date_3 = LooseDateField(_l("Date"), validators=[Optional()])
+    time_3 = LooseTimeField(_l("Start time (Japan time)"), validators=[Optional()])
+    lecturer_ids = _lecturers_field()
+    message = TextAreaField(
+        _l("Message to the school"),
+        description=_l("Why other dates, and anything the school should know. It goes in the email."),
+        filters=[strip],
+        validators=[DataRequired(_l("Write a short message to the school.")), Length(max=2000)],
+    )
+    override, override_reason = _override_fields()
+
+    def __init__(self, *args, lecturers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lecturer_ids.choices = lecturers
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        seen: dict[tuple[date, time], int] = {}
+        for n in (1, 2, 3):
+            day_field, time_field = self[f"date_{n}"], self[f"time_{n}"]
+            if day_field.errors or time_field.errors:
+                continue
+            if bool(day_field.data) != bool(time_field.data):
+                (time_field if day_field.data else day_field).errors.append(
+                    str(_l("Give both the date and the start time."))
+                )
+            elif day_field.data:
+                key = (day_field.data, time_field.data)
+                if key in seen:
+                    day_field.errors.append(str(_l("This is the same as date %(n)d.", n=seen[key])))
+                seen[key] = n
+        if self.override.data and not self.override_reason.data:
+            self.override_reason.errors.append(str(_l("Give the reason for booking outside the rules.")))
+        return valid and not self.has_errors
+
+    def times(self) -> list[datetime]:
+        return [
+            datetime.combine(self[f"date_{n}"].data, self[f"time_{n}"].data, tzinfo=JST)
+            for n in (1, 2, 3)
+            if self[f"date_{n}"].data and self[f"time_{n}"].data
+        ]
+
+
+class ReasonForm(BaseForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("The school reads it in the email and on its page."),
+        filters=[strip],
+        validators=[DataRequired(_l("Give the reason.")), Length(max=2000)],
+    )
+
+
+class CompleteForm(BaseForm):
+    actual_audience = LooseIntegerField(
+        _l("Actual number of listeners"),
+        validators=[
+            InputRequired(_l("Enter how many listened.")),
+            _whole_number_between(0, 5000, _l("Enter a number from 0 to 5000.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    notes = TextAreaField(
+        _l("Notes"),
+        description=_l("How it went, questions asked, what to do differently. Staff only."),
+        filters=[strip],
+        validators=[Length(max=4000)],
+    )
+
+
+class UnavailabilityForm(BaseForm):
+    start_date = LooseDateField(_l("From (date)"), validators=[InputRequired(_l("Enter the first day."))])
+    start_time = LooseTimeField(
+        _l("From (time)"), description=_l("Leave empty for the whole day."), validators=[Optional()]
+    )
+    end_date = LooseDateField(_l("To (date)"), validators=[InputRequired(_l("Enter the last day."))])
+    end_time = LooseTimeField(
+        _l("To (time)"), description=_l("Leave empty for the whole day."), validators=[Optional()]
+    )
+    reason = StringField(
+        _l("Reason"),
+        description=_l("e.g. leave, overseas duty in Phnom Penh."),
+        filters=[strip],
+        validators=[Length(max=200)],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        period = self.period_in(JST) if valid else None
+        if period is not None and period[1] <= period[0]:
+            self.end_date.errors.append(str(_l("The end must be after the start.")))
+        return valid and not self.has_errors
+
+    def period_in(self, zone) -> tuple[datetime, datetime] | None:
+        """The period as aware datetimes, read as wall-clock times in `zone` (the lecturer's)."""
+        if not (self.start_date.data and self.end_date.data):
+            return None
+        start = datetime.combine(self.start_date.data, self.start_time.data or time(0, 0), tzinfo=zone)
+        if self.end_time.data:
+            end = datetime.combine(self.end_date.data, self.end_time.data, tzinfo=zone)
+        else:
+            end = datetime.combine(self.end_date.data, time(0, 0), tzinfo=zone) + timedelta(days=1)
+        return start, end
+
+
+# The teacher's page -----------------------------------------------------------------------
+
+
+class CancelForm(BaseForm):
+    action = HiddenField(default="cancel")
+    reason = TextAreaField(
+        _l("Why are you cancelling?"),
+        description=_l("A short reason helps us plan, e.g. the school schedule changed."),
+        filters=[strip],
+        validators=[DataRequired(_l("Please give a short reason.")), Length(max=2000)],
+    )
+
+
+class ChooseDateForm(BaseForm):
+    action = HiddenField(default="choose")
+    slot_id = RadioField(
+        _l("The date that suits you"),
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose one of the dates."))],
+    )

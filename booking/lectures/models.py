@@ -1,0 +1,756 @@
+"""Lecture programs, schools' requests and their history, lecturers' bookings and time off.
+
+A request moves through the statuses of LECTURE_WORKFLOW only through the verbs below;
+each move writes a history row. Models never commit, mail, or read the web request.
+
+How lecturers' time is kept apart (the clash rule):
+- A scheduled lecture books each of its lecturers from `starts_at` to `ends_at` and
+  carries the buffer in force for its format when it was booked (in person: travel, by
+  default 60 minutes; online: setting up, by default 15).
+- Two lectures of one lecturer must be at least max(buffer of one, buffer of the other)
+  apart: 60 minutes between an in-person lecture and anything else, 15 between two
+  online ones. Buffers do not add up: the lecturer travels once between two lectures.
+- The services check that rule exactly, under a lock (see lectures/scheduling.py).
+- The database checks it too, so code that skips the services cannot double-book:
+  each booking claims half its buffer on each side (`blocked_from`, `blocked_until`),
+  and no two active bookings of a lecturer may overlap (an exclusion constraint on
+  PostgreSQL, triggers on SQLite). That guarantees lectures never overlap and are at
+  least (buffer one + buffer other) / 2 apart, which is exact for two lectures of the
+  same format and never stricter than the rule.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.core.errors import InvalidTransition
+from booking.core.i18n import current_language
+from booking.core.time import to_zone, utcnow
+from booking.core.workflow import Workflow
+from booking.db import enum_type
+from booking.extensions import db
+from booking.schools.models import School, SchoolType
+from booking.staff.models import User
+
+
+class LectureFormat(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+    @property
+    def label(self) -> str:
+        return str(FORMAT_LABELS[self])
+
+
+FORMAT_LABELS = {LectureFormat.IN_PERSON: _l("At the school"), LectureFormat.ONLINE: _l("Online")}
+
+
+class OnlinePlatform(enum.StrEnum):
+    ZOOM = "zoom"
+    TEAMS = "teams"
+    GOOGLE_MEET = "google_meet"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(PLATFORM_LABELS[self])
+
+
+PLATFORM_LABELS = {
+    OnlinePlatform.ZOOM: "Zoom",
+    OnlinePlatform.TEAMS: "Microsoft Teams",
+    OnlinePlatform.GOOGLE_MEET: "Google Meet",
+    OnlinePlatform.OTHER: _l("Other (tell us in the notes)"),
+}
+
+
+class MeetingHost(enum.StrEnum):
+    """Who sends the meeting link for an online lecture."""
+
+    SCHOOL = "school"
+    BUREAU = "bureau"
+
+    @property
+    def label(self) -> str:
+        return str(MEETING_HOST_LABELS[self])
+
+
+MEETING_HOST_LABELS = {
+    MeetingHost.SCHOOL: _l("The school sends us the link"),
+    MeetingHost.BUREAU: _l("The bureau sends the school the link"),
+}
+
+
+class GradeBand(enum.StrEnum):
+    ELEMENTARY_LOWER = "elementary_lower"
+    ELEMENTARY_UPPER = "elementary_upper"
+    JUNIOR_HIGH = "junior_high"
+    HIGH = "high"
+    ADULTS = "adults"
+
+    @property
+    def label(self) -> str:
+        return str(GRADE_BAND_LABELS[self])
+
+
+GRADE_BAND_LABELS = {
+    GradeBand.ELEMENTARY_LOWER: _l("Elementary grades 1–3"),
+    GradeBand.ELEMENTARY_UPPER: _l("Elementary grades 4–6"),
+    GradeBand.JUNIOR_HIGH: _l("Junior high school students"),
+    GradeBand.HIGH: _l("High school students"),
+    GradeBand.ADULTS: _l("Teachers, parents and adults"),
+}
+
+
+class LectureStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    PROPOSED = "proposed"
+    SCHEDULED = "scheduled"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+    @property
+    def tone(self) -> str:
+        return STATUS_TONES[self]
+
+
+STATUS_LABELS = {
+    LectureStatus.SUBMITTED: _l("Received"),
+    LectureStatus.PROPOSED: _l("Dates proposed"),
+    LectureStatus.SCHEDULED: _l("Scheduled"),
+    LectureStatus.COMPLETED: _l("Held"),
+    LectureStatus.DECLINED: _l("Declined"),
+    LectureStatus.CANCELLED: _l("Cancelled"),
+}
+STATUS_TONES = {
+    LectureStatus.SUBMITTED: "info",
+    LectureStatus.PROPOSED: "warning",
+    LectureStatus.SCHEDULED: "success",
+    LectureStatus.COMPLETED: "neutral",
+    LectureStatus.DECLINED: "error",
+    LectureStatus.CANCELLED: "error",
+}
+
+S = LectureStatus
+# Every status move a request can make; anything else is refused.
+LECTURE_WORKFLOW = Workflow.of(
+    LectureStatus,
+    [
+        (S.SUBMITTED, S.PROPOSED),
+        (S.SUBMITTED, S.SCHEDULED),
+        (S.SUBMITTED, S.DECLINED),
+        (S.SUBMITTED, S.CANCELLED),
+        (S.PROPOSED, S.PROPOSED),  # staff offer other dates again
+        (S.PROPOSED, S.SCHEDULED),  # the teacher picks one (or staff schedule)
+        (S.PROPOSED, S.CANCELLED),
+        (S.SCHEDULED, S.SCHEDULED),  # rescheduled
+        (S.SCHEDULED, S.COMPLETED),
+        (S.SCHEDULED, S.CANCELLED),
+    ],
+)
+
+
+class Action(enum.StrEnum):
+    """What can be done to a request; each leads to one status (see ACTION_TARGETS)."""
+
+    PROPOSE = "propose"
+    SCHEDULE = "schedule"
+    RESCHEDULE = "reschedule"
+    DECLINE = "decline"
+    CANCEL = "cancel"
+    COMPLETE = "complete"
+    CHOOSE_DATE = "choose_date"
+
+
+ACTION_TARGETS = {
+    Action.PROPOSE: S.PROPOSED,
+    Action.SCHEDULE: S.SCHEDULED,
+    Action.RESCHEDULE: S.SCHEDULED,
+    Action.DECLINE: S.DECLINED,
+    Action.CANCEL: S.CANCELLED,
+    Action.COMPLETE: S.COMPLETED,
+    Action.CHOOSE_DATE: S.SCHEDULED,
+}
+OPEN_STATUSES = frozenset({S.SUBMITTED, S.PROPOSED, S.SCHEDULED})
+BOOKED_STATUSES = frozenset({S.SCHEDULED, S.COMPLETED})
+
+
+class Program(db.Model):
+    """A lecture of the catalog (講座メニュー)."""
+
+    __tablename__ = "lecture_programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_ja: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200))
+    summary_ja: Mapped[str] = mapped_column(sa.Text, default="")
+    summary_en: Mapped[str] = mapped_column(sa.Text, default="")
+    # GradeBand values the lecture is made for.
+    target_grades: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    duration_minutes: Mapped[int] = mapped_column(default=45)
+    offers_in_person: Mapped[bool] = mapped_column(default=True)
+    offers_online: Mapped[bool] = mapped_column(default=True)
+    max_audience: Mapped[int] = mapped_column(default=120)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Catalog order: smaller first.
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("duration_minutes BETWEEN 15 AND 240", name="duration"),
+        sa.CheckConstraint("max_audience > 0", name="max_audience"),
+        sa.CheckConstraint("offers_in_person OR offers_online", name="some_format"),
+    )
+
+    def title(self, language: str | None = None) -> str:
+        return self.title_en if (language or current_language()) == "en" and self.title_en else self.title_ja
+
+    def summary(self, language: str | None = None) -> str:
+        return (
+            self.summary_en
+            if (language or current_language()) == "en" and self.summary_en
+            else self.summary_ja
+        )
+
+    @property
+    def formats(self) -> list[LectureFormat]:
+        offered = [
+            (self.offers_in_person, LectureFormat.IN_PERSON),
+            (self.offers_online, LectureFormat.ONLINE),
+        ]
+        return [fmt for on, fmt in offered if on]
+
+    def offers(self, fmt: LectureFormat) -> bool:
+        return fmt in self.formats
+
+    @property
+    def grade_bands(self) -> list[GradeBand]:
+        known = {band.value for band in GradeBand}
+        return [GradeBand(value) for value in self.target_grades or [] if value in known]
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    def __repr__(self) -> str:
+        return f"<Program {self.id}>"
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number given in a fiscal year; its row is the lock for the next."""
+
+    __tablename__ = "lecture_reference_counters"
+
+    fiscal_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (sa.CheckConstraint("last_number BETWEEN 0 AND 9999", name="last_number"),)
+
+
+class ScheduleDayLock(db.Model):
+    """One row per Japan-time day that has been scheduled on.
+
+    On PostgreSQL, scheduling locks the rows of the days it touches (SELECT ... FOR UPDATE)
+    before checking buffers and the daily cap, so two coordinators booking the same day
+    take turns. SQLite serialises every such write anyway (BEGIN IMMEDIATE).
+    """
+
+    __tablename__ = "lecture_day_locks"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+
+
+proposed_lecturers = sa.Table(
+    "lecture_proposed_lecturers",
+    db.metadata,
+    sa.Column("request_id", sa.ForeignKey("lecture_requests.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class LectureRequest(db.Model):
+    """A school's request for a lecture, from submission to the lecture held."""
+
+    __tablename__ = "lecture_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # L-<fiscal year>-<number>, numbered per fiscal year of submission (April to March).
+    reference: Mapped[str] = mapped_column(sa.String(12), unique=True)
+    fiscal_year: Mapped[int] = mapped_column(index=True)
+    number: Mapped[int]
+    # The form's one-time key (hashed): a resent form finds its request instead of adding one.
+    submission_key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    language: Mapped[str] = mapped_column(sa.String(5), default="ja")
+    status: Mapped[LectureStatus] = mapped_column(
+        enum_type(LectureStatus, "lecture_status"), default=LectureStatus.SUBMITTED, index=True
+    )
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lecture_programs.id", ondelete="RESTRICT"), index=True
+    )
+    format: Mapped[LectureFormat] = mapped_column(enum_type(LectureFormat, "lecture_format"))
+
+    # The school: from the directory (school_id) or typed in. Name, address and type are
+    # kept as they were at submission, so the request reads the same if the directory changes.
+    school_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("schools.id", ondelete="SET NULL"), index=True
+    )
+    school_name: Mapped[str] = mapped_column(sa.String(100))
+    school_address: Mapped[str] = mapped_column(sa.String(200), default="")
+    school_type: Mapped[SchoolType] = mapped_column(enum_type(SchoolType, "school_type"))
+
+    contact_name: Mapped[str] = mapped_column(sa.String(100))
+    contact_email: Mapped[str] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str] = mapped_column(sa.String(20))
+    grade: Mapped[str] = mapped_column(sa.String(100))
+    audience_size: Mapped[int]
+
+    online_platform: Mapped[OnlinePlatform | None] = mapped_column(
+        enum_type(OnlinePlatform, "online_platform")
+    )
+    meeting_link_by: Mapped[MeetingHost | None] = mapped_column(enum_type(MeetingHost, "meeting_host"))
+    connection_test: Mapped[bool] = mapped_column(default=False)
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    equipment: Mapped[str] = mapped_column(sa.String(500), default="")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    # Set when scheduled.
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    lecture_day: Mapped[date | None] = mapped_column(index=True)  # Japan-time date of starts_at
+    # Grows with every change to a scheduled lecture, for calendar programs (.ics SEQUENCE).
+    calendar_sequence: Mapped[int] = mapped_column(default=0)
+    proposal_message: Mapped[str] = mapped_column(sa.Text, default="")
+    # Why it was declined or cancelled (shown to the school).
+    closed_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # After the lecture.
+    actual_audience: Mapped[int | None]
+    completion_notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    program: Mapped[Program] = relationship()
+    school: Mapped[School | None] = relationship()
+    slots: Mapped[list[LectureSlot]] = relationship(
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by="[LectureSlot.kind, LectureSlot.rank]",
+    )
+    assignments: Mapped[list[LectureAssignment]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="LectureAssignment.id"
+    )
+    events: Mapped[list[LectureEvent]] = relationship(
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by="[LectureEvent.occurred_at, LectureEvent.id]",
+    )
+    links: Mapped[list[LectureLink]] = relationship(back_populates="request", cascade="all, delete-orphan")
+    proposed_lecturers: Mapped[list[User]] = relationship(secondary=proposed_lecturers, order_by=User.name)
+
+    __table_args__ = (
+        sa.UniqueConstraint("fiscal_year", "number", name="uq_lecture_requests_fiscal_year_number"),
+        sa.CheckConstraint("number BETWEEN 1 AND 9999", name="number"),
+        sa.CheckConstraint("audience_size > 0", name="audience_size"),
+        sa.CheckConstraint("actual_audience IS NULL OR actual_audience >= 0", name="actual_audience"),
+        sa.CheckConstraint("language IN ('ja', 'en')", name="language"),
+        sa.CheckConstraint("starts_at IS NULL OR ends_at > starts_at", name="times"),
+        sa.CheckConstraint(
+            "status NOT IN ('scheduled', 'completed') OR (starts_at IS NOT NULL AND lecture_day IS NOT NULL)",
+            name="booked_has_time",
+        ),
+        sa.CheckConstraint("format = 'online' OR online_platform IS NULL", name="platform_only_online"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<LectureRequest {self.reference}>"
+
+    # Questions views and templates share.
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_online(self) -> bool:
+        return self.format == LectureFormat.ONLINE
+
+    def can_propose(self) -> bool:
+        return self.status in (S.SUBMITTED, S.PROPOSED)
+
+    def can_schedule(self) -> bool:
+        return self.status in (S.SUBMITTED, S.PROPOSED)
+
+    def can_reschedule(self) -> bool:
+        return self.status == S.SCHEDULED
+
+    def can_decline(self) -> bool:
+        return LECTURE_WORKFLOW.can(self.status, S.DECLINED)
+
+    def can_cancel(self) -> bool:
+        return LECTURE_WORKFLOW.can(self.status, S.CANCELLED)
+
+    def can_complete(self, now: datetime) -> bool:
+        return self.status == S.SCHEDULED and self.starts_at is not None and self.starts_at <= now
+
+    def can_choose_date(self) -> bool:
+        return self.status == S.PROPOSED and bool(self.proposals)
+
+    def has_calendar(self) -> bool:
+        return self.status == S.SCHEDULED and self.starts_at is not None
+
+    # What the request holds.
+    @property
+    def candidates(self) -> list[LectureSlot]:
+        """The dates the school asked for, first choice first."""
+        return [slot for slot in self.slots if slot.kind == SlotKind.REQUESTED]
+
+    @property
+    def proposals(self) -> list[LectureSlot]:
+        """The dates staff offered instead, if any."""
+        return [slot for slot in self.slots if slot.kind == SlotKind.PROPOSED]
+
+    def slot(self, slot_id: int) -> LectureSlot | None:
+        return next((slot for slot in self.slots if slot.id == slot_id), None)
+
+    @property
+    def first_choice_at(self) -> datetime | None:
+        candidates = self.candidates
+        return candidates[0].starts_at if candidates else None
+
+    @property
+    def lecturers(self) -> list[User]:
+        return [a.lecturer for a in self.assignments]
+
+    @property
+    def calendar_uid_stem(self) -> str:
+        """Stable for the life of the lecture, so calendars update one entry (a domain is added)."""
+        return f"lecture-{self.reference.lower()}"
+
+    # Status moves.
+    def _move(
+        self,
+        target: LectureStatus,
+        actor: User | None,
+        note: str = "",
+        internal_note: str = "",
+        details: dict[str, Any] | None = None,
+        by_school: bool = False,
+    ) -> LectureEvent:
+        LECTURE_WORKFLOW.check(self.status, target, describe=lambda status: status.label)
+        event = LectureEvent(
+            from_status=self.status,
+            to_status=target,
+            actor_id=actor.id if actor is not None else None,
+            by_school=by_school,
+            note=note,
+            internal_note=internal_note,
+            details=details or {},
+            occurred_at=utcnow(),
+        )
+        self.events.append(event)
+        self.status = target
+        return event
+
+    def record_submission(self) -> None:
+        """The first history row: the school sent the request."""
+        self.events.append(
+            LectureEvent(from_status=None, to_status=S.SUBMITTED, by_school=True, occurred_at=utcnow())
+        )
+
+    def ensure_can(self, action: Action, now: datetime | None = None) -> None:
+        """Raise InvalidTransition, with a message for a person, unless `action` is possible now."""
+        allowed = {
+            Action.PROPOSE: self.can_propose,
+            Action.SCHEDULE: self.can_schedule,
+            Action.RESCHEDULE: self.can_reschedule,
+            Action.DECLINE: self.can_decline,
+            Action.CANCEL: self.can_cancel,
+            Action.CHOOSE_DATE: self.can_choose_date,
+            Action.COMPLETE: lambda: self.can_complete(now or utcnow()),
+        }[action]()
+        if allowed:
+            return
+        if action == Action.SCHEDULE and self.status == S.SCHEDULED:
+            raise InvalidTransition(_("This lecture is already scheduled; reschedule it to move it."))
+        if action == Action.RESCHEDULE:
+            raise InvalidTransition(_("Only a scheduled lecture can be rescheduled."))
+        if action == Action.COMPLETE and self.status == S.SCHEDULED:
+            raise InvalidTransition(_("The lecture has not taken place yet."))
+        if action == Action.CHOOSE_DATE and self.status == S.PROPOSED:
+            raise InvalidTransition(_("There are no proposed dates to choose from."))
+        raise InvalidTransition(
+            _(
+                "This cannot be done now: the status “%(current)s” cannot change to “%(target)s”.",
+                current=self.status.label,
+                target=ACTION_TARGETS[action].label,
+            )
+        )
+
+    def propose(
+        self,
+        times: list[tuple[datetime, datetime]],
+        lecturers: list[User],
+        message: str,
+        actor: User,
+        internal_note: str = "",
+        overridden: list[str] | None = None,
+    ) -> None:
+        """Offer the school other dates (replacing any offered before), with their lecturers."""
+        self.ensure_can(Action.PROPOSE)
+        details: dict[str, Any] = {"starts_at": [start.isoformat() for start, _end in times]}
+        if overridden:
+            details["overridden"] = list(overridden)
+        self._move(S.PROPOSED, actor, note=message, internal_note=internal_note, details=details)
+        self.proposal_message = message
+        self.proposed_lecturers = list(lecturers)
+        existing = self.proposals
+        for rank, (start, end) in enumerate(times, start=1):
+            # Rewrite slots in place: a delete and an insert of the same rank in one flush
+            # would meet the unique constraint before the delete runs.
+            slot = existing[rank - 1] if rank <= len(existing) else None
+            if slot is None:
+                slot = LectureSlot(kind=SlotKind.PROPOSED, rank=rank)
+                self.slots.append(slot)
+            slot.starts_at, slot.ends_at = start, end
+        for slot in existing[len(times) :]:
+            self.slots.remove(slot)
+
+    def schedule(
+        self,
+        starts_at: datetime,
+        ends_at: datetime,
+        lecturers: list[User],
+        buffer_minutes: int,
+        actor: User | None,
+        note: str = "",
+        internal_note: str = "",
+        overridden: list[str] | None = None,
+        by_school: bool = False,
+    ) -> None:
+        """Book the lecture (from received, or from proposed dates) with its lecturers."""
+        self.ensure_can(Action.SCHEDULE)
+        self._move(
+            S.SCHEDULED,
+            actor,
+            note=note,
+            internal_note=internal_note,
+            details=self._booking_details(starts_at, lecturers, overridden),
+            by_school=by_school,
+        )
+        self._book(starts_at, ends_at, lecturers, buffer_minutes)
+
+    def reschedule(
+        self,
+        starts_at: datetime,
+        ends_at: datetime,
+        lecturers: list[User],
+        buffer_minutes: int,
+        actor: User,
+        note: str = "",
+        internal_note: str = "",
+        overridden: list[str] | None = None,
+    ) -> None:
+        """Move a scheduled lecture (or change its lecturers); calendars get a newer version."""
+        self.ensure_can(Action.RESCHEDULE)
+        self._move(
+            S.SCHEDULED,
+            actor,
+            note=note,
+            internal_note=internal_note,
+            details=self._booking_details(starts_at, lecturers, overridden),
+        )
+        self.calendar_sequence = (self.calendar_sequence or 0) + 1
+        self._book(starts_at, ends_at, lecturers, buffer_minutes)
+
+    def decline(self, reason: str, actor: User) -> None:
+        self.ensure_can(Action.DECLINE)
+        self._move(S.DECLINED, actor, note=reason)
+        self.closed_reason = reason
+
+    def cancel(self, reason: str, actor: User | None, by_school: bool = False) -> bool:
+        """Cancel; returns whether the lecture had been scheduled (calendars need a CANCEL)."""
+        self.ensure_can(Action.CANCEL)
+        was_scheduled = self.status == S.SCHEDULED
+        self._move(S.CANCELLED, actor, note=reason, by_school=by_school)
+        self.closed_reason = reason
+        for assignment in self.assignments:
+            assignment.active = False
+        if was_scheduled:
+            self.calendar_sequence = (self.calendar_sequence or 0) + 1
+        return was_scheduled
+
+    def complete(self, actual_audience: int, notes: str, actor: User, now: datetime) -> None:
+        self.ensure_can(Action.COMPLETE, now)
+        self._move(S.COMPLETED, actor, details={"actual_audience": actual_audience})
+        self.actual_audience = actual_audience
+        self.completion_notes = notes
+
+    @staticmethod
+    def _booking_details(
+        starts_at: datetime, lecturers: list[User], overridden: list[str] | None
+    ) -> dict[str, Any]:
+        details: dict[str, Any] = {
+            "starts_at": [starts_at.isoformat()],
+            "lecturer_ids": [u.id for u in lecturers],
+        }
+        if overridden:
+            details["overridden"] = list(overridden)
+        return details
+
+    def _book(
+        self, starts_at: datetime, ends_at: datetime, lecturers: list[User], buffer_minutes: int
+    ) -> None:
+        self.starts_at, self.ends_at = starts_at, ends_at
+        self.lecture_day = to_zone(starts_at).date()
+        half_buffer = timedelta(minutes=buffer_minutes) / 2
+        current = {a.lecturer_id: a for a in self.assignments}
+        wanted = {u.id for u in lecturers}
+        for assignment in list(self.assignments):
+            if assignment.lecturer_id not in wanted:
+                self.assignments.remove(assignment)
+        for lecturer in lecturers:
+            # Updated in place (not deleted and added), so the booking never meets itself.
+            assignment = current.get(lecturer.id)
+            if assignment is None:
+                assignment = LectureAssignment(lecturer=lecturer)
+                self.assignments.append(assignment)
+            assignment.starts_at, assignment.ends_at = starts_at, ends_at
+            assignment.buffer_minutes = buffer_minutes
+            assignment.blocked_from = starts_at - half_buffer
+            assignment.blocked_until = ends_at + half_buffer
+            assignment.active = True
+
+
+class SlotKind(enum.StrEnum):
+    REQUESTED = "requested"  # the school's first to third choice
+    PROPOSED = "proposed"  # dates staff offered instead
+
+
+class LectureSlot(db.Model):
+    """A date and time the school asked for, or one staff proposed."""
+
+    __tablename__ = "lecture_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("lecture_requests.id", ondelete="CASCADE"))
+    kind: Mapped[SlotKind] = mapped_column(enum_type(SlotKind, "slot_kind"))
+    rank: Mapped[int]
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+
+    request: Mapped[LectureRequest] = relationship(back_populates="slots")
+
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "kind", "rank", name="uq_lecture_slots_request_kind_rank"),
+        sa.CheckConstraint("rank BETWEEN 1 AND 3", name="rank"),
+        sa.CheckConstraint("ends_at > starts_at", name="times"),
+    )
+
+
+class LectureAssignment(db.Model):
+    """A lecturer booked for a scheduled lecture, and the time that blocks in their diary."""
+
+    __tablename__ = "lecture_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("lecture_requests.id", ondelete="CASCADE"))
+    lecturer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # The buffer for this lecture's format when it was booked.
+    buffer_minutes: Mapped[int]
+    # starts_at and ends_at widened by half the buffer: what the database keeps apart.
+    blocked_from: Mapped[datetime]
+    blocked_until: Mapped[datetime]
+    # False once the lecture is cancelled: the time is free again, the record stays.
+    active: Mapped[bool] = mapped_column(default=True)
+
+    request: Mapped[LectureRequest] = relationship(back_populates="assignments")
+    lecturer: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "lecturer_id", name="uq_lecture_assignments_request_lecturer"),
+        sa.CheckConstraint(
+            "blocked_from <= starts_at AND starts_at < ends_at AND ends_at <= blocked_until", name="times"
+        ),
+        sa.CheckConstraint("buffer_minutes >= 0", name="buffer"),
+        sa.Index("ix_lecture_assignments_lecturer_time", "lecturer_id", "blocked_from"),
+    )
+
+
+class LectureEvent(db.Model):
+    """One line of a request's history: who moved it from which status to which, and why."""
+
+    __tablename__ = "lecture_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lecture_requests.id", ondelete="CASCADE"), index=True
+    )
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # True when the school did it through its private link.
+    by_school: Mapped[bool] = mapped_column(default=False)
+    from_status: Mapped[LectureStatus | None] = mapped_column(enum_type(LectureStatus, "lecture_event_from"))
+    to_status: Mapped[LectureStatus] = mapped_column(enum_type(LectureStatus, "lecture_event_to"))
+    # Shown to the school (a reason, a message); the internal note only to staff.
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    internal_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Facts of the move: dates (ISO, UTC), lecturer ids, audience.
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    request: Mapped[LectureRequest] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def times(self) -> list[datetime]:
+        return [datetime.fromisoformat(value) for value in self.details.get("starts_at", [])]
+
+
+class LectureLink(db.Model):
+    """A private link to a request's page; only the token's SHA-256 is kept.
+
+    Each email that carries the link gets a fresh token; every one of them keeps working,
+    so a link the teacher bookmarked stays valid.
+    """
+
+    __tablename__ = "lecture_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lecture_requests.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[LectureRequest] = relationship(back_populates="links")
+
+
+class LecturerUnavailability(db.Model):
+    """A period a lecturer cannot lecture (leave, overseas duty), kept by them or a coordinator."""
+
+    __tablename__ = "lecturer_unavailability"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lecturer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lecturer: Mapped[User] = relationship(foreign_keys=[lecturer_id])
+
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="times"),)

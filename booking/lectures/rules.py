@@ -1,0 +1,136 @@
+"""The calendar rules a lecture's date and time must meet, with a message for each.
+
+Used for the school's candidate dates, for dates staff propose, and when staff schedule.
+Dates and times are Japan time. Staff may override the booking window (lead time and
+horizon) and the school-day rules (weekends and national holidays) with a recorded
+reason; never the bureau's blackout days, school hours, or a date already past.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import jpholiday
+from flask_babel import gettext as _
+
+from booking.core.i18n import format_date, format_time
+from booking.core.time import JST, jst_to_utc
+from booking.settings.services import Settings
+
+
+class Rule(enum.StrEnum):
+    PAST = "past"
+    LEAD_TIME = "lead_time"
+    HORIZON = "horizon"
+    WEEKEND = "weekend"
+    HOLIDAY = "holiday"
+    BLACKOUT = "blackout"
+    SCHOOL_HOURS = "school_hours"
+
+
+OVERRIDABLE = frozenset({Rule.LEAD_TIME, Rule.HORIZON, Rule.WEEKEND, Rule.HOLIDAY})
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: Rule
+    message: str
+
+    @property
+    def about_time(self) -> bool:
+        """True when the message belongs next to the time rather than the date."""
+        return self.rule == Rule.SCHOOL_HOURS
+
+    @property
+    def overridable(self) -> bool:
+        return self.rule in OVERRIDABLE
+
+
+def holiday_name(day: date) -> str | None:
+    """The national holiday on `day` (its Japanese name), from the jpholiday library."""
+    return jpholiday.is_holiday_name(day)
+
+
+def day_problems(day: date, settings: Settings, today: date) -> list[Problem]:
+    """What is wrong with `day` as a lecture date; the first problem found is enough."""
+    shown = format_date(day)
+    if day < today:
+        return [Problem(Rule.PAST, _("%(date)s has already passed.", date=shown))]
+    if day < settings.earliest_day(today):
+        return [
+            Problem(
+                Rule.LEAD_TIME,
+                _(
+                    "Please ask at least %(days)d days ahead: choose %(earliest)s or later.",
+                    days=settings.lead_time_days,
+                    earliest=format_date(settings.earliest_day(today)),
+                ),
+            )
+        ]
+    if day > settings.latest_day(today):
+        return [
+            Problem(
+                Rule.HORIZON,
+                _(
+                    "We take requests up to %(days)d days ahead: choose %(latest)s or earlier.",
+                    days=settings.horizon_days,
+                    latest=format_date(settings.latest_day(today)),
+                ),
+            )
+        ]
+    if day.weekday() >= 5:
+        return [Problem(Rule.WEEKEND, _("%(date)s is a weekend. Please choose a weekday.", date=shown))]
+    name = holiday_name(day)
+    if name:
+        return [
+            Problem(
+                Rule.HOLIDAY,
+                _(
+                    "%(date)s is a national holiday (%(name)s). Please choose another day.",
+                    date=shown,
+                    name=name,
+                ),
+            )
+        ]
+    if day in settings.blackout_days:
+        reason = settings.blackout_days[day]
+        message = (
+            _(
+                "The bureau holds no lectures on %(date)s (%(reason)s). Please choose another day.",
+                date=shown,
+                reason=reason,
+            )
+            if reason
+            else _("The bureau holds no lectures on %(date)s. Please choose another day.", date=shown)
+        )
+        return [Problem(Rule.BLACKOUT, message)]
+    return []
+
+
+def time_problems(at: time, settings: Settings) -> list[Problem]:
+    if settings.school_day_start <= at <= settings.school_day_end:
+        return []
+    start = datetime.combine(date(2000, 1, 3), settings.school_day_start, tzinfo=JST)
+    end = datetime.combine(date(2000, 1, 3), settings.school_day_end, tzinfo=JST)
+    return [
+        Problem(
+            Rule.SCHOOL_HOURS,
+            _(
+                "Please choose a start time between %(start)s and %(end)s (Japan time).",
+                start=format_time(start),
+                end=format_time(end),
+            ),
+        )
+    ]
+
+
+def slot_problems(day: date, at: time, settings: Settings, now: datetime) -> list[Problem]:
+    """Every rule a start at `day` `at` (Japan time) breaks, judged at `now`."""
+    today = now.astimezone(JST).date()
+    problems = day_problems(day, settings, today)
+    problems += time_problems(at, settings)
+    if not problems and jst_to_utc(day, at) <= now:
+        problems.append(Problem(Rule.PAST, _("This time has already passed.")))
+    return problems

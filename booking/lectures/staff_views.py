@@ -1,0 +1,507 @@
+"""Staff pages: the lecture inbox, a request and what can be done to it, the catalog,
+lecturers' diaries and time off."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from booking.core.auth import Role, role_required
+from booking.core.errors import DomainError
+from booking.core.exports import csv_response, xlsx_response
+from booking.core.i18n import format_datetime
+from booking.core.navigation import register_panel
+from booking.core.time import now_jst, utcnow
+from booking.lectures import LECTURE_STAFF, bp, services
+from booking.lectures.forms import (
+    CompleteForm,
+    ProgramForm,
+    ProposeForm,
+    ReasonForm,
+    ScheduleForm,
+    UnavailabilityForm,
+)
+from booking.lectures.models import Action, GradeBand, LectureFormat, LectureRequest, LectureStatus
+from booking.lectures.scheduling import availability
+from booking.notifications.services import emails_about
+from booking.settings.services import current_settings
+from booking.staff.forms import ConfirmForm
+from booking.staff.models import User
+
+
+def _lectures_panel(user: User):
+    if user.has_any_role(*LECTURE_STAFF):
+        start = now_jst().replace(hour=0, minute=0, second=0, microsecond=0)
+        return {
+            "waiting": services.waiting_count(),
+            "week": services.lectures_between(start, start + timedelta(days=7)),
+            "mine": None,
+        }
+    if user.has_role(Role.LECTURER):
+        return {"waiting": None, "week": None, "mine": services.diary(user, past_limit=0).upcoming[:5]}
+    return None
+
+
+register_panel("lectures", "lectures/staff/_panel.html", _lectures_panel, order=100)
+
+
+def _put_errors(form, error: DomainError, fields: dict[str, str] | None = None) -> None:
+    """Each of the service's reasons next to its field (renamed where the form differs)."""
+    for problem in services.errors_of(error):
+        field = (fields or {}).get(problem.field or "", problem.field)
+        form.add_error(problem.message, field=field)
+
+
+def _lecture_or_404(request_id: int) -> LectureRequest:
+    lecture = services.get_request(request_id)
+    if lecture is None:
+        abort(404)
+    return lecture
+
+
+def _page(template: str, form, **context):
+    return render_template(template, form=form, **context), 422 if form.has_errors else 200
+
+
+# The inbox -----------------------------------------------------------------------------
+
+
+@bp.route("/staff/lectures/")
+@role_required(*LECTURE_STAFF)
+def inbox():
+    filters = services.InboxFilters.from_args(request.args)
+    return render_template(
+        "lectures/staff/inbox.html",
+        requests=services.list_requests(filters, page=request.args.get("page", 1, type=int)),
+        filters=filters,
+        counts=services.status_counts(),
+        statuses=list(LectureStatus),
+        formats=list(LectureFormat),
+        years=services.fiscal_years(),
+        programs=services.all_programs(),
+        schools=services.requested_schools(),
+        sorts=SORT_LABELS,
+    )
+
+
+SORT_LABELS = {
+    "newest": _l("Newest first"),
+    "oldest": _l("Oldest first"),
+    "date": _l("Lecture date"),
+    "reference": _l("Reference"),
+    "school": _l("School"),
+}
+
+EXPORT_HEADER = [
+    _l("Reference"),
+    _l("Status"),
+    _l("Fiscal year"),
+    _l("Received on"),
+    _l("Lecture"),
+    _l("Format"),
+    _l("School"),
+    _l("Type of school"),
+    _l("Grade and classes"),
+    _l("Listeners"),
+    _l("Date"),
+    _l("Lecturers"),
+    _l("Contact person"),
+    _l("Email address"),
+    _l("Phone number"),
+    _l("Actual listeners"),
+]
+
+
+def _export_row(lecture: LectureRequest) -> list[object]:
+    return [
+        lecture.reference,
+        lecture.status.label,
+        lecture.fiscal_year,
+        lecture.created_at,
+        lecture.program.title(),
+        lecture.format.label,
+        lecture.school_name,
+        lecture.school_type.label,
+        lecture.grade,
+        lecture.audience_size,
+        lecture.starts_at or lecture.first_choice_at,
+        ", ".join(u.name for u in lecture.lecturers),
+        lecture.contact_name,
+        lecture.contact_email,
+        lecture.contact_phone,
+        lecture.actual_audience,
+    ]
+
+
+@bp.route("/staff/lectures/export.<any(csv, xlsx):kind>")
+@role_required(*LECTURE_STAFF)
+def export(kind: str):
+    rows = [
+        _export_row(r)
+        for r in services.export_requests(services.InboxFilters.from_args(request.args), current_user)
+    ]
+    header = [str(h) for h in EXPORT_HEADER]
+    name = _("lecture-requests") + now_jst().strftime("-%Y%m%d")
+    if kind == "csv":
+        return csv_response(f"{name}.csv", header, rows)
+    return xlsx_response(f"{name}.xlsx", _("Lecture requests"), header, rows)
+
+
+# One request ------------------------------------------------------------------------------
+
+
+@bp.route("/staff/lectures/<int:request_id>")
+@role_required(*LECTURE_STAFF)
+def show(request_id: int):
+    lecture = _lecture_or_404(request_id)
+    services.view_request(lecture, current_user)
+    return render_template(
+        "lectures/staff/show.html",
+        lecture=lecture,
+        names=services.lecturer_names(lecture.events),
+        emails=emails_about("lecture_request", lecture.id),
+        now=utcnow(),
+    )
+
+
+def _lecturer_choices() -> list[tuple[int, str]]:
+    return [
+        (u.id, f"{u.name}" + (f" ({u.time_zone})" if u.time_zone != "Asia/Tokyo" else ""))
+        for u in services.active_lecturers()
+    ]
+
+
+def _guard(lecture: LectureRequest, action: Action):
+    """Back to the request with the reason when the action is not possible in its status."""
+    try:
+        lecture.ensure_can(action)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("lectures.show", request_id=lecture.id))
+    return None
+
+
+def _schedule_form(lecture: LectureRequest, slots: list, rescheduling: bool) -> ScheduleForm:
+    defaults = {"lecturer_ids": [u.id for u in (lecture.lecturers or lecture.proposed_lecturers)]}
+    return ScheduleForm(
+        slots=[SelectChoice(str(slot.id), slot_label(slot)) for slot in slots],
+        lecturers=_lecturer_choices(),
+        require_message=rescheduling,
+        data=None if request.method == "POST" else defaults,
+    )
+
+
+def _booking_data(form: ScheduleForm, slots: list) -> services.BookingData:
+    return services.BookingData(
+        starts_at=form.starts_at({str(slot.id): slot.starts_at for slot in slots}).astimezone(UTC),
+        lecturer_ids=tuple(form.lecturer_ids.data),
+        message=form.message.data or "",
+        override_reason=form.override_reason.data if form.override.data else "",
+    )
+
+
+def _who_is_free(lecture: LectureRequest, slots: list) -> tuple[list, list[User]]:
+    """Each of the request's dates beside each lecturer's diary, for the scheduling page."""
+    settings = current_settings()
+    lecturers = services.active_lecturers()
+    grid = availability(
+        [(slot.starts_at, slot.ends_at) for slot in slots],
+        settings.buffer_minutes(lecture.is_online),
+        lecturers,
+        settings,
+        exclude_request_id=lecture.id,
+    )
+    return list(zip(slots, grid, strict=True)), lecturers
+
+
+def _booking_page(lecture: LectureRequest, action: Action):
+    """Schedule and reschedule share a page: a date (a candidate or another), lecturers, rules."""
+    refused = _guard(lecture, action)
+    if refused:
+        return refused
+    slots = lecture.proposals + lecture.candidates
+    rescheduling = action == Action.RESCHEDULE
+    form = _schedule_form(lecture, slots, rescheduling)
+    if form.validate_on_submit():
+        book = services.reschedule_request if rescheduling else services.schedule_request
+        try:
+            book(lecture.id, _booking_data(form, slots), current_user)
+        except DomainError as error:
+            _put_errors(form, error, {"starts_at": "other_date" if form.slot.data == "other" else "slot"})
+        else:
+            message = _(
+                "%(reference)s is scheduled. The school and the lecturers are emailed.",
+                reference=lecture.reference,
+            )
+            flash(message, "success")
+            return redirect(url_for("lectures.show", request_id=lecture.id))
+    rows, lecturers = _who_is_free(lecture, slots)
+    return _page(
+        "lectures/staff/schedule.html",
+        form,
+        lecture=lecture,
+        rescheduling=rescheduling,
+        rows=rows,
+        lecturers=lecturers,
+        slot_label=slot_label,
+    )
+
+
+def slot_label(slot) -> str:
+    if slot.kind.value == "requested":
+        prefix = _("Choice %(n)d", n=slot.rank)
+    else:
+        prefix = _("Proposed date %(n)d", n=slot.rank)
+    return prefix + _(": ") + format_datetime(slot.starts_at)
+
+
+@bp.route("/staff/lectures/<int:request_id>/schedule", methods=["GET", "POST"])
+@role_required(*LECTURE_STAFF)
+def schedule(request_id: int):
+    return _booking_page(_lecture_or_404(request_id), Action.SCHEDULE)
+
+
+@bp.route("/staff/lectures/<int:request_id>/reschedule", methods=["GET", "POST"])
+@role_required(*LECTURE_STAFF)
+def reschedule(request_id: int):
+    return _booking_page(_lecture_or_404(request_id), Action.RESCHEDULE)
+
+
+@bp.route("/staff/lectures/<int:request_id>/propose", methods=["GET", "POST"])
+@role_required(*LECTURE_STAFF)
+def propose(request_id: int):
+    lecture = _lecture_or_404(request_id)
+    refused = _guard(lecture, Action.PROPOSE)
+    if refused:
+        return refused
+    form = ProposeForm(
+        lecturers=_lecturer_choices(),
+        data=None
+        if request.method == "POST"
+        else {"lecturer_ids": [u.id for u in lecture.proposed_lecturers]},
+    )
+    if form.validate_on_submit():
+        data = services.ProposalData(
+            times=tuple(t.astimezone(UTC) for t in form.times()),
+            lecturer_ids=tuple(form.lecturer_ids.data),
+            message=form.message.data,
+            override_reason=form.override_reason.data if form.override.data else "",
+        )
+        try:
+            services.propose_dates(lecture.id, data, current_user)
+        except DomainError as error:
+            _put_errors(form, error, {"starts_at": "date_1"})
+        else:
+            flash(_("The dates are proposed. The school is emailed a link to choose one."), "success")
+            return redirect(url_for("lectures.show", request_id=lecture.id))
+    return _page("lectures/staff/propose.html", form, lecture=lecture)
+
+
+def _reason_page(request_id: int, action: Action):
+    lecture = _lecture_or_404(request_id)
+    refused = _guard(lecture, action)
+    if refused:
+        return refused
+    form = ReasonForm()
+    if form.validate_on_submit():
+        verb = services.decline_request if action == Action.DECLINE else services.cancel_request
+        try:
+            verb(lecture.id, form.reason.data, current_user)
+        except DomainError as error:
+            _put_errors(form, error)
+        else:
+            done = (
+                _("The request is declined.") if action == Action.DECLINE else _("The lecture is cancelled.")
+            )
+            flash(done + " " + _("The school is emailed."), "success")
+            return redirect(url_for("lectures.show", request_id=lecture.id))
+    return _page("lectures/staff/reason.html", form, lecture=lecture, action=action.value)
+
+
+@bp.route("/staff/lectures/<int:request_id>/decline", methods=["GET", "POST"])
+@role_required(*LECTURE_STAFF)
+def decline(request_id: int):
+    return _reason_page(request_id, Action.DECLINE)
+
+
+@bp.route("/staff/lectures/<int:request_id>/cancel", methods=["GET", "POST"])
+@role_required(*LECTURE_STAFF)
+def cancel(request_id: int):
+    return _reason_page(request_id, Action.CANCEL)
+
+
+@bp.route("/staff/lectures/<int:request_id>/complete", methods=["GET", "POST"])
+@role_required(*LECTURE_STAFF)
+def complete(request_id: int):
+    lecture = _lecture_or_404(request_id)
+    refused = _guard(lecture, Action.COMPLETE)
+    if refused:
+        return refused
+    form = CompleteForm(data=None if request.method == "POST" else {"actual_audience": lecture.audience_size})
+    if form.validate_on_submit():
+        try:
+            services.complete_request(
+                lecture.id, form.actual_audience.data, form.notes.data or "", current_user
+            )
+        except DomainError as error:
+            _put_errors(form, error)
+        else:
+            flash(_("%(reference)s is recorded as held.", reference=lecture.reference), "success")
+            return redirect(url_for("lectures.show", request_id=lecture.id))
+    return _page("lectures/staff/complete.html", form, lecture=lecture)
+
+
+# The catalog ----------------------------------------------------------------------------------
+
+
+@bp.route("/staff/lectures/programs")
+@role_required(*LECTURE_STAFF)
+def programs():
+    return render_template("lectures/staff/programs.html", programs=services.all_programs())
+
+
+def _program_data(form: ProgramForm) -> services.ProgramData:
+    return services.ProgramData(
+        title_ja=form.title_ja.data,
+        title_en=form.title_en.data,
+        summary_ja=form.summary_ja.data,
+        summary_en=form.summary_en.data,
+        target_grades=tuple(GradeBand(v) for v in form.target_grades.data),
+        duration_minutes=form.duration_minutes.data,
+        offers_in_person=LectureFormat.IN_PERSON.value in form.formats.data,
+        offers_online=LectureFormat.ONLINE.value in form.formats.data,
+        max_audience=form.max_audience.data,
+        active=form.active.data,
+        position=form.position.data or 0,
+    )
+
+
+@bp.route("/staff/lectures/programs/new", methods=["GET", "POST"])
+@role_required(*LECTURE_STAFF)
+def new_program():
+    form = ProgramForm()
+    if form.validate_on_submit():
+        try:
+            program = services.create_program(_program_data(form), current_user)
+        except DomainError as error:
+            _put_errors(form, error)
+        else:
+            flash(_("“%(title)s” is added to the catalog.", title=program.title()), "success")
+            return redirect(url_for("lectures.programs"))
+    return _page("lectures/staff/program_form.html", form, program=None)
+
+
+@bp.route("/staff/lectures/programs/<int:program_id>", methods=["GET", "POST"])
+@role_required(*LECTURE_STAFF)
+def edit_program(program_id: int):
+    program = services.get_program(program_id) or abort(404)
+    defaults = {
+        "target_grades": list(program.target_grades or []),
+        "formats": [f.value for f in program.formats],
+    }
+    form = ProgramForm(obj=program, data=None if request.method == "POST" else defaults)
+    if form.validate_on_submit():
+        try:
+            services.update_program(program, _program_data(form), current_user)
+        except DomainError as error:
+            _put_errors(form, error)
+        else:
+            flash(_("The changes are saved."), "success")
+            return redirect(url_for("lectures.programs"))
+    return _page("lectures/staff/program_form.html", form, program=program)
+
+
+# Lecturers --------------------------------------------------------------------------------
+
+
+@bp.route("/staff/lectures/lecturers")
+@role_required(*LECTURE_STAFF)
+def lecturers():
+    return render_template("lectures/staff/lecturers.html", summaries=services.lecturer_overview())
+
+
+def _may_keep_diary(lecturer: User) -> bool:
+    return current_user.has_any_role(*LECTURE_STAFF) or current_user.id == lecturer.id
+
+
+def _diary_page(lecturer: User, form: UnavailabilityForm | None = None):
+    form = form or UnavailabilityForm(formdata=None)
+    return _page(
+        "lectures/staff/lecturer.html",
+        form,
+        lecturer=lecturer,
+        diary=services.diary(lecturer),
+        own=lecturer.id == current_user.id,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/staff/lectures/lecturers/<int:lecturer_id>")
+@role_required(*LECTURE_STAFF, Role.LECTURER)
+def lecturer(lecturer_id: int):
+    person = services.get_lecturer(lecturer_id) or abort(404)
+    if not _may_keep_diary(person):
+        abort(403)
+    return _diary_page(person)
+
+
+@bp.route("/staff/lectures/schedule")
+@role_required(Role.LECTURER)
+def my_schedule():
+    return _diary_page(current_user)
+
+
+@bp.route("/staff/lectures/lecturers/<int:lecturer_id>/unavailable", methods=["POST"])
+@role_required(*LECTURE_STAFF, Role.LECTURER)
+def add_unavailability(lecturer_id: int):
+    person = services.get_lecturer(lecturer_id) or abort(404)
+    if not _may_keep_diary(person):
+        abort(403)
+    form = UnavailabilityForm()
+    if form.validate_on_submit():
+        start, end = form.period_in(ZoneInfo(person.time_zone))
+        data = services.PeriodData(start.astimezone(UTC), end.astimezone(UTC), form.reason.data or "")
+        try:
+            affected = services.add_unavailability(person, data, current_user)
+        except DomainError as error:
+            _put_errors(form, error)
+        else:
+            flash(_("The time off is saved."), "success")
+            for assignment in affected:
+                flash(
+                    _(
+                        "%(reference)s (%(when)s) falls in this time off: it needs another lecturer or date.",
+                        reference=assignment.request.reference,
+                        when=format_datetime(assignment.starts_at),
+                    ),
+                    "warning",
+                )
+            return redirect(_diary_url(person))
+    return _diary_page(person, form)
+
+
+@bp.route("/staff/lectures/lecturers/<int:lecturer_id>/unavailable/<int:period_id>/delete", methods=["POST"])
+@role_required(*LECTURE_STAFF, Role.LECTURER)
+def remove_unavailability(lecturer_id: int, period_id: int):
+    person = services.get_lecturer(lecturer_id) or abort(404)
+    period = services.get_unavailability(period_id)
+    if period is None or period.lecturer_id != person.id:
+        abort(404)
+    if not _may_keep_diary(person):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        services.remove_unavailability(period, current_user)
+        flash(_("The time off is removed."), "success")
+    return redirect(_diary_url(person))
+
+
+def _diary_url(person: User) -> str:
+    if person.id == current_user.id and current_user.has_role(Role.LECTURER):
+        return url_for("lectures.my_schedule")
+    return url_for("lectures.lecturer", lecturer_id=person.id)

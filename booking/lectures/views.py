@@ -1,0 +1,160 @@
+"""Public pages: the catalog, the request form, and the teacher's private page."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from booking.core.errors import DomainError
+from booking.core.i18n import current_language, format_datetime
+from booking.core.ratelimit import public_form_limit
+from booking.lectures import bp, notifications, services
+from booking.lectures.forms import OTHER_SCHOOL, CancelForm, ChooseDateForm, RequestForm
+from booking.lectures.models import LectureFormat, MeetingHost, OnlinePlatform
+from booking.schools.models import SchoolType
+from booking.schools.services import active_schools
+from booking.settings.services import current_settings
+
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+@bp.route("/lectures/")
+def catalog():
+    return render_template(
+        "lectures/catalog.html", programs=services.active_programs(), settings=current_settings()
+    )
+
+
+def _request_data(form: RequestForm) -> services.RequestData:
+    online = form.chosen_format == LectureFormat.ONLINE
+    key = form.submission_key.data or ""
+    return services.RequestData(
+        program_id=int(form.program_id.data) if form.program_id.data.isdigit() else None,
+        format=form.chosen_format,
+        school_id=None if form.is_other_school else int(form.school_id.data),
+        school_name=form.school_name.data or "",
+        school_address=form.school_address.data or "",
+        school_type=SchoolType(form.school_type.data) if form.is_other_school else None,
+        contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data,
+        contact_phone=form.contact_phone.data,
+        grade=form.grade.data,
+        audience_size=form.audience_size.data,
+        candidates=tuple(services.Candidate(rank, day, at) for rank, day, at in form.candidates()),
+        # A missing or odd key still makes one request; it just cannot be recognised if resent.
+        submission_key=key if SUBMISSION_KEY.fullmatch(key) else secrets.token_urlsafe(32),
+        language=current_language(),
+        online_platform=OnlinePlatform(form.online_platform.data) if online else None,
+        meeting_link_by=MeetingHost(form.meeting_link_by.data) if online else None,
+        connection_test=online and form.connection_test.data,
+        venue="" if online else form.venue.data or "",
+        equipment="" if online else form.equipment.data or "",
+        notes=form.notes.data or "",
+    )
+
+
+def _checkable(form: RequestForm) -> dict:
+    """What a form with mistakes still says clearly enough to be judged by the rules."""
+    program = "" if form.program_id.errors else form.program_id.data or ""
+    school = "" if form.school_id.errors else form.school_id.data or ""
+    return {
+        "program_id": int(program) if program.isdigit() else None,
+        "fmt": None if form.format.errors else form.chosen_format,
+        "audience_size": None if form.audience_size.errors else form.audience_size.data,
+        "school_id": int(school) if school.isdigit() else None,
+        "candidates": [
+            services.Candidate(rank, day, at)
+            for rank, day, at in form.candidates()
+            if not form[f"candidate_{rank}_date"].errors and not form[f"candidate_{rank}_time"].errors
+        ],
+    }
+
+
+@bp.route("/lectures/request", methods=["GET", "POST"])
+@public_form_limit()
+def new_request():
+    programs = services.active_programs()
+    form = RequestForm(programs=programs, schools=active_schools())
+    if request.method == "GET":
+        form.submission_key.data = secrets.token_urlsafe(32)
+        chosen = request.args.get("program", "")
+        if chosen in {str(p.id) for p in programs}:
+            form.program_id.data = chosen
+    if form.is_submitted() and not form.validate():
+        # Show the calendar and catalog rules too, with the form's own mistakes.
+        for problem in services.request_problems(**_checkable(form)):
+            form.add_error(problem)
+    elif form.is_submitted():
+        try:
+            result = services.submit_request(_request_data(form))
+        except DomainError as error:
+            for problem in services.errors_of(error):
+                form.add_error(problem)
+        else:
+            message = (
+                _("This request had already been sent: here it is.")
+                if result.repeated
+                else _(
+                    "Thank you. We have received your request %(reference)s.",
+                    reference=result.request.reference,
+                )
+            )
+            flash(message, "success")
+            return redirect(url_for("lectures.manage", token=result.token))
+    return render_template(
+        "lectures/request.html", form=form, programs=programs, settings=current_settings(), other=OTHER_SCHOOL
+    ), 422 if form.has_errors else 200
+
+
+@bp.route("/lectures/manage/<token>", methods=["GET", "POST"])
+@public_form_limit()
+def manage(token: str):
+    lecture = services.find_by_token(token)
+    if lecture is None:
+        abort(404)
+    action = request.form.get("action") if request.method == "POST" else None
+    cancel_form = CancelForm(formdata=request.form if action == "cancel" else None)
+    choose_form = ChooseDateForm(formdata=request.form if action == "choose" else None)
+    choose_form.slot_id.choices = [
+        SelectChoice(slot.id, format_datetime(slot.starts_at)) for slot in lecture.proposals
+    ]
+    form = {"cancel": cancel_form, "choose": choose_form}.get(action or "")
+    if request.method == "POST" and form is None:
+        abort(400)
+    if form is not None and form.validate_on_submit():
+        try:
+            if form is cancel_form:
+                services.cancel_by_school(lecture.id, cancel_form.reason.data)
+                flash(_("The request is cancelled. We have emailed you a confirmation."), "success")
+            else:
+                services.choose_proposed_date(lecture.id, choose_form.slot_id.data)
+                flash(_("Thank you: the lecture is booked for the date you chose."), "success")
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            return redirect(url_for("lectures.manage", token=token))
+    failed = form is not None and form.has_errors
+    return render_template(
+        "lectures/manage.html",
+        lecture=lecture,
+        token=token,
+        cancel_form=cancel_form,
+        choose_form=choose_form,
+        form=form,
+    ), 422 if failed else 200
+
+
+@bp.route("/lectures/manage/<token>/calendar.ics")
+def calendar(token: str):
+    lecture = services.find_by_token(token)
+    if lecture is None or not lecture.has_calendar():
+        abort(404)
+    data = notifications.calendar_file(lecture, current_language(), notifications.manage_url(token))
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{lecture.reference}.ics"'
+    return response

@@ -1,0 +1,13 @@
+"""The bureau's settings: the rules behind lecture requests and scheduling, and blackout days."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from booking.core.auth import Role
+from booking.core.navigation import register_nav
+
+bp = Blueprint("settings", __name__, url_prefix="/staff/settings")
+
+register_nav("settings.edit", _l("Settings"), (Role.ADMIN,), order=910)
+
+from booking.settings import staff_views  # noqa: E402,F401

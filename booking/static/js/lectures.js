@@ -1,0 +1,54 @@
+// The lecture request form, enhanced: only the parts that apply are shown.
+// Without this file every part is shown, each with a hint saying when it applies.
+(function () {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("[data-request-form]");
+    if (!form) { return; }
+    form.querySelectorAll("[data-hint-without-script]").forEach(function (hint) { hint.hidden = true; });
+
+    // Online or in person: show the details for the chosen format only.
+    var formatInputs = form.querySelectorAll("input[name=format]");
+    function showFormat() {
+      var chosen = form.querySelector("input[name=format]:checked");
+      form.querySelectorAll("[data-format-section]").forEach(function (section) {
+        section.hidden = !chosen || section.getAttribute("data-format-section") !== chosen.value;
+      });
+    }
+    formatInputs.forEach(function (input) { input.addEventListener("change", showFormat); });
+    showFormat();
+
+    // A school not in the directory: ask for its name, address and type.
+    var school = form.querySelector("select[name=school_id]");
+    var otherFields = form.querySelectorAll("[data-show-when-school]");
+    function showSchool() {
+      otherFields.forEach(function (block) {
+        block.hidden = !school || school.value !== block.getAttribute("data-show-when-school");
+      });
+    }
+    if (school) { school.addEventListener("change", showSchool); }
+    showSchool();
+
+    // The chosen lecture's facts, and only the formats it is given in.
+    var program = form.querySelector("select[name=program_id]");
+    function showProgram() {
+      if (!program) { return; }
+      form.querySelectorAll("[data-program]").forEach(function (facts) {
+        facts.hidden = facts.getAttribute("data-program") !== program.value;
+      });
+      var option = program.options[program.selectedIndex];
+      var offered = option && option.getAttribute("data-formats");
+      formatInputs.forEach(function (input) {
+        var allowed = !offered || offered.split(" ").indexOf(input.value) !== -1;
+        input.disabled = !allowed;
+        if (!allowed && input.checked) { input.checked = false; }
+      });
+      var only = Array.prototype.filter.call(formatInputs, function (input) { return !input.disabled; });
+      if (only.length === 1) { only[0].checked = true; }
+      showFormat();
+    }
+    if (program) { program.addEventListener("change", showProgram); }
+    showProgram();
+  });
+})();
