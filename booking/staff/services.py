@@ -17,6 +17,7 @@ from booking.core.errors import DomainError
 from booking.core.time import utcnow
 from booking.core.tokens import hash_token, new_token
 from booking.core.urls import absolute_url
+from booking.db import write_lock
 from booking.extensions import db
 from booking.notifications.services import queue_email
 from booking.staff.models import TokenPurpose, User, UserRole, UserToken
@@ -67,10 +68,15 @@ def authenticate(email: str, password: str) -> User:
         raise refused
     if not user.active:
         raise DomainError(_("This account has been deactivated. Ask an administrator."))
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    db.session.commit()
+    new_hash = hash_password(password) if hasher.check_needs_rehash(user.password_hash) else None
+    user_id = user.id
+    # A short write of its own, so staff signing in at the same moment queue on SQLite.
+    with write_lock():
+        user = db.session.get(User, user_id)
+        if new_hash is not None:
+            user.password_hash = new_hash
+        user.last_login_at = utcnow()
+        db.session.commit()
     return user
 
 

@@ -195,3 +195,29 @@ def test_deactivation_ends_open_sessions(app, client, coordinator):
         user.end_sessions()
         db.session.commit()
     assert client.get("/staff/").status_code == 302
+
+
+def test_staff_signing_in_at_the_same_moment_all_get_in(app, ctx):
+    """Sign-in writes the time of the last sign-in; concurrent writers must queue, not fail."""
+    import threading
+
+    for n in range(6):
+        make_user(Role.COORDINATOR, email=f"c{n}@example.jp")
+    barrier = threading.Barrier(6)
+    codes: list[int] = []
+
+    def sign_in(n: int) -> None:
+        client = app.test_client()
+        client.get("/staff/login")
+        barrier.wait()
+        response = client.post(
+            "/staff/login", data={"email": f"c{n}@example.jp", "password": DEFAULT_PASSWORD}
+        )
+        codes.append(response.status_code)
+
+    threads = [threading.Thread(target=sign_in, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert codes == [302] * 6
