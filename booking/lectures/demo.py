@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import jpholiday
 import sqlalchemy as sa
 
 from booking.core.auth import Role
@@ -27,6 +26,7 @@ from booking.lectures.models import (
     Program,
     SlotKind,
 )
+from booking.lectures.rules import is_day_off
 from booking.lectures.services import add_link, next_reference_number
 from booking.schools.models import School, SchoolType
 from booking.staff.demo import DemoUser, ensure_user
@@ -130,10 +130,10 @@ PHNOM_PENH_LECTURER = DemoUser(
 
 
 def school_day(start: date, skip: int = 0) -> date:
-    """The `skip`-th weekday on or after `start` that is not a national holiday."""
+    """The `skip`-th weekday on or after `start` that is not a holiday or the year-end closing."""
     day = start
     while True:
-        if day.weekday() < 5 and not jpholiday.is_holiday(day):
+        if not is_day_off(day):
             if skip == 0:
                 return day
             skip -= 1

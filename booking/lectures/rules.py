@@ -48,9 +48,19 @@ class Problem:
         return self.rule in OVERRIDABLE
 
 
+def is_year_end_closing(day: date) -> bool:
+    """29 December to 3 January: public offices (and the bureau) are closed, schools too."""
+    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+
+
 def holiday_name(day: date) -> str | None:
     """The national holiday on `day` (its Japanese name), from the jpholiday library."""
     return jpholiday.is_holiday_name(day)
+
+
+def is_day_off(day: date) -> bool:
+    """Weekends, national holidays and the year-end closing: no school, no lecture."""
+    return day.weekday() >= 5 or holiday_name(day) is not None or is_year_end_closing(day)
 
 
 def day_problems(day: date, settings: Settings, today: date) -> list[Problem]:
@@ -91,6 +101,17 @@ def day_problems(day: date, settings: Settings, today: date) -> list[Problem]:
                     "%(date)s is a national holiday (%(name)s). Please choose another day.",
                     date=shown,
                     name=name,
+                ),
+            )
+        ]
+    if is_year_end_closing(day):
+        return [
+            Problem(
+                Rule.HOLIDAY,
+                _(
+                    "%(date)s falls in the year-end and New Year holidays (29 December to 3 January). "
+                    "Please choose another day.",
+                    date=shown,
                 ),
             )
         ]

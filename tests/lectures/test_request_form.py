@@ -91,6 +91,7 @@ BAD = {
     "past": ({"candidate_1_date": "2026-10-30"}, "candidate_1_date", "has already passed"),
     "weekend": ({"candidate_1_date": "2026-11-21"}, "candidate_1_date", "is a weekend"),
     "holiday": ({"candidate_2_date": "2027-01-11"}, "candidate_2_date", "national holiday (成人の日)"),
+    "year_end": ({"candidate_1_date": "2026-12-29"}, "candidate_1_date", "year-end and New Year holidays"),
     "blackout": ({"candidate_1_date": "2026-12-25"}, "candidate_1_date", "(year-end inspection)"),
     "too_early": ({"candidate_1_time": "08:00"}, "candidate_1_time", "between 08:30 and 16:30"),
     "too_late": ({"candidate_1_time": "16:45"}, "candidate_1_time", "between 08:30 and 16:30"),
