@@ -811,11 +811,16 @@ def list_requests(filters: InboxFilters, page: int = 1, per_page: int = 50) -> P
 
 
 def export_requests(filters: InboxFilters, actor: User) -> list[LectureRequest]:
-    """Every request the filters match, for a download; the export is recorded."""
-    rows = list(db.session.scalars(_inbox_query(filters)))
-    record(actor, "lecture.export", "lecture_request", None, rows=len(rows))
+    """Every request the filters match, for a download; the export is recorded.
+
+    The audit entry is committed before the rows are loaded: a commit expires what the
+    session holds, and rows loaded before it would each be fetched again, one by one.
+    """
+    query = _inbox_query(filters)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    record(actor, "lecture.export", "lecture_request", None, rows=count)
     db.session.commit()
-    return rows
+    return list(db.session.scalars(query))
 
 
 def fiscal_years() -> list[int]:

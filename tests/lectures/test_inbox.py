@@ -166,3 +166,17 @@ def test_opening_a_request_is_recorded(mix):
         )
         == 1
     )
+
+
+def test_the_export_runs_the_same_number_of_queries_for_1_or_60_requests(
+    app, ctx, frozen, coordinator_client
+):
+    def export_queries() -> int:
+        with count_queries(app) as counter:
+            assert coordinator_client.get("/staff/lectures/export.csv").status_code == 200
+        return counter.count
+
+    add_requests(1)
+    with_one = export_queries()
+    add_requests(59)
+    assert export_queries() == with_one
