@@ -10,6 +10,8 @@ import click
 from flask.cli import with_appcontext
 
 from booking.lectures import demo as lectures_demo
+from booking.lectures import services as lectures_services
+from booking.notifications import services as notifications_services
 from booking.schools import demo as schools_demo
 from booking.staff import demo as staff_demo
 from booking.youth import demo as youth_demo
@@ -22,7 +24,11 @@ DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed, lectures_demo.seed, youth_de
 REMINDERS: list = [youth_services.send_consent_reminders]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
-PURGERS: list = [youth_services.purge_personal_data]
+PURGERS: list = [
+    youth_services.purge_personal_data,
+    lectures_services.purge_personal_data,
+    notifications_services.purge_old_emails,
+]
 
 
 @click.command("seed-demo")

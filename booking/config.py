@@ -89,6 +89,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "上下水道局 国際事業 <outreach@example.jp>")
     MAIL_TIMEOUT_SECONDS = min(_int("MAIL_TIMEOUT_SECONDS", 10), 10)
     OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 100)
+    # Sent and failed emails hold copies of personal data: deleted after this many days.
+    OUTBOX_RETENTION_DAYS = _int("OUTBOX_RETENTION_DAYS", 90)
 
     # Rate limits: memory for a single local process, Redis in production (shared by workers).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -31,6 +31,7 @@ from booking.extensions import db
 from booking.lectures import notifications
 from booking.lectures.models import (
     BOOKED_STATUSES,
+    OPEN_STATUSES,
     Action,
     GradeBand,
     LectureAssignment,
@@ -982,4 +983,51 @@ def lectures_between(start: datetime, end: datetime) -> list[LectureRequest]:
             )
             .order_by(LectureRequest.starts_at)
         )
+    )
+
+
+# Retention ---------------------------------------------------------------------------
+
+
+def purge_personal_data(now: datetime | None = None) -> str:
+    """Remove the teachers' contact details from closed requests once the fiscal year
+    after the lecture (or the request) has ended, keeping everything the record counts.
+
+    The school, the program, the dates, the audience and the history stay; the contact
+    name, email, phone and the school's free-text notes go, and the private links stop
+    working.
+    """
+    now = now or utcnow()
+    cutoff = fiscal_year(now.astimezone(JST).date()) - 2  # the last fiscal year to clear
+    first_day_after = date(cutoff + 1, 4, 1)
+    requests = list(
+        db.session.scalars(
+            sa.select(LectureRequest)
+            .options(selectinload(LectureRequest.links))
+            .where(
+                LectureRequest.status.not_in(OPEN_STATUSES),
+                LectureRequest.fiscal_year <= cutoff,
+                sa.or_(LectureRequest.lecture_day.is_(None), LectureRequest.lecture_day < first_day_after),
+                LectureRequest.contact_email != "",
+            )
+        )
+    )
+    for lecture in requests:
+        lecture.contact_name = ""
+        lecture.contact_email = ""
+        lecture.contact_phone = ""
+        lecture.notes = ""
+        lecture.links.clear()
+    if requests:
+        record(
+            None,
+            "lecture.purge_personal_data",
+            "lecture_request",
+            None,
+            requests=len(requests),
+            up_to_fiscal_year=cutoff,
+        )
+    db.session.commit()
+    return (
+        f"Lecture requests: contact details removed from {len(requests)} closed request(s) up to FY{cutoff}."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -145,3 +145,26 @@ def requeue(email: OutboxEmail) -> None:
     email.attempts = 0
     email.next_attempt_at = utcnow()
     email.claimed_at = None
+
+
+def purge_old_emails(now: datetime | None = None) -> str:
+    """Delete delivered and failed emails after OUTBOX_RETENTION_DAYS: they copy personal data."""
+    days = current_app.config["OUTBOX_RETENTION_DAYS"]
+    before = (now or utcnow()) - timedelta(days=days)
+    old = sa.and_(
+        OutboxEmail.status.in_([EmailStatus.SENT, EmailStatus.FAILED]), OutboxEmail.created_at < before
+    )
+    deleted = db.session.execute(sa.delete(OutboxEmail).where(old, OutboxEmail.dedupe_key.is_(None))).rowcount
+    # A row with a dedupe key is what keeps a reminder from going twice: keep the row, empty it.
+    kept = sa.select(OutboxEmail.id).where(
+        old, OutboxEmail.dedupe_key.is_not(None), OutboxEmail.recipient != ""
+    )
+    db.session.execute(sa.delete(OutboxAttachment).where(OutboxAttachment.email_id.in_(kept)))
+    emptied = db.session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.id.in_(kept))
+        .values(recipient="", subject="", body_text="", body_html="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return f"Outbox: {deleted} email(s) older than {days} days deleted, {emptied} emptied."
