@@ -87,14 +87,16 @@ def _import_models() -> None:
     """Every model module, so metadata (and migrations) see every table."""
     import booking.audit.models
     import booking.notifications.models
+    import booking.review.models
+    import booking.selection.models
     import booking.staff.models
     import booking.youth.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from booking import audit, home, notifications, schools, staff, youth
+    from booking import audit, home, notifications, review, schools, selection, staff, youth
 
-    for feature in (home, staff, notifications, audit, schools, youth):
+    for feature in (home, staff, notifications, audit, schools, youth, review, selection):
         app.register_blueprint(feature.bp)
 
 

@@ -9,16 +9,19 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from booking.review import demo as review_demo
 from booking.schools import demo as schools_demo
+from booking.selection import demo as selection_demo
+from booking.selection import services as selection_services
 from booking.staff import demo as staff_demo
 from booking.youth import demo as youth_demo
 from booking.youth import services as youth_services
 
 # Each returns lines to print (sign-in details, links to try).
-DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed, youth_demo.seed]
+DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed, youth_demo.seed, review_demo.seed, selection_demo.seed]
 
 # Each sends what is due and returns a line describing what it queued.
-REMINDERS: list = [youth_services.send_consent_reminders]
+REMINDERS: list = [youth_services.send_consent_reminders, selection_services.send_offer_reminders]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
 PURGERS: list = [youth_services.purge_personal_data]
