@@ -34,9 +34,11 @@ def cases(draw, max_apps: int = 24, max_reviewers: int = 7, max_k: int = 3, star
     reviewers = list(range(1, n_reviewers + 1))
     schools = {a: draw(st.integers(0, n_schools - 1)) for a in apps}
     declared = {r: draw(st.frozensets(st.integers(0, n_schools - 1), max_size=2)) for r in reviewers}
-    flagged = draw(st.frozensets(st.tuples(st.sampled_from(apps), st.sampled_from(reviewers)), max_size=6)) if (
-        apps and reviewers
-    ) else frozenset()
+    flagged = (
+        draw(st.frozensets(st.tuples(st.sampled_from(apps), st.sampled_from(reviewers)), max_size=6))
+        if (apps and reviewers)
+        else frozenset()
+    )
     excluded = {
         a: frozenset(r for r in reviewers if schools[a] in declared[r] or (a, r) in flagged) for a in apps
     }
@@ -45,7 +47,9 @@ def cases(draw, max_apps: int = 24, max_reviewers: int = 7, max_k: int = 3, star
     if started and apps and reviewers:
         for a in apps:
             allowed = [r for r in reviewers if r not in excluded[a]]
-            kept[a] = draw(st.frozensets(st.sampled_from(allowed), max_size=min(k, 1))) if allowed else frozenset()
+            kept[a] = (
+                draw(st.frozensets(st.sampled_from(allowed), max_size=min(k, 1))) if allowed else frozenset()
+            )
             rest = [r for r in allowed if r not in kept[a]]
             movable[a] = draw(st.frozensets(st.sampled_from(rest), max_size=1)) if rest else frozenset()
     problem = Problem(apps, reviewers, k, excluded, kept, movable, seed=draw(st.integers(0, 3)))
@@ -59,7 +63,9 @@ def _check_validity(problem: Problem, solution) -> None:
         kept = problem.kept.get(app, frozenset())
         assert kept <= chosen, "reviews already started are kept"
         new = chosen - kept
-        assert not (new & problem.excluded.get(app, frozenset())), "nobody reviews an essay they conflict with"
+        assert not (new & problem.excluded.get(app, frozenset())), (
+            "nobody reviews an essay they conflict with"
+        )
         assert new <= set(problem.reviewers)
         possible = kept | (set(problem.reviewers) - problem.excluded.get(app, frozenset()))
         if len(possible) >= problem.per_application:
@@ -78,7 +84,9 @@ def _best_spread(problem: Problem) -> int | None:
     per_app = []
     for app in problem.applications:
         kept = problem.kept.get(app, frozenset())
-        options = [r for r in problem.reviewers if r not in kept and r not in problem.excluded.get(app, frozenset())]
+        options = [
+            r for r in problem.reviewers if r not in kept and r not in problem.excluded.get(app, frozenset())
+        ]
         need = max(0, problem.per_application - len(kept))
         need = min(need, len(options))
         per_app.append([kept | set(c) for c in itertools.combinations(options, need)])
