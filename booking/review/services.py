@@ -1075,3 +1075,11 @@ def reviewer_panel(user: User) -> dict[str, Any] | None:
         return None
     left, total = open_reviews_count(user)
     return {"left": left, "total": total}
+
+
+def coordinator_panel(user: User) -> dict[str, Any] | None:
+    """Cohorts under review (results not out yet), with reviews submitted out of assigned."""
+    if not user.has_role(Role.COORDINATOR):
+        return None
+    rows = [item for item in cohorts_overview() if item.assigned and item.cohort.results_published_at is None]
+    return {"rows": rows} if rows else None

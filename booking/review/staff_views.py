@@ -31,6 +31,7 @@ REVIEWER = (Role.REVIEWER,)
 COORDINATOR = (Role.COORDINATOR,)
 
 register_panel("review", "review/_panel.html", services.reviewer_panel, order=310)
+register_panel("review-progress", "review/_coordinator_panel.html", services.coordinator_panel, order=320)
 
 
 # The reviewer's pages -----------------------------------------------------------------------

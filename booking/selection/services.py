@@ -362,8 +362,11 @@ class PreviewItem:
     email: RenderedEmail
 
 
-def preview(cohort: Cohort) -> tuple[list[PreviewItem], int]:
-    """One sample of every email publication will send (each kind, each language), and the total."""
+def preview(cohort: Cohort, actor: User) -> tuple[list[PreviewItem], int]:
+    """One sample of every email publication will send (each kind, each language), and the total.
+
+    The samples carry real names and addresses, so the viewing is audited.
+    """
     now = utcnow()
     applications = list(
         db.session.scalars(
@@ -402,6 +405,8 @@ def preview(cohort: Cohort) -> tuple[list[PreviewItem], int]:
                 render_email(f"selection/result_to_{audience}", language, context),
             )
         )
+    record(actor, "selection.preview.view", "youth_cohort", cohort.id, samples=len(items))
+    db.session.commit()
     return items, sum(item.count for item in items)
 
 
@@ -861,6 +866,12 @@ def participants(cohort: Cohort, actor: User) -> Participants:
     record(actor, "selection.participants.view", "youth_cohort", cohort.id, participants=len(confirmed))
     db.session.commit()
     return Participants(confirmed, offers, waitlist, ended, attendance, decisions)
+
+
+def program_over(cohort: Cohort, now: datetime | None = None) -> bool:
+    """Every event of the program has ended: nobody joins, leaves or gets a calendar any more."""
+    now = now or utcnow()
+    return bool(cohort.events) and all(event.ends_at <= now for event in cohort.events)
 
 
 def get_event(cohort: Cohort, event_id: int) -> CohortEvent | None:

@@ -93,7 +93,7 @@ def move_waitlisted(cohort_id: int, application_id: int):
 @role_required(*COORDINATOR)
 def preview(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
-    items, total = services.preview(cohort)
+    items, total = services.preview(cohort, current_user)
     return render_template(
         "selection/preview.html",
         cohort=cohort,
@@ -137,6 +137,7 @@ def participants(cohort_id: int):
         "selection/participants.html",
         cohort=cohort,
         people=services.participants(cohort, current_user),
+        running=not services.program_over(cohort),
         confirm=ConfirmForm(),
     )
 

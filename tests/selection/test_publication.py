@@ -32,8 +32,8 @@ def decided(cohort, coordinator, applications, schools, closed_review, after_win
     return [*applications, english]
 
 
-def test_the_preview_shows_each_email_once_per_kind_and_language(client, login, cohort, decided):
-    items, total = services.preview(cohort)
+def test_the_preview_shows_each_email_once_per_kind_and_language(client, login, cohort, coordinator, decided):
+    items, total = services.preview(cohort, coordinator)
     assert total == 14
     kinds = [(i.status.value, i.audience, i.language, i.count) for i in items]
     assert kinds == [
@@ -54,6 +54,11 @@ def test_the_preview_shows_each_email_once_per_kind_and_language(client, login, 
     page = client.get(f"/staff/selection/cohorts/{cohort.id}/preview").get_data(as_text=True)
     assert "14件のメールを送信" in page
     assert outbox(client.application) == []  # a preview sends nothing
+    db.session.rollback()
+    viewed = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "selection.preview.view")
+    ).all()
+    assert len(viewed) == 2 and viewed[0].details == {"samples": 8}
 
 
 def test_publishing_needs_the_review_closed_every_decision_made_and_consent(
