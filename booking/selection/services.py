@@ -817,6 +817,20 @@ class Participants:
 
 def participants(cohort: Cohort, actor: User) -> Participants:
     """Those taking part (with their details), open offers, the waiting list; the viewing is audited."""
+    # Audited first: a commit after loading would expire every row the page then reads.
+    taking_part = (
+        sa.select(sa.func.count())
+        .select_from(Application)
+        .where(Application.cohort_id == cohort.id, Application.status == ApplicationStatus.CONFIRMED)
+    )
+    record(
+        actor,
+        "selection.participants.view",
+        "youth_cohort",
+        cohort.id,
+        participants=db.session.scalar(taking_part),
+    )
+    db.session.commit()
     decisions = _decisions(cohort)
     applications = list(
         db.session.scalars(
@@ -863,8 +877,6 @@ def participants(cohort: Cohort, actor: User) -> Participants:
             sa.select(Attendance).join(CohortEvent).where(CohortEvent.cohort_id == cohort.id)
         )
     }
-    record(actor, "selection.participants.view", "youth_cohort", cohort.id, participants=len(confirmed))
-    db.session.commit()
     return Participants(confirmed, offers, waitlist, ended, attendance, decisions)
 
 
