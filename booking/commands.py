@@ -10,6 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from booking.review import demo as review_demo
+from booking.review import services as review_services
 from booking.schools import demo as schools_demo
 from booking.selection import demo as selection_demo
 from booking.selection import services as selection_services
@@ -24,7 +25,7 @@ DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed, youth_demo.seed, review_demo
 REMINDERS: list = [youth_services.send_consent_reminders, selection_services.send_offer_reminders]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
-PURGERS: list = [youth_services.purge_personal_data]
+PURGERS: list = [youth_services.purge_personal_data, review_services.purge_comments]
 
 
 @click.command("seed-demo")

@@ -45,3 +45,31 @@ def test_a_closed_review_can_no_longer_be_edited(ctx):
     assert review.can_edit(None) and review.can_flag_conflict(ReviewRound())
     closed = ReviewRound(closed_at=NOW)
     assert not review.can_edit(closed) and not review.can_flag_conflict(closed)
+
+
+def test_comments_are_deleted_with_the_cohort_s_personal_data(app, cohort, rubric, reviewers, applications):
+    import sqlalchemy as sa
+
+    from booking.extensions import db
+    from booking.review.models import Review
+
+    db.session.add(
+        Review(
+            cohort_id=cohort.id,
+            application_id=applications[0].id,
+            reviewer_id=reviewers[0].id,
+            status=ReviewStatus.SUBMITTED,
+            queue_key="a",
+            submitted_at=NOW,
+            comment="作文の一節を引いた感想",
+        )
+    )
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["purge-personal-data"])
+    assert "comments of 0 review(s)" in result.output  # the cohort is not past its retention yet
+    cohort.personal_data_purged_at = NOW
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["purge-personal-data"])
+    assert "comments of 1 review(s)" in result.output
+    db.session.rollback()
+    assert db.session.scalar(sa.select(Review.comment)) == ""
