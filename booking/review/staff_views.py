@@ -76,10 +76,10 @@ def essay(application_id: int):
             form.add_error(error)
         else:
             flash(_("Your review is submitted.") if submit else _("Your draft is saved."), "success")
-            previous, following, _n, _m = services.neighbours(review)
-            if submit and following is not None:
-                return redirect(url_for("review.essay", application_id=following))
-            return redirect(url_for("review.essay", application_id=application_id))
+            _previous, following, _n, _m = services.neighbours(review)
+            # Submitted: on to the next essay in the reviewer's order.
+            target = following if submit and following is not None else application_id
+            return redirect(url_for("review.essay", application_id=target))
     previous, following, position, count = services.neighbours(review)
     return render_template(
         "review/essay.html",
