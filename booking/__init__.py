@@ -88,16 +88,29 @@ def _import_models() -> None:
     import booking.audit.models
     import booking.lectures.models
     import booking.notifications.models
+    import booking.review.models
     import booking.schools.models
+    import booking.selection.models
     import booking.settings.models
     import booking.staff.models
     import booking.youth.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from booking import audit, home, lectures, notifications, schools, settings, staff, youth
+    from booking import (
+        audit,
+        home,
+        lectures,
+        notifications,
+        review,
+        schools,
+        selection,
+        settings,
+        staff,
+        youth,
+    )
 
-    for feature in (home, staff, notifications, audit, schools, settings, lectures, youth):
+    for feature in (home, staff, notifications, audit, schools, settings, lectures, youth, review, selection):
         app.register_blueprint(feature.bp)
 
 

@@ -12,20 +12,32 @@ from flask.cli import with_appcontext
 from booking.lectures import demo as lectures_demo
 from booking.lectures import services as lectures_services
 from booking.notifications import services as notifications_services
+from booking.review import demo as review_demo
+from booking.review import services as review_services
 from booking.schools import demo as schools_demo
+from booking.selection import demo as selection_demo
+from booking.selection import services as selection_services
 from booking.staff import demo as staff_demo
 from booking.youth import demo as youth_demo
 from booking.youth import services as youth_services
 
 # Each returns lines to print (sign-in details, links to try).
-DEMO_SEEDERS = [staff_demo.seed, schools_demo.seed, lectures_demo.seed, youth_demo.seed]
+DEMO_SEEDERS = [
+    staff_demo.seed,
+    schools_demo.seed,
+    lectures_demo.seed,
+    youth_demo.seed,
+    review_demo.seed,
+    selection_demo.seed,
+]
 
 # Each sends what is due and returns a line describing what it queued.
-REMINDERS: list = [youth_services.send_consent_reminders]
+REMINDERS: list = [youth_services.send_consent_reminders, selection_services.send_offer_reminders]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
 PURGERS: list = [
     youth_services.purge_personal_data,
+    review_services.purge_comments,
     lectures_services.purge_personal_data,
     notifications_services.purge_old_emails,
 ]

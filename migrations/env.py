@@ -95,12 +95,25 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A table rebuilt by batch mode is dropped and created again; with foreign keys
+            # enforced, the DROP would run ON DELETE CASCADE on every child row. SQLite's own
+            # procedure for such changes turns them off first (outside any transaction).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection, target_metadata=get_metadata(), render_item=render_item, **conf_args
         )
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if sqlite:
+            raw = connection.connection.driver_connection
+            problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys = ON")
+            if problems:
+                raise RuntimeError(f"migrations left rows pointing at missing rows: {problems[:5]}")
 
 
 if context.is_offline_mode():

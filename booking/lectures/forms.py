@@ -385,7 +385,7 @@ class ProgramForm(BaseForm):
     title_ja = StringField(
         _l("Title in Japanese"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the title in Japanese.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the lecture's title in Japanese.")), Length(max=200)],
     )
     title_en = StringField(
         _l("Title in English"),

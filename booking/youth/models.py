@@ -196,11 +196,14 @@ class CohortEvent(db.Model):
 class ApplicationStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
-    # Selection (the next stage) moves applications on from here.
+    # Selection's decisions: a place offered (and held), the waiting list, or not this time.
     ACCEPTED = "accepted"
     WAITLISTED = "waitlisted"
     NOT_SELECTED = "not_selected"
+    # The student's answer to the offer: taking part, declining, or no answer by the deadline.
+    CONFIRMED = "confirmed"
     DECLINED = "declined"
+    EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
 
     @property
@@ -213,6 +216,7 @@ class ApplicationStatus(enum.StrEnum):
             ApplicationStatus.DRAFT: "neutral",
             ApplicationStatus.SUBMITTED: "info",
             ApplicationStatus.ACCEPTED: "success",
+            ApplicationStatus.CONFIRMED: "success",
             ApplicationStatus.WAITLISTED: "warning",
         }.get(self, "neutral")
 
@@ -223,14 +227,38 @@ APPLICATION_STATUS_LABELS = {
     ApplicationStatus.ACCEPTED: _l("Selected"),
     ApplicationStatus.WAITLISTED: _l("On the waiting list"),
     ApplicationStatus.NOT_SELECTED: _l("Not selected"),
+    ApplicationStatus.CONFIRMED: _l("Taking part"),
     ApplicationStatus.DECLINED: _l("Place declined"),
+    ApplicationStatus.EXPIRED: _l("No answer by the deadline"),
     ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
 }
 
-# The allowed moves. Selection adds its own (submitted -> accepted, waitlisted, ...).
+# Selection's decisions; coordinators can change them until the results are published.
+DECISIONS = (ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED)
+# The statuses that hold one of the cohort's places.
+HOLDING_A_PLACE = (ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED)
+
+# The allowed moves of an application, from the student's draft to the end of selection.
 APPLICATION_WORKFLOW = Workflow.of(
     ApplicationStatus,
-    [(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)],
+    [
+        (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED),
+        # Deciding, changing a decision, or taking it back (before publication).
+        *(
+            (frm, to)
+            for frm in (ApplicationStatus.SUBMITTED, *DECISIONS)
+            for to in (ApplicationStatus.SUBMITTED, *DECISIONS)
+            if frm != to
+        ),
+        # The selected student's answer to the offer, or its deadline passing.
+        (ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED),
+        (ApplicationStatus.ACCEPTED, ApplicationStatus.DECLINED),
+        (ApplicationStatus.ACCEPTED, ApplicationStatus.EXPIRED),
+        # Leaving after the results: a participant, a student yet to answer, or one waiting.
+        (ApplicationStatus.ACCEPTED, ApplicationStatus.WITHDRAWN),
+        (ApplicationStatus.CONFIRMED, ApplicationStatus.WITHDRAWN),
+        (ApplicationStatus.WAITLISTED, ApplicationStatus.WITHDRAWN),
+    ],
 )
 
 
@@ -339,6 +367,51 @@ class Application(db.Model):
         self.code = code
         self.email_key = email_key
         self.submitted_at = now
+
+    # Selection -------------------------------------------------------------------------
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECISIONS
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in HOLDING_A_PLACE
+
+    @property
+    def visible_status(self) -> ApplicationStatus:
+        """The status the student and guardian see: decisions stay hidden until published."""
+        if self.is_decided and self.cohort.results_published_at is None:
+            return ApplicationStatus.SUBMITTED
+        return self.status
+
+    def can_be_offered_a_place(self) -> bool:
+        """A place (or a place on the waiting list) needs the guardian's consent."""
+        return self.consent_status == ConsentStatus.GIVEN
+
+    def decide(self, decision: ApplicationStatus, actor: User) -> None:
+        """A coordinator's decision (or SUBMITTED to take it back); the service checks the rules."""
+        if decision not in (*DECISIONS, ApplicationStatus.SUBMITTED):
+            raise ValueError(f"{decision} is not a selection decision")
+        self._move(decision, by="staff", actor=actor)
+
+    def offer_place(self, by: str, actor: User | None = None, note: str = "") -> None:
+        """A place freed up and goes to this student from the waiting list."""
+        self._move(ApplicationStatus.ACCEPTED, by=by, actor=actor, note=note)
+
+    def accept_place(self) -> None:
+        self._move(ApplicationStatus.CONFIRMED, by="student")
+
+    def decline_place(self) -> None:
+        self._move(ApplicationStatus.DECLINED, by="student")
+
+    def expire_offer(self) -> None:
+        self._move(ApplicationStatus.EXPIRED, by="system", note="deadline passed")
+
+    def withdraw(self, actor: User | None, note: str = "") -> None:
+        self._move(ApplicationStatus.WITHDRAWN, by="staff" if actor else "student", actor=actor, note=note)
+
+    # Consent ---------------------------------------------------------------------------
 
     def record_consent(self, status: ConsentStatus, now: datetime) -> None:
         """The guardian's answer (the typed name is kept with the personal data)."""

@@ -75,8 +75,18 @@ def featured_cohort(now: datetime | None = None) -> Cohort | None:
 
 
 def past_cohorts(exclude: Cohort | None = None) -> list[Cohort]:
-    """Earlier cohorts, newest first, with their participant counts."""
-    stmt = sa.select(Cohort).where(Cohort.closes_at <= utcnow()).order_by(Cohort.fiscal_year.desc())
+    """Earlier cohorts whose program is over, newest first, with their participant counts.
+
+    A cohort whose window has closed but whose dates are still ahead (selection under way)
+    is not past yet.
+    """
+    now = utcnow()
+    running = sa.select(CohortEvent.cohort_id).where(CohortEvent.ends_at > now)
+    stmt = (
+        sa.select(Cohort)
+        .where(Cohort.closes_at <= now, Cohort.id.not_in(running))
+        .order_by(Cohort.fiscal_year.desc())
+    )
     if exclude is not None:
         stmt = stmt.where(Cohort.id != exclude.id)
     return list(db.session.scalars(stmt))

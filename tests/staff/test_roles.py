@@ -17,6 +17,7 @@ OUTBOX = frozenset({Role.ADMIN, Role.COORDINATOR})
 YOUTH = frozenset({Role.COORDINATOR})
 LECTURE_STAFF = frozenset({Role.ADMIN, Role.COORDINATOR})
 LECTURER = frozenset({Role.LECTURER})
+REVIEWING = frozenset({Role.REVIEWER})
 PUBLIC = None  # open to everyone, signed in or not
 
 # endpoint -> (GET path, roles allowed)
@@ -61,6 +62,25 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     # Another lecturer's diary: coordinators and admins (a lecturer sees only their own).
     "lectures.lecturer": ("/staff/lectures/lecturers/{lecturer_id}", LECTURE_STAFF),
     "lectures.my_schedule": ("/staff/lectures/schedule", LECTURER),
+    "review.queue": ("/staff/review/", REVIEWING),
+    "review.essay": ("/staff/review/essays/{application_id}", REVIEWING),
+    "review.conflicts": ("/staff/review/conflicts", REVIEWING),
+    "review.cohorts": ("/staff/review/cohorts/", YOUTH),
+    "review.reviewers": ("/staff/review/reviewers", YOUTH),
+    "review.rubric": ("/staff/review/cohorts/{cohort_id}/rubric", YOUTH),
+    "review.new_criterion": ("/staff/review/cohorts/{cohort_id}/rubric/new", YOUTH),
+    "review.edit_criterion": ("/staff/review/cohorts/{cohort_id}/rubric/{criterion_id}", YOUTH),
+    "review.assignments": ("/staff/review/cohorts/{cohort_id}/assignments", YOUTH),
+    "review.progress": ("/staff/review/cohorts/{cohort_id}/progress", YOUTH),
+    "review.ranking": ("/staff/review/cohorts/{cohort_id}/ranking", YOUTH),
+    "review.application_reviews": ("/staff/review/cohorts/{cohort_id}/applications/{application_id}", YOUTH),
+    "review.export_ranking": ("/staff/review/cohorts/{cohort_id}/ranking.csv", YOUTH),
+    "review.export_reviews": ("/staff/review/cohorts/{cohort_id}/reviews.xlsx", YOUTH),
+    "selection.decisions": ("/staff/selection/cohorts/{cohort_id}/decisions", YOUTH),
+    "selection.preview": ("/staff/selection/cohorts/{cohort_id}/preview", YOUTH),
+    "selection.participants": ("/staff/selection/cohorts/{cohort_id}/participants", YOUTH),
+    "selection.attendance": ("/staff/selection/cohorts/{cohort_id}/events/{event_id}/attendance", YOUTH),
+    "selection.report": ("/staff/selection/cohorts/{cohort_id}/report", YOUTH),
 }
 
 # POST-only routes and routes reached by a private token: checked in their own tests.
@@ -75,7 +95,40 @@ POST_ONLY_OR_TOKEN = {
     "settings.remove_blackout_day",
     "lectures.add_unavailability",
     "lectures.remove_unavailability",
+    "review.flag_conflict",
+    "review.delete_criterion",
+    "review.move_criterion",
+    "review.add_reviewer",
+    "review.remove_reviewer",
+    "review.close",
+    "selection.decide",
+    "selection.decide_rest",
+    "selection.move_waitlisted",
+    "selection.publish",
+    "selection.withdraw",
+    "selection.send_calendar",
 }
+
+
+def _assign_to(user, records) -> None:
+    """The scoring page is the reviewer's own: give the signed-in reviewer the essay first."""
+    from booking.extensions import db
+    from booking.review.models import Review
+
+    if user.has_role(Role.REVIEWER):
+        db.session.add(
+            Review(
+                cohort_id=records["cohort_id"],
+                application_id=records["application_id"],
+                reviewer_id=user.id,
+                queue_key="0",
+            )
+        )
+        db.session.commit()
+
+
+# Pages that need a record of the signed-in user before they can open.
+PREPARE = {"review.essay": _assign_to}
 
 
 def test_matrix_names_every_staff_route(app):
@@ -101,7 +154,15 @@ def records(ctx):
     db.session.commit()
     youth = _youth_records()
     lecture_records = _lecture_records()
-    return {"admin_id": admin.id, "email_id": email.id, "school_id": school.id, **youth, **lecture_records}
+    review = _review_records(youth["cohort_id"])
+    return {
+        "admin_id": admin.id,
+        "email_id": email.id,
+        "school_id": school.id,
+        **youth,
+        **lecture_records,
+        **review,
+    }
 
 
 def _youth_records() -> dict[str, int]:
@@ -163,6 +224,17 @@ def _lecture_records() -> dict[str, int]:
     }
 
 
+def _review_records(cohort_id: int) -> dict[str, int]:
+    """A rubric criterion for the cohort."""
+    from booking.extensions import db
+    from booking.review.models import Criterion
+
+    criterion = Criterion(cohort_id=cohort_id, name_ja="動機", max_score=5)
+    db.session.add(criterion)
+    db.session.commit()
+    return {"criterion_id": criterion.id}
+
+
 CASES = [(endpoint, role) for endpoint in MATRIX for role in [None, *Role]]
 
 
@@ -172,6 +244,7 @@ def test_role_matrix(app, ctx, records, login, endpoint, role):
     client = app.test_client()
     if role is not None:
         user = make_user(role)
+        PREPARE.get(endpoint, lambda *_: None)(user, records)
         login(client, user.email)
     response = client.get(path.format(**records))
     if allowed is PUBLIC:

@@ -1,0 +1,14 @@
+"""Blind review of the youth training's essays: rubric, conflicts, assignment, scores, ranking."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from booking.core.auth import Role
+from booking.core.navigation import register_nav
+
+bp = Blueprint("review", __name__)
+
+register_nav("review.queue", _l("Essays to review"), (Role.REVIEWER,), order=310)
+register_nav("review.cohorts", _l("Review and selection"), (Role.COORDINATOR,), order=320)
+
+from booking.review import staff_views  # noqa: E402,F401

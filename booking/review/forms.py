@@ -1,0 +1,140 @@
+"""Forms of the review: rubric criteria, declared conflicts, the assignment run, scores."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from booking.core.forms import BaseForm, MultiCheckboxField, strip
+from booking.review.models import Criterion
+
+# Criteria scored out of this much or less are answered with radio buttons; above, a number.
+RADIO_UP_TO = 10
+
+
+class CriterionForm(BaseForm):
+    name_ja = StringField(
+        _l("Name (Japanese)"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the criterion's name in Japanese.")), Length(max=100)],
+    )
+    name_en = StringField(_l("Name (English)"), filters=[strip], validators=[Length(max=100)])
+    description_ja = TextAreaField(
+        _l("What reviewers look for (Japanese)"),
+        description=_l("Shown beside the score while reviewers read."),
+        filters=[strip],
+        validators=[Length(max=2000)],
+    )
+    description_en = TextAreaField(
+        _l("What reviewers look for (English)"), filters=[strip], validators=[Length(max=2000)]
+    )
+    max_score = IntegerField(
+        _l("Maximum score"),
+        description=_l("Scores go from 0 to this number."),
+        default=5,
+        validators=[
+            InputRequired(_l("Enter the maximum score.")),
+            NumberRange(1, 100, _l("The maximum score must be between 1 and 100.")),
+        ],
+    )
+    weight = DecimalField(
+        _l("Weight"),
+        description=_l("How much this criterion counts, e.g. 2 counts twice as much as 1."),
+        default=Decimal("1"),
+        places=2,
+        validators=[
+            InputRequired(_l("Enter the weight.")),
+            NumberRange(Decimal("0.01"), Decimal("99"), _l("The weight must be above 0 and at most 99.")),
+        ],
+    )
+
+
+class ConflictsForm(BaseForm):
+    schools = MultiCheckboxField(
+        _l("Schools you are connected to"),
+        description=_l(
+            "For example where you work or teach, or where your child or a close relative studies. "
+            "You are never given an essay from these schools."
+        ),
+        coerce=int,
+        validate_choice=False,
+    )
+
+
+class AssignmentForm(BaseForm):
+    reviewers = MultiCheckboxField(_l("Reviewers taking part"), coerce=int, validate_choice=False)
+
+
+class AddReviewerForm(BaseForm):
+    application_id = IntegerField(validators=[InputRequired()])
+    reviewer_id = IntegerField(_l("Reviewer"), validators=[InputRequired()])
+
+
+def score_field_name(criterion: Criterion) -> str:
+    return f"score_{criterion.id}"
+
+
+class _ScoreFormBase(BaseForm):
+    comment = TextAreaField(
+        _l("Comment"),
+        description=_l("For the discussion among reviewers and coordinators. The student never sees it."),
+        filters=[strip],
+        validators=[Length(max=4000)],
+    )
+
+    criteria: list[Criterion]
+
+    def score_fields(self) -> list[tuple[Criterion, object]]:
+        return [(c, self[score_field_name(c)]) for c in self.criteria]
+
+    def values(self) -> dict[int, int | None]:
+        found: dict[int, int | None] = {}
+        for criterion, form_field in self.score_fields():
+            data = form_field.data
+            if data in (None, ""):
+                found[criterion.id] = None
+            else:
+                try:
+                    found[criterion.id] = int(data)
+                except (TypeError, ValueError):
+                    found[criterion.id] = None
+        return found
+
+
+def score_form(criteria: list[Criterion], **kwargs: object) -> _ScoreFormBase:
+    """A form with one score field per criterion; the service checks the values."""
+
+    class ScoreForm(_ScoreFormBase):
+        pass
+
+    for criterion in criteria:
+        label = criterion.name()
+        if criterion.max_score <= RADIO_UP_TO:
+            form_field = RadioField(
+                label,
+                choices=[SelectChoice(str(n), str(n)) for n in range(criterion.max_score + 1)],
+                validators=[Optional()],
+                validate_choice=False,
+            )
+        else:
+            form_field = IntegerField(
+                label,
+                validators=[
+                    Optional(),
+                    NumberRange(0, criterion.max_score, _l("Enter a score between 0 and the maximum.")),
+                ],
+            )
+        setattr(ScoreForm, score_field_name(criterion), form_field)
+    form = ScoreForm(**kwargs)
+    form.criteria = criteria
+    return form

@@ -1,0 +1,277 @@
+"""Blind review of the essays: a cohort's rubric, reviewers' declared conflicts, the reviews.
+
+Nothing here holds an applicant's personal data. A review points at an `Application`
+(code and essay); reviewer pages never load the `Applicant` behind it.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.core.errors import DomainError
+from booking.core.i18n import current_language
+from booking.core.time import utcnow
+from booking.core.workflow import Workflow
+from booking.db import enum_type
+from booking.extensions import db
+from booking.schools.models import School
+from booking.staff.models import User
+from booking.youth.models import Application, Cohort
+
+
+def _localised(obj: object, name: str, language: str | None = None) -> str:
+    language = language or current_language()
+    ja, en = getattr(obj, f"{name}_ja"), getattr(obj, f"{name}_en")
+    return (en or ja) if language == "en" else ja
+
+
+class Criterion(db.Model):
+    """One line of a cohort's rubric: what is judged, out of how much, and how much it weighs."""
+
+    __tablename__ = "review_criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("youth_cohorts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name_ja: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str] = mapped_column(sa.String(100), default="")
+    description_ja: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    max_score: Mapped[int] = mapped_column(default=5)
+    weight: Mapped[Decimal] = mapped_column(sa.Numeric(4, 2), default=Decimal("1"))
+
+    cohort: Mapped[Cohort] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("max_score BETWEEN 1 AND 100", name="max_score_range"),
+        sa.CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+    def name(self, language: str | None = None) -> str:
+        return _localised(self, "name", language)
+
+    def description(self, language: str | None = None) -> str:
+        return _localised(self, "description", language)
+
+    def __repr__(self) -> str:
+        return f"<Criterion {self.id}>"
+
+
+class ReviewRound(db.Model):
+    """The review of one cohort: when reviewers were last assigned, and whether it is closed."""
+
+    __tablename__ = "review_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("youth_cohorts.id", ondelete="CASCADE"), unique=True)
+    last_assigned_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    cohort: Mapped[Cohort] = relationship()
+    closed_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class DeclaredConflict(db.Model):
+    """A school a reviewer is connected to (works at, their child attends...): never assigned."""
+
+    __tablename__ = "review_declared_conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"))
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    school: Mapped[School] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("reviewer_id", "school_id", name="uq_review_declared_conflicts_pair"),
+    )
+
+
+class ReviewStatus(enum.StrEnum):
+    ASSIGNED = "assigned"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    # The reviewer flagged a conflict with this essay; it went to someone else.
+    CONFLICT = "conflict"
+    # A coordinator took the reviewer off this essay.
+    REMOVED = "removed"
+
+    @property
+    def label(self) -> str:
+        return str(REVIEW_STATUS_LABELS[self])
+
+    @property
+    def tone(self) -> str:
+        return {
+            ReviewStatus.ASSIGNED: "info",
+            ReviewStatus.DRAFT: "warning",
+            ReviewStatus.SUBMITTED: "success",
+        }.get(self, "neutral")
+
+
+REVIEW_STATUS_LABELS = {
+    ReviewStatus.ASSIGNED: _l("Not started"),
+    ReviewStatus.DRAFT: _l("Draft saved"),
+    ReviewStatus.SUBMITTED: _l("Submitted"),
+    ReviewStatus.CONFLICT: _l("Conflict declared"),
+    ReviewStatus.REMOVED: _l("Removed"),
+}
+
+# Reviews that count: on the reviewer's list, and towards the application's reviewers.
+ACTIVE = (ReviewStatus.ASSIGNED, ReviewStatus.DRAFT, ReviewStatus.SUBMITTED)
+# Reviews with work in them: running the assignment again keeps these.
+STARTED = (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED)
+
+REVIEW_WORKFLOW = Workflow.of(
+    ReviewStatus,
+    [
+        (ReviewStatus.ASSIGNED, ReviewStatus.DRAFT),
+        (ReviewStatus.ASSIGNED, ReviewStatus.SUBMITTED),
+        (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED),
+        (ReviewStatus.ASSIGNED, ReviewStatus.CONFLICT),
+        (ReviewStatus.DRAFT, ReviewStatus.CONFLICT),
+        (ReviewStatus.ASSIGNED, ReviewStatus.REMOVED),
+        (ReviewStatus.DRAFT, ReviewStatus.REMOVED),
+        (ReviewStatus.SUBMITTED, ReviewStatus.REMOVED),
+        (ReviewStatus.REMOVED, ReviewStatus.ASSIGNED),
+    ],
+)
+
+
+class Review(db.Model):
+    """One reviewer's reading of one essay: scores per criterion and a comment."""
+
+    __tablename__ = "review_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("youth_cohorts.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("youth_applications.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ReviewStatus] = mapped_column(
+        enum_type(ReviewStatus, "review_status"), default=ReviewStatus.ASSIGNED
+    )
+    # Added by a coordinator by hand: the automatic assignment never takes it away.
+    manual: Mapped[bool] = mapped_column(default=False)
+    # Random, per reviewer and essay: each reviewer reads the essays in an order of their own.
+    queue_key: Mapped[str] = mapped_column(sa.String(16))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+
+    application: Mapped[Application] = relationship()
+    reviewer: Mapped[User] = relationship()
+    scores: Mapped[list[Score]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="Score.criterion_id"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "reviewer_id", name="uq_review_reviews_application_reviewer"),
+        sa.Index("ix_review_reviews_reviewer_queue", "reviewer_id", "cohort_id", "queue_key"),
+        sa.CheckConstraint("status != 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def is_started(self) -> bool:
+        return self.status in STARTED
+
+    def score_for(self, criterion_id: int) -> int | None:
+        for score in self.scores:
+            if score.criterion_id == criterion_id:
+                return score.value
+        return None
+
+    def can_edit(self, review_round: ReviewRound | None) -> bool:
+        """The reviewer can score and revise until the coordinator closes the review."""
+        return self.is_active and not (review_round is not None and review_round.is_closed)
+
+    def can_flag_conflict(self, review_round: ReviewRound | None) -> bool:
+        return self.status in (ReviewStatus.ASSIGNED, ReviewStatus.DRAFT) and self.can_edit(review_round)
+
+    def _move(self, target: ReviewStatus) -> None:
+        REVIEW_WORKFLOW.check(self.status, target, describe=lambda s: s.label)
+        self.status = target
+
+    def set_scores(self, values: dict[int, int | None], comment: str, now: datetime) -> None:
+        """Keep the given scores (a draft may leave some out) and the comment."""
+        by_criterion = {score.criterion_id: score for score in self.scores}
+        for criterion_id, value in values.items():
+            current = by_criterion.get(criterion_id)
+            if value is None:
+                if current is not None:
+                    self.scores.remove(current)
+            elif current is None:
+                self.scores.append(Score(criterion_id=criterion_id, value=value))
+            else:
+                current.value = value
+        self.comment = comment
+        self.saved_at = now
+
+    def save_draft(self, values: dict[int, int | None], comment: str, now: datetime) -> None:
+        if self.status == ReviewStatus.SUBMITTED:
+            raise DomainError(_("A submitted review is revised by submitting it again."))
+        if self.status == ReviewStatus.ASSIGNED:
+            self._move(ReviewStatus.DRAFT)
+        self.set_scores(values, comment, now)
+
+    def submit(self, values: dict[int, int], comment: str, now: datetime) -> None:
+        """Submit, or revise a submitted review (it stays submitted, with the new time)."""
+        self.submitted_at = now
+        if self.status != ReviewStatus.SUBMITTED:
+            self._move(ReviewStatus.SUBMITTED)
+        self.set_scores(dict(values), comment, now)
+
+    def flag_conflict(self) -> None:
+        self._move(ReviewStatus.CONFLICT)
+
+    def remove(self) -> None:
+        self._move(ReviewStatus.REMOVED)
+
+    def restore(self) -> None:
+        """A coordinator puts a removed reviewer back on the essay; earlier scores are dropped."""
+        self._move(ReviewStatus.ASSIGNED)
+        self.scores.clear()
+        self.comment = ""
+        self.saved_at = None
+        self.submitted_at = None
+
+    def __repr__(self) -> str:
+        return f"<Review {self.id} {self.status}>"
+
+
+class Score(db.Model):
+    __tablename__ = "review_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("review_reviews.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("review_criteria.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[int]
+
+    review: Mapped[Review] = relationship(back_populates="scores")
+    criterion: Mapped[Criterion] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("review_id", "criterion_id", name="uq_review_scores_review_criterion"),
+        sa.CheckConstraint("value >= 0", name="value_not_negative"),
+    )

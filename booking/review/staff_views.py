@@ -1,0 +1,423 @@
+"""Staff pages of the review.
+
+Reviewers: their list of essays, the scoring page, the schools they declare. These pages
+show the applicant code and the essay only, and are found by application id.
+Coordinators: the rubric, reviewers' conflicts, assignment, progress, ranking, exports.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from booking.core.auth import Role, role_required
+from booking.core.errors import DomainError
+from booking.core.exports import csv_response, xlsx_response
+from booking.core.navigation import register_panel
+from booking.core.time import utcnow
+from booking.review import bp, services
+from booking.review.forms import AddReviewerForm, AssignmentForm, ConflictsForm, CriterionForm, score_form
+from booking.review.models import Criterion
+from booking.review.ranking import DISAGREEMENT_Z
+from booking.staff.forms import ConfirmForm
+from booking.youth.models import Cohort
+from booking.youth.services import get_cohort
+
+REVIEWER = (Role.REVIEWER,)
+COORDINATOR = (Role.COORDINATOR,)
+
+register_panel("review", "review/_panel.html", services.reviewer_panel, order=310)
+register_panel("review-progress", "review/_coordinator_panel.html", services.coordinator_panel, order=320)
+
+
+# The reviewer's pages -----------------------------------------------------------------------
+
+
+@bp.route("/staff/review/")
+@role_required(*REVIEWER)
+def queue():
+    return render_template("review/queue.html", groups=services.queue_for(current_user))
+
+
+def _own_review_or_404(application_id: int):
+    return services.review_for(current_user, application_id) or abort(404)
+
+
+def _score_form(criteria: list[Criterion], review):
+    if request.method == "POST":
+        return score_form(criteria)
+    data = {f"score_{c.id}": _initial(review.score_for(c.id), c) for c in criteria}
+    return score_form(criteria, data={**data, "comment": review.comment})
+
+
+def _initial(value: int | None, criterion: Criterion) -> object:
+    if value is None:
+        return None
+    return str(value) if criterion.max_score <= 10 else value
+
+
+@bp.route("/staff/review/essays/<int:application_id>", methods=["GET", "POST"])
+@role_required(*REVIEWER)
+def essay(application_id: int):
+    review = _own_review_or_404(application_id)
+    cohort = review.application.cohort
+    criteria = services.criteria_for(cohort)
+    form = _score_form(criteria, review)
+    review_round = services.review_round(cohort)
+    if request.method == "POST" and form.validate():
+        submit = request.form.get("action") == "submit"
+        try:
+            services.save_review(review, form.values(), form.comment.data or "", submit, actor=current_user)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(_("Your review is submitted.") if submit else _("Your draft is saved."), "success")
+            _previous, following, _n, _m = services.neighbours(review)
+            # Submitted: on to the next essay in the reviewer's order.
+            target = following if submit and following is not None else application_id
+            return redirect(url_for("review.essay", application_id=target))
+    previous, following, position, count = services.neighbours(review)
+    return render_template(
+        "review/essay.html",
+        review=review,
+        application=review.application,
+        cohort=cohort,
+        form=form,
+        can_edit=review.can_edit(review_round),
+        can_flag=review.can_flag_conflict(review_round),
+        previous=previous,
+        following=following,
+        position=position,
+        count=count,
+        confirm=ConfirmForm(),
+    ), 422 if form.has_errors else 200
+
+
+@bp.route("/staff/review/essays/<int:application_id>/conflict", methods=["POST"])
+@role_required(*REVIEWER)
+def flag_conflict(application_id: int):
+    review = _own_review_or_404(application_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.flag_conflict(review, actor=current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+            return redirect(url_for("review.essay", application_id=application_id))
+        flash(_("Thank you. The essay has been taken off your list and goes to another reviewer."), "success")
+    return redirect(url_for("review.queue"))
+
+
+@bp.route("/staff/review/conflicts", methods=["GET", "POST"])
+@role_required(*REVIEWER)
+def conflicts():
+    form = ConflictsForm(
+        data=None
+        if request.method == "POST"
+        else {"schools": sorted(services.declared_school_ids(current_user))}
+    )
+    form.schools.choices = [SelectChoice(s.id, s.name) for s in services.conflict_school_choices()]
+    if form.validate_on_submit():
+        try:
+            services.declare_conflicts(current_user, set(form.schools.data or []))
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(_("Your schools are saved. The next assignment of essays respects them."), "success")
+            return redirect(url_for("review.conflicts"))
+    return render_template("review/conflicts.html", form=form), 422 if form.has_errors else 200
+
+
+# Coordinators: cohorts, rubric, reviewers ------------------------------------------------------
+
+
+def _cohort_or_404(cohort_id: int) -> Cohort:
+    return get_cohort(cohort_id) or abort(404)
+
+
+@bp.route("/staff/review/cohorts/")
+@role_required(*COORDINATOR)
+def cohorts():
+    return render_template("review/cohorts.html", overview=services.cohorts_overview(), now=utcnow())
+
+
+@bp.route("/staff/review/reviewers")
+@role_required(*COORDINATOR)
+def reviewers():
+    return render_template("review/reviewers.html", rows=services.reviewers_with_conflicts())
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/rubric")
+@role_required(*COORDINATOR)
+def rubric(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    return render_template(
+        "review/rubric.html",
+        cohort=cohort,
+        criteria=services.criteria_for(cohort),
+        locked=services.rubric_locked(cohort),
+        confirm=ConfirmForm(),
+    )
+
+
+def _criterion_data(form: CriterionForm) -> services.CriterionData:
+    return services.CriterionData(
+        name_ja=form.name_ja.data,
+        name_en=form.name_en.data or "",
+        description_ja=form.description_ja.data or "",
+        description_en=form.description_en.data or "",
+        max_score=form.max_score.data,
+        weight=form.weight.data,
+    )
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/rubric/new", methods=["GET", "POST"])
+@role_required(*COORDINATOR)
+def new_criterion(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = CriterionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_criterion(cohort, _criterion_data(form), actor=current_user)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(_("The criterion is added."), "success")
+            return redirect(url_for("review.rubric", cohort_id=cohort.id))
+    return render_template("review/criterion_form.html", form=form, cohort=cohort, criterion=None), (
+        422 if form.has_errors else 200
+    )
+
+
+def _criterion_or_404(cohort: Cohort, criterion_id: int) -> Criterion:
+    return services.get_criterion(cohort, criterion_id) or abort(404)
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/rubric/<int:criterion_id>", methods=["GET", "POST"])
+@role_required(*COORDINATOR)
+def edit_criterion(cohort_id: int, criterion_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    criterion = _criterion_or_404(cohort, criterion_id)
+    form = CriterionForm(obj=criterion)
+    if form.validate_on_submit():
+        try:
+            services.update_criterion(criterion, _criterion_data(form), actor=current_user)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(_("The changes are saved."), "success")
+            return redirect(url_for("review.rubric", cohort_id=cohort.id))
+    return render_template("review/criterion_form.html", form=form, cohort=cohort, criterion=criterion), (
+        422 if form.has_errors else 200
+    )
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/rubric/<int:criterion_id>/delete", methods=["POST"])
+@role_required(*COORDINATOR)
+def delete_criterion(cohort_id: int, criterion_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    criterion = _criterion_or_404(cohort, criterion_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.delete_criterion(criterion, actor=current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The criterion is removed."), "success")
+    return redirect(url_for("review.rubric", cohort_id=cohort.id))
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/rubric/<int:criterion_id>/move", methods=["POST"])
+@role_required(*COORDINATOR)
+def move_criterion(cohort_id: int, criterion_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    criterion = _criterion_or_404(cohort, criterion_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.move_criterion(criterion, up=request.form.get("direction") == "up", actor=current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+    return redirect(url_for("review.rubric", cohort_id=cohort.id))
+
+
+# Coordinators: assignment and progress ----------------------------------------------------------
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/assignments", methods=["GET", "POST"])
+@role_required(*COORDINATOR)
+def assignments(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    pool = services.reviewers()
+    form = AssignmentForm(data=None if request.method == "POST" else {"reviewers": [u.id for u in pool]})
+    form.reviewers.choices = [SelectChoice(u.id, u.name) for u in pool]
+    report = None
+    if form.validate_on_submit():
+        try:
+            report = services.run_assignment(cohort, current_user, set(form.reviewers.data or []))
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(
+                _(
+                    "Reviewers are assigned: %(added)d reviews added, %(kept)d kept, %(dropped)d moved away.",
+                    added=report.added,
+                    kept=report.kept,
+                    dropped=report.dropped,
+                ),
+                "success" if not report.problems else "warning",
+            )
+    rows, progress = services.assignment_overview(cohort)
+    return render_template(
+        "review/assignments.html",
+        cohort=cohort,
+        form=form,
+        report=report,
+        rows=rows,
+        short=services.shortfalls(cohort, rows),
+        progress=progress,
+        closed=services.is_closed(cohort),
+        add_form=AddReviewerForm(),
+        confirm=ConfirmForm(),
+    ), 422 if form.has_errors else 200
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/assignments/add", methods=["POST"])
+@role_required(*COORDINATOR)
+def add_reviewer(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = AddReviewerForm()
+    if form.validate_on_submit():
+        try:
+            services.add_reviewer(cohort, form.application_id.data, form.reviewer_id.data, actor=current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The reviewer is added."), "success")
+    else:
+        flash(_("Choose a reviewer to add."), "error")
+    anchor = f"application-{form.application_id.data}" if form.application_id.data else None
+    return redirect(url_for("review.assignments", cohort_id=cohort.id, _anchor=anchor))
+
+
+@bp.route("/staff/review/reviews/<int:review_id>/remove", methods=["POST"])
+@role_required(*COORDINATOR)
+def remove_reviewer(review_id: int):
+    review = services.get_review(review_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.remove_reviewer(review, actor=current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The reviewer is taken off the essay."), "success")
+    return redirect(
+        url_for(
+            "review.assignments", cohort_id=review.cohort_id, _anchor=f"application-{review.application_id}"
+        )
+    )
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/progress")
+@role_required(*COORDINATOR)
+def progress(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    return render_template(
+        "review/progress.html",
+        cohort=cohort,
+        progress=services.progress(cohort),
+        closed=services.is_closed(cohort),
+    )
+
+
+# Coordinators: ranking, one essay's reviews, closing, exports --------------------------------------
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/ranking")
+@role_required(*COORDINATOR)
+def ranking(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    sort = request.args.get("sort", "rank")
+    sort = sort if sort in services.SORTS else "rank"
+    return render_template(
+        "review/ranking.html",
+        cohort=cohort,
+        board=services.ranking(cohort, sort=sort),
+        sort=sort,
+        threshold=DISAGREEMENT_Z,
+        closed=services.is_closed(cohort),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/applications/<int:application_id>")
+@role_required(*COORDINATOR)
+def application_reviews(cohort_id: int, application_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    found = services.application_reviews(cohort, application_id) or abort(404)
+    application, row, reviews = found
+    return render_template(
+        "review/application_reviews.html",
+        cohort=cohort,
+        application=application,
+        row=row,
+        reviews=reviews,
+        criteria=services.criteria_for(cohort),
+        threshold=DISAGREEMENT_Z,
+    )
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/close", methods=["POST"])
+@role_required(*COORDINATOR)
+def close(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            if request.form.get("action") == "reopen":
+                services.reopen_review(cohort, actor=current_user)
+                flash(_("The review is open again: reviewers can score and revise."), "success")
+            else:
+                services.close_review(cohort, actor=current_user)
+                flash(_("The review is closed: scores can no longer change."), "success")
+        except DomainError as error:
+            flash(str(error), "error")
+    return redirect(url_for("review.ranking", cohort_id=cohort.id))
+
+
+def _export(cohort: Cohort, fmt: str, name: str, title: str, build):
+    header, rows = build(cohort, fmt, actor=current_user)
+    filename = f"{name}-{cohort.fiscal_year}.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, header, rows)
+    return xlsx_response(filename, title, header, rows)
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/ranking.<any(csv, xlsx):fmt>")
+@role_required(*COORDINATOR)
+def export_ranking(cohort_id: int, fmt: str):
+    cohort = _cohort_or_404(cohort_id)
+    return _export(cohort, fmt, "youth-ranking", _("Ranking"), services.ranking_export)
+
+
+@bp.route("/staff/review/cohorts/<int:cohort_id>/reviews.<any(csv, xlsx):fmt>")
+@role_required(*COORDINATOR)
+def export_reviews(cohort_id: int, fmt: str):
+    cohort = _cohort_or_404(cohort_id)
+    return _export(cohort, fmt, "youth-reviews", _("Reviews"), services.reviews_export)
+
+
+@bp.app_template_filter("score")
+def score_filter(value: float | None, digits: int = 1) -> str:
+    """A figure of the ranking, or a dash when there is none yet."""
+    if value is None:
+        return "—"
+    return f"{value:+.{digits}f}" if digits >= 2 else f"{value:.{digits}f}"
+
+
+@bp.app_template_filter("weight")
+def weight_filter(value: Decimal | float) -> str:
+    """A criterion's weight without trailing zeros: 2, 1.5, 0.25."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text

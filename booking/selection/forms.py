@@ -1,0 +1,75 @@
+"""Forms of selection: a decision, attendance at an event, the activity report."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from booking.core.forms import BaseForm, strip
+from booking.selection.models import AttendanceStatus
+from booking.youth.models import Application, ApplicationStatus
+
+DECISION_CHOICES = [
+    SelectChoice(ApplicationStatus.ACCEPTED.value, _l("Select")),
+    SelectChoice(ApplicationStatus.WAITLISTED.value, _l("Waiting list")),
+    SelectChoice(ApplicationStatus.NOT_SELECTED.value, _l("Not selected")),
+    SelectChoice(ApplicationStatus.SUBMITTED.value, _l("Undecided")),
+]
+
+
+class DecisionForm(BaseForm):
+    application_id = IntegerField(validators=[InputRequired()])
+    decision = SelectField(choices=DECISION_CHOICES, validators=[DataRequired()])
+
+
+class ReportForm(BaseForm):
+    title_ja = StringField(
+        _l("Title (Japanese)"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the title in Japanese.")), Length(max=200)],
+    )
+    title_en = StringField(_l("Title (English)"), filters=[strip], validators=[Length(max=200)])
+    body_ja = TextAreaField(
+        _l("Report (Japanese)"),
+        description=_l("A few paragraphs on what the students did and learned. No names of students."),
+        filters=[strip],
+        validators=[DataRequired(_l("Write the report in Japanese.")), Length(max=5000)],
+    )
+    body_en = TextAreaField(_l("Report (English)"), filters=[strip], validators=[Length(max=5000)])
+
+
+def mark_field_name(application: Application) -> str:
+    return f"mark_{application.id}"
+
+
+class _AttendanceFormBase(BaseForm):
+    rows: list[Application]
+
+    def marks(self) -> dict[int, AttendanceStatus | None]:
+        found: dict[int, AttendanceStatus | None] = {}
+        for application in self.rows:
+            value = self[mark_field_name(application)].data
+            found[application.id] = AttendanceStatus(value) if value in set(AttendanceStatus) else None
+        return found
+
+
+def attendance_form(rows: list[Application], **kwargs: object) -> _AttendanceFormBase:
+    """Present / absent / excused for each participant."""
+
+    class AttendanceForm(_AttendanceFormBase):
+        pass
+
+    for application in rows:
+        setattr(
+            AttendanceForm,
+            mark_field_name(application),
+            RadioField(
+                application.code,
+                choices=[SelectChoice(s.value, s.label) for s in AttendanceStatus],
+                validators=[Optional()],
+            ),
+        )
+    form = AttendanceForm(**kwargs)
+    form.rows = rows
+    return form

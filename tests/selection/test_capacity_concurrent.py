@@ -1,0 +1,100 @@
+"""Two coordinators give the last place at the same moment: one succeeds, the other is told why.
+
+Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL, where the cohort's row is locked
+(SELECT ... FOR UPDATE) before the places are counted.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+
+from booking.core.errors import DomainError
+from booking.extensions import db
+from booking.selection import services
+from booking.selection.models import Decision
+from booking.youth.models import Application, ApplicationStatus, Cohort
+
+
+def _race(
+    app, cohort_id: int, application_ids: list[int], coordinator_id: int
+) -> tuple[list[int], list[str]]:
+    barrier = threading.Barrier(len(application_ids))
+    won: list[int] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+
+    def accept(application_id: int) -> None:
+        try:
+            with app.app_context():
+                from booking.staff.models import User
+
+                cohort = db.session.get(Cohort, cohort_id)
+                actor = db.session.get(User, coordinator_id)
+                db.session.rollback()
+                barrier.wait()
+                try:
+                    services.decide(cohort, application_id, ApplicationStatus.ACCEPTED, actor)
+                except DomainError as error:
+                    refused.append(str(error))
+                else:
+                    won.append(application_id)
+                db.session.remove()
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=accept, args=(a,)) for a in application_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    return won, refused
+
+
+def test_two_coordinators_accepting_the_last_place_at_once_one_succeeds(
+    app, cohort, coordinator, applications, after_window
+):
+    cohort.places = 3
+    db.session.commit()
+    services.decide(cohort, applications[0].id, ApplicationStatus.ACCEPTED, coordinator)
+    services.decide(cohort, applications[1].id, ApplicationStatus.ACCEPTED, coordinator)
+    cohort_id, coordinator_id = cohort.id, coordinator.id
+    contenders = [applications[2].id, applications[3].id]
+    db.session.remove()
+
+    won, refused = _race(app, cohort_id, contenders, coordinator_id)
+
+    assert len(won) == 1 and len(refused) == 1
+    assert "3人の定員はすべて埋まっています" in refused[0]
+    accepted = db.session.scalars(
+        sa.select(Application.id).where(Application.status == ApplicationStatus.ACCEPTED)
+    ).all()
+    assert len(accepted) == 3 and won[0] in accepted
+    places = db.session.scalars(
+        sa.select(Decision.place_number).where(Decision.place_number.is_not(None))
+    ).all()
+    assert sorted(places) == [1, 2, 3]
+
+
+def test_many_coordinators_at_once_never_fill_more_than_the_places(
+    app, cohort, coordinator, schools, after_window
+):
+    from tests.review.conftest import add_application
+
+    cohort.places = 2
+    db.session.commit()
+    ids = [add_application(cohort, n, schools["tobata"]).id for n in range(1, 7)]
+    cohort_id, coordinator_id = cohort.id, coordinator.id
+    db.session.remove()
+
+    won, refused = _race(app, cohort_id, ids, coordinator_id)
+
+    assert len(won) == 2 and len(refused) == 4
+    held = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Application)
+        .where(Application.status == ApplicationStatus.ACCEPTED)
+    )
+    assert held == 2
