@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import url_for
 from flask_babel import LazyString
 
 from booking.core.auth import Role
@@ -21,6 +22,8 @@ class NavItem:
     label: LazyString | str
     roles: tuple[Role, ...]
     order: int
+    # Paths under which this entry is the current one (besides its own page's path).
+    prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,14 @@ _nav: dict[str, NavItem] = {}
 _panels: dict[str, Panel] = {}
 
 
-def register_nav(endpoint: str, label: LazyString | str, roles: tuple[Role, ...], order: int) -> None:
-    _nav[endpoint] = NavItem(endpoint, label, roles, order)
+def register_nav(
+    endpoint: str,
+    label: LazyString | str,
+    roles: tuple[Role, ...],
+    order: int,
+    prefixes: tuple[str, ...] = (),
+) -> None:
+    _nav[endpoint] = NavItem(endpoint, label, roles, order, prefixes)
 
 
 def register_panel(
@@ -52,6 +61,18 @@ def nav_for(user: Any) -> list[NavItem]:
         (item for item in _nav.values() if user.has_any_role(*item.roles)),
         key=lambda item: item.order,
     )
+
+
+def current_item(items: list[NavItem], path: str) -> NavItem | None:
+    """The entry the page at `path` belongs to: the one with the longest matching prefix."""
+    best: tuple[int, NavItem | None] = (0, None)
+    for item in items:
+        own = url_for(item.endpoint)
+        for prefix in (own, *item.prefixes):
+            matches = path == own or (prefix != "/staff/" and path.startswith(prefix))
+            if matches and len(prefix) > best[0]:
+                best = (len(prefix), item)
+    return best[1]
 
 
 def panels_for(user: Any) -> list[tuple[Panel, dict[str, Any]]]:

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from booking.core.errors import error_title
 from booking.core.i18n import current_language
-from booking.core.navigation import nav_for
+from booking.core.navigation import current_item, nav_for
 from booking.core.urls import absolute_url
 
 SERVICE_NAME = _l("Outreach lectures and youth training")
@@ -44,6 +44,7 @@ def register_globals(app: Flask) -> None:
         }
 
     app.jinja_env.filters["drop_none"] = drop_none
+    app.jinja_env.globals["current_nav"] = current_item
     app.jinja_env.globals["has_endpoint"] = lambda name: name in current_app.view_functions
     app.jinja_env.globals["contact_details"] = contact_details
     app.jinja_env.globals["organisation_name"] = organisation_name

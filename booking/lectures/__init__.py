@@ -11,7 +11,7 @@ bp = Blueprint("lectures", __name__)
 # Who runs the lecture inbox, schedules, and keeps the catalog.
 LECTURE_STAFF = (Role.ADMIN, Role.COORDINATOR)
 
-register_nav("lectures.inbox", _l("Lectures"), LECTURE_STAFF, order=100)
+register_nav("lectures.inbox", _l("Lectures"), LECTURE_STAFF, order=100, prefixes=("/staff/lectures/",))
 register_nav("lectures.my_schedule", _l("My lectures"), (Role.LECTURER,), order=110)
 
 from booking.core.i18n import zone_name  # noqa: E402

@@ -8,7 +8,15 @@ from booking.core.navigation import register_nav
 
 bp = Blueprint("review", __name__)
 
-register_nav("review.queue", _l("Essays to review"), (Role.REVIEWER,), order=310)
-register_nav("review.cohorts", _l("Review and selection"), (Role.COORDINATOR,), order=320)
+register_nav(
+    "review.queue", _l("Essays to review"), (Role.REVIEWER,), order=310, prefixes=("/staff/review/",)
+)
+register_nav(
+    "review.cohorts",
+    _l("Review and selection"),
+    (Role.COORDINATOR,),
+    order=320,
+    prefixes=("/staff/review/cohorts", "/staff/review/reviewers", "/staff/selection/"),
+)
 
 from booking.review import staff_views  # noqa: E402,F401

@@ -8,6 +8,8 @@ from booking.core.navigation import register_nav
 
 bp = Blueprint("youth", __name__)
 
-register_nav("youth.staff_cohorts", _l("Youth training"), (Role.COORDINATOR,), order=300)
+register_nav(
+    "youth.staff_cohorts", _l("Youth training"), (Role.COORDINATOR,), order=300, prefixes=("/staff/youth/",)
+)
 
 from booking.youth import staff_views, views  # noqa: E402,F401
