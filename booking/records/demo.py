@@ -128,7 +128,7 @@ NOTES_FROM_CAMBODIA = [
     "プノンペン市内の配水の現場から中継。",
     "シエムレアップから中継。通信は安定していた。",
 ]
-HISTORY_NOTE = "紙の実績台帳から登録した講座です(講師の記録はありません)。"
+HISTORY_NOTE = "紙の実績台帳から登録した講座です（講師の記録はありません）。"
 
 
 def _school_days(year: Year) -> list[date]:
