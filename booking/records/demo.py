@@ -29,10 +29,12 @@ from booking.lectures.demo import PROGRAMS
 from booking.lectures.models import (
     LectureFormat,
     LectureRequest,
+    LectureSlot,
     LectureStatus,
     MeetingHost,
     OnlinePlatform,
     Program,
+    SlotKind,
 )
 from booking.lectures.rules import is_day_off
 from booking.lectures.services import next_reference_number
@@ -230,8 +232,10 @@ def _lecture(plan: Planned) -> LectureRequest:
         lecture.equipment = "プロジェクター、スクリーン、マイク"
         notes = NOTES_IN_PERSON
         buffer_minutes = 60
-    lecture.record_submission()
     ends = plan.starts + program.duration
+    # The date given was the school's first choice.
+    lecture.slots.append(LectureSlot(kind=SlotKind.REQUESTED, rank=1, starts_at=plan.starts, ends_at=ends))
+    lecture.record_submission()
     lecture.schedule(plan.starts, ends, [], buffer_minutes, None, internal_note=HISTORY_NOTE)
     recorded = ends + timedelta(days=rng.randint(0, 3), hours=3)
     lecture.complete(max(planned_audience + rng.randint(-8, 3), 1), rng.choice(notes), None, recorded)

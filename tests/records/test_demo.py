@@ -71,6 +71,7 @@ def test_the_demo_lectures_are_plausible_school_lectures(app, ctx, frozen):
         assert not is_day_off(local.date())
         assert time(8, 30) <= local.time() and to_zone(lecture.ends_at).time() <= time(16, 30)
         assert lecture.lecture_day == local.date()
+        assert [(slot.rank, slot.starts_at) for slot in lecture.candidates] == [(1, lecture.starts_at)]
         assert lecture.created_at < lecture.starts_at < lecture.events[-1].occurred_at
         assert [e.to_status for e in lecture.events] == [
             LectureStatus.SUBMITTED,
@@ -106,3 +107,15 @@ def test_the_demo_record_page_shows_the_real_past_cohorts(app, client, ctx, froz
 
     body = client.get("/records").get_data(as_text=True)
     assert "2017年度" in body and "2025年度" in body and "2026年度（途中）" in body
+
+
+def test_staff_see_a_demo_lecture_of_the_past_without_lecturers(app, ctx, frozen, login):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    db.session.rollback()
+    lecture = next(lecture for lecture in _history() if lecture.fiscal_year == 2019)
+    client = app.test_client()
+    login(client, "coordinator@example.jp", "demo-password-2026")
+    body = client.get(f"/staff/lectures/{lecture.id}").get_data(as_text=True)
+    assert lecture.reference in body
+    assert "<li>—</li>" in body  # no lecturer recorded
+    assert "紙の実績台帳から登録した講座です（講師の記録はありません）。" in body
