@@ -175,7 +175,9 @@ def lectures_by_school_type(record: TrackRecord) -> Chart:
 def youth_cohorts(record: TrackRecord) -> Chart:
     specs = []
     for cohort in record.cohorts:
-        label = year_label(record, cohort.fiscal_year)
+        # A cohort is one program, not a year's tally: it is under way rather than "so far".
+        label = _("FY %(year)d", year=cohort.fiscal_year)
+        note = _("Program under way") if cohort.in_progress else ""
         if cohort.applications is None:
             applied = _("Applications: not recorded")
         else:
@@ -191,7 +193,7 @@ def youth_cohorts(record: TrackRecord) -> Chart:
             second=took_part,
         )
         bars = ((APPLICATIONS, cohort.applications, applied), (PARTICIPANTS, cohort.participants, took_part))
-        specs.append(RowSpec(label, "", description, bars))
+        specs.append(RowSpec(label, note, description, bars))
     return build(
         "youth",
         _("Youth training: applications and participants"),

@@ -170,6 +170,20 @@ def test_each_chart_is_an_image_whose_text_alternative_states_the_figures(client
     assert "2017年度（カンボジア王国 プノンペン都）：応募 記録なし、参加 6人。" in youth
 
 
+def test_a_cohort_of_this_year_is_shown_as_under_way_not_as_so_far(client, ctx, frozen):
+    cohort = past_cohort(2026)
+    event = cohort.events[0]
+    event.starts_at, event.ends_at = (
+        event.starts_at.replace(year=2027, month=3),
+        event.ends_at.replace(year=2027, month=3),
+    )
+    applications(cohort, A.SUBMITTED, A.CONFIRMED)
+    body = page(client)
+    assert row_labels(body, "youth") == ["2026年度"]
+    assert "研修実施中" in chart_svg(body, "youth")
+    assert table(body, "youth")[0][0] == "2026年度 研修実施中"
+
+
 def test_every_id_on_the_page_is_unique(client, history):
     ids = re.findall(r'\bid="([^"]+)"', page(client))
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
