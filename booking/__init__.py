@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         home,
         lectures,
         notifications,
+        records,
         review,
         schools,
         selection,
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for feature in (home, staff, notifications, audit, schools, settings, lectures, youth, review, selection):
         app.register_blueprint(feature.bp)
+    app.register_blueprint(records.bp)
 
 
 def _register_commands(app: Flask) -> None:

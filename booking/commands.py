@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from booking.lectures import demo as lectures_demo
 from booking.lectures import services as lectures_services
 from booking.notifications import services as notifications_services
+from booking.records import demo as records_demo
 from booking.review import demo as review_demo
 from booking.review import services as review_services
 from booking.schools import demo as schools_demo
@@ -29,6 +30,7 @@ DEMO_SEEDERS = [
     youth_demo.seed,
     review_demo.seed,
     selection_demo.seed,
+    records_demo.seed,
 ]
 
 # Each sends what is due and returns a line describing what it queued.
