@@ -52,6 +52,8 @@ def pages(ctx) -> dict[str, str]:
         starts_at=at(today_jst() + timedelta(days=30), 10),
     )
     lecture_token = add_link(lecture)
+    # A lecture held last month, so the track record draws its charts.
+    make_request(program, status="completed", starts_at=at(today_jst() - timedelta(days=40), 10))
     db.session.add(School(name="福岡県立小倉高等学校", school_type=SchoolType.HIGH))
     db.session.commit()
     now = utcnow()
@@ -75,6 +77,7 @@ def pages(ctx) -> dict[str, str]:
         "application form": "/youth/apply",
         "student's page": f"/youth/applications/{saved.token}",
         "guardian's page": consent_path,
+        "track record": "/records",
         "staff sign-in": "/staff/login",
         "not found": "/no/such/page",
     }
