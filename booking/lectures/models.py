@@ -426,10 +426,6 @@ class LectureRequest(db.Model):
         times = [e.occurred_at for e in self.events if e.to_status == S.SCHEDULED]
         return max(times) if times else None
 
-    @property
-    def completed_at(self) -> datetime | None:
-        return next((e.occurred_at for e in reversed(self.events) if e.to_status == S.COMPLETED), None)
-
     # What the request holds.
     @property
     def candidates(self) -> list[LectureSlot]:

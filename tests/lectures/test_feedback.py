@@ -333,7 +333,9 @@ def test_the_request_page_shows_the_answers(frozen, coordinator_client, answered
 def test_coordinators_see_every_answer_and_the_average(frozen, coordinator_client, answered):
     html = coordinator_client.get("/staff/lectures/feedback").get_data(as_text=True)
     assert re.search(r'<span class="stat__number">3\.0</span> / 5', html)
-    assert re.search(r'<span class="stat__number">3</span> 件（実施4件中） \(75%\)', html)
+    assert re.search(
+        r'<span class="stat__number">3</span> 件（実施4件中）<br><span class="muted">回答率：75%</span>', html
+    )
     assert "ほかの講師の講座への感想" in html and "実験が好評でした。" in html
     assert "ichiban@example.jp" not in html and "一番 先生" not in html  # never the teacher's contacts
     db.session.rollback()
