@@ -48,6 +48,8 @@ REMINDER_HOUR = time(8, 0)
 CONNECTION_TEST_DAYS = 7
 FEEDBACK_REMINDER_AFTER = timedelta(days=5)
 FEEDBACK_REMINDER_UNTIL = timedelta(days=30)
+# PostgreSQL advisory lock held by a reminder run until it commits ("LECT").
+RUN_LOCK_KEY = 0x4C454354
 
 
 def due_from(lecture_day: date, days_before: int) -> datetime:
@@ -68,6 +70,17 @@ def connection_test_due(lecture: LectureRequest) -> datetime:
 def _stamp(lecture: LectureRequest) -> str:
     assert lecture.starts_at is not None
     return lecture.starts_at.strftime("%Y%m%dT%H%MZ")
+
+
+def _one_run_at_a_time() -> None:
+    """A second run started meanwhile waits for this one's commit, then finds its emails queued.
+
+    SQLite already runs one writer at a time (write_lock); on PostgreSQL an advisory lock,
+    held until the end of the transaction, does it. The outbox's unique dedupe key stays
+    the last word either way.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(RUN_LOCK_KEY)))
 
 
 def _queued(key: str) -> bool:
@@ -134,6 +147,7 @@ def send_lecture_reminders(now: datetime | None = None) -> str:
     reminder_days = current_settings().reminder_days
     lectures = teachers = lecturers = 0
     with write_lock():
+        _one_run_at_a_time()
         for lecture in _upcoming(now, reminder_days):
             due = lecture_reminder_due(lecture, reminder_days)
             booked = lecture.booked_at
@@ -156,6 +170,7 @@ def send_connection_test_reminders(now: datetime | None = None) -> str:
     reminder_days = current_settings().reminder_days
     lectures = teachers = lecturers = 0
     with write_lock():
+        _one_run_at_a_time()
         for lecture in _upcoming(now, CONNECTION_TEST_DAYS):
             if not (lecture.is_online and lecture.connection_test):
                 continue
@@ -187,6 +202,7 @@ def send_feedback_reminders(now: datetime | None = None) -> str:
     )
     queued = 0
     with write_lock():
+        _one_run_at_a_time()
         lectures = db.session.scalars(
             sa.select(LectureRequest)
             .join(completed, completed.c.request_id == LectureRequest.id)
