@@ -10,6 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from booking.lectures import demo as lectures_demo
+from booking.lectures import reminders as lectures_reminders
 from booking.lectures import services as lectures_services
 from booking.notifications import services as notifications_services
 from booking.records import demo as records_demo
@@ -35,6 +36,11 @@ DEMO_SEEDERS = [
 
 # Each sends what is due and returns a line describing what it queued.
 REMINDERS: list = [youth_services.send_consent_reminders, selection_services.send_offer_reminders]
+REMINDERS += [
+    lectures_reminders.send_lecture_reminders,
+    lectures_reminders.send_connection_test_reminders,
+    lectures_reminders.send_feedback_reminders,
+]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
 PURGERS: list = [

@@ -17,6 +17,7 @@ from booking.core.tokens import hash_token
 from booking.extensions import db
 from booking.lectures.models import (
     GradeBand,
+    LectureFeedback,
     LectureFormat,
     LectureRequest,
     LectureSlot,
@@ -26,9 +27,11 @@ from booking.lectures.models import (
     Program,
     SlotKind,
 )
+from booking.lectures.reminders import CONNECTION_TEST_DAYS
 from booking.lectures.rules import is_day_off
 from booking.lectures.services import add_link, next_reference_number
 from booking.schools.models import School, SchoolType
+from booking.settings.services import current_settings
 from booking.staff.demo import DemoUser, ensure_user
 
 E_UP, JH, HS, ALL_AGES = GradeBand.ELEMENTARY_UPPER, GradeBand.JUNIOR_HIGH, GradeBand.HIGH, GradeBand.ADULTS
@@ -431,15 +434,72 @@ def seed() -> list[str]:
         lecture.cancel("今年度の授業計画が変更になったため。", actor=None, by_school=True)
         backdate(lecture, [4, 2])
 
+    # Soon: what `flask send-reminders` has to do right after the demo is seeded.
+    reminder_days = max(1, current_settings().reminder_days)
+    soon = _first_school_day(today + timedelta(days=1), today + timedelta(days=reminder_days))
+    lecture = make(
+        "13",
+        p_sdgs,
+        "Kitakyushu International School",
+        in_person,
+        [at(soon, 10, 30)],
+        24,
+        ("Emily Carter", "carter@example.jp"),
+        "Grade 5",
+        40,
+    )
+    if lecture is not None:
+        lecture.language = "en"
+        lecture.schedule(at(soon, 10, 30), at(soon, 11, 20), [mizuno], 60, coordinator)
+        backdate(lecture, [24, 20])
+    test_day = _first_school_day(
+        today + timedelta(days=reminder_days + 1), today + timedelta(days=CONNECTION_TEST_DAYS)
+    )
+    lecture = make(
+        "14",
+        p_live,
+        "北九州市立折尾中学校",
+        online,
+        [at(test_day, 13, 30)],
+        30,
+        ("松本 由美", "matsumoto@example.jp"),
+        "2年生",
+        110,
+    )
+    if lecture is not None:
+        lecture.online_platform = OnlinePlatform.TEAMS
+        lecture.meeting_link_by = MeetingHost.SCHOOL
+        lecture.schedule(at(test_day, 13, 30), at(test_day, 14, 15), [kitano], 15, coordinator)
+        backdate(lecture, [30, 26])
+    # Held last week: the teacher has not answered yet (send-reminders reminds once).
+    last_week = _last_school_day(today - timedelta(days=7))
+    lecture = make(
+        "15",
+        p_coop,
+        "北九州市立湯川小学校",
+        in_person,
+        [at(last_week, 10, 45)],
+        40,
+        ("井上 恵子", "inoue@example.jp"),
+        "6年生",
+        64,
+    )
+    if lecture is not None:
+        lecture.schedule(at(last_week, 10, 45), at(last_week, 11, 30), [mizuno], 60, coordinator)
+        lecture.complete(66, "水道管の模型が好評。", coordinator, utcnow())
+        backdate(lecture, [40, 36, 6])
+
     db.session.flush()
-    # Fresh private links to two teachers' pages, to try them (only their hashes are kept).
-    for name, key in (("proposed", "04"), ("scheduled", "05")):
+    _demo_feedback()
+    # Fresh private links to teachers' pages, to try them (only their hashes are kept).
+    for name, key in (("proposed", "04"), ("scheduled", "05"), ("completed", "15")):
         found = db.session.scalar(
             sa.select(LectureRequest).where(
                 LectureRequest.submission_key_hash == hash_token(f"demo-lecture-{key}")
             )
         )
-        if found is not None and found.status == LectureStatus(name):
+        open_to_try = found is not None and (name != "completed" or found.feedback is None)
+        if open_to_try and found.status == LectureStatus(name):
             links[name] = add_link(found)
     db.session.commit()
     count = db.session.scalar(sa.select(sa.func.count(LectureRequest.id)))
@@ -452,4 +512,50 @@ def seed() -> list[str]:
         lines.append(f"  a teacher's page with dates to choose: /lectures/manage/{links['proposed']}")
     if "scheduled" in links:
         lines.append(f"  a teacher's page of a booked lecture:  /lectures/manage/{links['scheduled']}")
+    if "completed" in links:
+        lines.append(f"  a held lecture to give feedback on:    /lectures/manage/{links['completed']}")
+    lines.append(
+        "  `flask --app wsgi send-reminders` now reminds of a lecture in the next days, of a "
+        "connection test and of the feedback from last week's lecture (see Outbox)."
+    )
     return lines
+
+
+def _first_school_day(first: date, last: date) -> date:
+    """The first school day from `first` to `last`; `first` itself if there is none."""
+    day = school_day(first)
+    return day if day <= last else first
+
+
+def _last_school_day(on_or_before: date) -> date:
+    day = on_or_before
+    while is_day_off(day):
+        day -= timedelta(days=1)
+    return day
+
+
+# Held demo lectures and what their teachers answered (satisfaction, comments, days ago).
+FEEDBACK = {
+    "08": (
+        5,
+        "児童が浄水の実験に夢中になっていました。海外で働く職員の話が将来を考えるきっかけになったようです。",
+        66,
+    ),
+    "09": (4, "プノンペンからの中継は臨場感がありました。質問の時間がもう少しあるとうれしいです。", 57),
+}
+
+
+def _demo_feedback() -> None:
+    """Answers from the teachers of held demo lectures (added once, also to older demo data)."""
+    for key, (satisfaction, comments, days_ago) in FEEDBACK.items():
+        lecture = db.session.scalar(
+            sa.select(LectureRequest).where(
+                LectureRequest.submission_key_hash == hash_token(f"demo-lecture-{key}")
+            )
+        )
+        if lecture is None or lecture.status != LectureStatus.COMPLETED or lecture.feedback is not None:
+            continue
+        when = utcnow() - timedelta(days=days_ago)
+        lecture.feedback = LectureFeedback(
+            satisfaction=satisfaction, comments=comments, submitted_at=when, updated_at=when
+        )

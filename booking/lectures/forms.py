@@ -28,10 +28,12 @@ from wtforms.widgets import DateInput, TextInput, TimeInput
 from booking.core.forms import BaseForm, JapanesePhone, MultiCheckboxField, lower, nfkc_strip, strip
 from booking.core.time import JST
 from booking.lectures.models import (
+    FEEDBACK_COMMENTS_MAX,
     FORMAT_LABELS,
     GRADE_BAND_LABELS,
     MEETING_HOST_LABELS,
     PLATFORM_LABELS,
+    SATISFACTION_LABELS,
     LectureFormat,
     Program,
 )
@@ -637,3 +639,59 @@ class ChooseDateForm(BaseForm):
         validate_choice=False,
         validators=[InputRequired(_l("Choose one of the dates."))],
     )
+
+
+def _score(value: object) -> int | None:
+    """A satisfaction answer as a number; anything else reads as no answer."""
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _one_line_breaks(value: object) -> object:
+    """Line breaks as one character, so the length shown and the length counted agree."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+COMMENTS_MAX_TEXT = f"{FEEDBACK_COMMENTS_MAX:,}"  # 1,000
+
+
+class FeedbackForm(BaseForm):
+    """The teacher's short feedback after a held lecture (fields `satisfaction`, `comments`)."""
+
+    action = HiddenField(default="feedback")
+    satisfaction = RadioField(
+        _l("How satisfied are you with the lecture?"),
+        coerce=_score,
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Choose how satisfied you are, from “Very satisfied” to “Very dissatisfied”."))
+        ],
+    )
+    comments = TextAreaField(
+        _l("Comments"),
+        description=_l(
+            "What went well, what we could do better, how the students reacted. Up to %(max)s characters.",
+            max=COMMENTS_MAX_TEXT,
+        ),
+        filters=[_one_line_breaks, strip],
+        validators=[
+            Optional(),
+            Length(
+                max=FEEDBACK_COMMENTS_MAX,
+                message=_l("Please shorten the comments to %(max)d characters (they are %(length)d now)."),
+            ),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.satisfaction.choices = [
+            SelectChoice(score, str(_l("%(score)d – %(label)s", score=score, label=label)))
+            for score, label in sorted(SATISFACTION_LABELS.items(), reverse=True)
+        ]
+
+    def validate_satisfaction(self, field: Field) -> None:
+        if field.data not in SATISFACTION_LABELS:
+            raise ValidationError(_l("Choose one of the five answers."))

@@ -31,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.core.errors import InvalidTransition
-from booking.core.i18n import current_language
+from booking.core.i18n import current_language, format_date
 from booking.core.time import to_zone, utcnow
 from booking.core.workflow import Workflow
 from booking.db import enum_type
@@ -359,6 +359,10 @@ class LectureRequest(db.Model):
     )
     links: Mapped[list[LectureLink]] = relationship(back_populates="request", cascade="all, delete-orphan")
     proposed_lecturers: Mapped[list[User]] = relationship(secondary=proposed_lecturers, order_by=User.name)
+    # The teacher's answers after the lecture (one at most).
+    feedback: Mapped[LectureFeedback | None] = relationship(
+        back_populates="request", cascade="all, delete-orphan", uselist=False
+    )
 
     __table_args__ = (
         sa.UniqueConstraint("fiscal_year", "number", name="uq_lecture_requests_fiscal_year_number"),
@@ -409,6 +413,18 @@ class LectureRequest(db.Model):
 
     def has_calendar(self) -> bool:
         return self.status == S.SCHEDULED and self.starts_at is not None
+
+    def can_give_feedback(self, now: datetime) -> bool:
+        """The teacher may answer (or change the answers) now: held, and not past the edit window."""
+        if self.status != S.COMPLETED:
+            return False
+        return self.feedback is None or self.feedback.can_edit(now)
+
+    @property
+    def booked_at(self) -> datetime | None:
+        """When the lecture was last booked or moved (the latest move into "scheduled")."""
+        times = [e.occurred_at for e in self.events if e.to_status == S.SCHEDULED]
+        return max(times) if times else None
 
     # What the request holds.
     @property
@@ -609,6 +625,25 @@ class LectureRequest(db.Model):
             details["overridden"] = list(overridden)
         return details
 
+    def give_feedback(self, satisfaction: int, comments: str, now: datetime) -> LectureFeedback:
+        """The teacher's answers after the lecture; changing them is allowed for a few days."""
+        if self.status != S.COMPLETED:
+            raise InvalidTransition(_("Feedback can be given once the lecture has taken place."))
+        if self.feedback is not None and not self.feedback.can_edit(now):
+            raise InvalidTransition(
+                _(
+                    "Your answers were received on %(date)s and can no longer be changed. "
+                    "Please contact us if something needs correcting.",
+                    date=format_date(self.feedback.submitted_at),
+                )
+            )
+        if self.feedback is None:
+            self.feedback = LectureFeedback(submitted_at=now, updated_at=now)
+        self.feedback.satisfaction = satisfaction
+        self.feedback.comments = comments
+        self.feedback.updated_at = now
+        return self.feedback
+
     def _book(
         self, starts_at: datetime, ends_at: datetime, lecturers: list[User], buffer_minutes: int
     ) -> None:
@@ -754,3 +789,54 @@ class LecturerUnavailability(db.Model):
     lecturer: Mapped[User] = relationship(foreign_keys=[lecturer_id])
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="times"),)
+
+
+# Satisfaction, as the teacher's page and the staff pages word it (5 is best).
+SATISFACTION_LABELS = {
+    5: _l("Very satisfied"),
+    4: _l("Satisfied"),
+    3: _l("Neither satisfied nor dissatisfied"),
+    2: _l("Dissatisfied"),
+    1: _l("Very dissatisfied"),
+}
+FEEDBACK_COMMENTS_MAX = 1000
+# The teacher can change the answers for this long after first sending them.
+FEEDBACK_EDIT_DAYS = 7
+
+
+class LectureFeedback(db.Model):
+    """The teacher's answers after a held lecture: satisfaction (1 to 5) and optional comments."""
+
+    __tablename__ = "lecture_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One answer per lecture: a resent form finds the answer it already made.
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lecture_requests.id", ondelete="CASCADE"), unique=True
+    )
+    satisfaction: Mapped[int]
+    comments: Mapped[str] = mapped_column(sa.Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[LectureRequest] = relationship(back_populates="feedback")
+
+    __table_args__ = (
+        sa.CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction"),
+        sa.CheckConstraint(f"length(comments) <= {FEEDBACK_COMMENTS_MAX}", name="comments_length"),
+    )
+
+    @property
+    def satisfaction_label(self) -> str:
+        return str(SATISFACTION_LABELS.get(self.satisfaction, ""))
+
+    @property
+    def editable_until(self) -> datetime:
+        return self.submitted_at + timedelta(days=FEEDBACK_EDIT_DAYS)
+
+    def can_edit(self, now: datetime) -> bool:
+        return now < self.editable_until
+
+    @property
+    def changed(self) -> bool:
+        return self.updated_at > self.submitted_at

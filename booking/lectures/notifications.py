@@ -87,7 +87,12 @@ def _invite(lecture: LectureRequest, language: str, url: str | None, cancel: boo
 
 
 def _to_teacher(
-    lecture: LectureRequest, event: str, token: str, invite: str | None = None, **context
+    lecture: LectureRequest,
+    event: str,
+    token: str,
+    invite: str | None = None,
+    dedupe_key: str | None = None,
+    **context,
 ) -> None:
     link = manage_url(token)
     attachments = [_invite(lecture, lecture.language, link, cancel=invite == "CANCEL")] if invite else []
@@ -97,12 +102,18 @@ def _to_teacher(
         lecture.language,
         {"lecture": lecture, "link": link, **context},
         attachments=attachments,
+        dedupe_key=dedupe_key,
         related=(RELATED, lecture.id),
     )
 
 
 def _to_staff(
-    users: Iterable[User], lecture: LectureRequest, event: str, invite: str | None = None, **context
+    users: Iterable[User],
+    lecture: LectureRequest,
+    event: str,
+    invite: str | None = None,
+    dedupe_key: str | None = None,
+    **context,
 ) -> None:
     for user in users:
         url = absolute_url("lectures.my_schedule") if event.endswith("_to_lecturer") else staff_url(lecture)
@@ -113,6 +124,7 @@ def _to_staff(
             user.language,
             {"lecture": lecture, "user": user, "zone": user.time_zone, "link": url, **context},
             attachments=attachments,
+            dedupe_key=f"{dedupe_key}:{user.id}" if dedupe_key else None,
             related=(RELATED, lecture.id),
         )
 
@@ -166,3 +178,46 @@ def cancelled(
 
 def declined(lecture: LectureRequest, token: str) -> None:
     _to_teacher(lecture, "declined", token)
+
+
+# After the lecture, and the reminders `flask send-reminders` queues ----------------------
+
+
+def feedback_requested(lecture: LectureRequest, token: str) -> None:
+    """The lecture is recorded as held: the teacher is asked for a short feedback."""
+    _to_teacher(
+        lecture,
+        "feedback_request",
+        token,
+        dedupe_key=f"lectures:feedback-request:{lecture.id}",
+        feedback_link=manage_url(token) + "#feedback",
+    )
+
+
+def feedback_reminded(lecture: LectureRequest, token: str, key: str) -> None:
+    link = manage_url(token) + "#feedback"
+    _to_teacher(lecture, "feedback_reminder", token, dedupe_key=key, feedback_link=link)
+
+
+def reminded_teacher(lecture: LectureRequest, token: str, key: str, days: int) -> None:
+    """The lecture is `days` days away (Japan time): its details, the page and the calendar entry."""
+    _to_teacher(
+        lecture,
+        "reminder",
+        token,
+        dedupe_key=key,
+        days=days,
+        calendar_link=absolute_url("lectures.calendar", token=token),
+    )
+
+
+def reminded_lecturers(lecturers: list[User], lecture: LectureRequest, key: str, days: int) -> None:
+    _to_staff(lecturers, lecture, "reminder_to_lecturer", dedupe_key=key, days=days)
+
+
+def connection_test_teacher(lecture: LectureRequest, token: str, key: str, days: int) -> None:
+    _to_teacher(lecture, "connection_test", token, dedupe_key=key, days=days)
+
+
+def connection_test_lecturers(lecturers: list[User], lecture: LectureRequest, key: str, days: int) -> None:
+    _to_staff(lecturers, lecture, "connection_test_to_lecturer", dedupe_key=key, days=days)

@@ -412,6 +412,7 @@ def find_by_token(token: str) -> LectureRequest | None:
             selectinload(LectureRequest.slots),
             selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
             selectinload(LectureRequest.events),
+            selectinload(LectureRequest.feedback),
         )
     )
 
@@ -688,6 +689,9 @@ def complete_request(request_id: int, actual_audience: int, notes: str, actor: U
     with _writing():
         lecture = _locked(request_id)
         lecture.complete(actual_audience, notes, actor, utcnow())
+        if lecture.contact_email:
+            # The teacher is asked for feedback in the same transaction as the lecture is recorded.
+            notifications.feedback_requested(lecture, add_link(lecture))
         record(actor, "lecture.complete", "lecture_request", lecture.id, actual_audience=actual_audience)
         db.session.commit()
     return lecture
@@ -707,6 +711,7 @@ def get_request(request_id: int) -> LectureRequest | None:
             selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
             selectinload(LectureRequest.events).joinedload(LectureEvent.actor),
             selectinload(LectureRequest.proposed_lecturers),
+            selectinload(LectureRequest.feedback),
         )
     )
 
@@ -821,7 +826,7 @@ def export_requests(filters: InboxFilters, actor: User) -> list[LectureRequest]:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     record(actor, "lecture.export", "lecture_request", None, rows=count)
     db.session.commit()
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.options(selectinload(LectureRequest.feedback))))
 
 
 def fiscal_years() -> list[int]:
@@ -993,9 +998,9 @@ def purge_personal_data(now: datetime | None = None) -> str:
     """Remove the teachers' contact details from closed requests once the fiscal year
     after the lecture (or the request) has ended, keeping everything the record counts.
 
-    The school, the program, the dates, the audience and the history stay; the contact
-    name, email, phone and the school's free-text notes go, and the private links stop
-    working.
+    The school, the program, the dates, the audience, the history and the satisfaction
+    score stay; the contact name, email, phone and the school's free text (notes, feedback
+    comments) go, and the private links stop working.
     """
     now = now or utcnow()
     cutoff = fiscal_year(now.astimezone(JST).date()) - 2  # the last fiscal year to clear
@@ -1003,7 +1008,7 @@ def purge_personal_data(now: datetime | None = None) -> str:
     requests = list(
         db.session.scalars(
             sa.select(LectureRequest)
-            .options(selectinload(LectureRequest.links))
+            .options(selectinload(LectureRequest.links), selectinload(LectureRequest.feedback))
             .where(
                 LectureRequest.status.not_in(OPEN_STATUSES),
                 LectureRequest.fiscal_year <= cutoff,
@@ -1018,6 +1023,8 @@ def purge_personal_data(now: datetime | None = None) -> str:
         lecture.contact_phone = ""
         lecture.notes = ""
         lecture.links.clear()
+        if lecture.feedback is not None:
+            lecture.feedback.comments = ""
     if requests:
         record(
             None,

@@ -17,8 +17,8 @@ from booking.core.errors import DomainError
 from booking.core.exports import csv_response, xlsx_response
 from booking.core.i18n import format_datetime
 from booking.core.navigation import register_panel
-from booking.core.time import now_jst, utcnow
-from booking.lectures import LECTURE_STAFF, bp, services
+from booking.core.time import fiscal_year, now_jst, utcnow
+from booking.lectures import LECTURE_STAFF, bp, feedback, services
 from booking.lectures.forms import (
     CompleteForm,
     ProgramForm,
@@ -27,7 +27,14 @@ from booking.lectures.forms import (
     ScheduleForm,
     UnavailabilityForm,
 )
-from booking.lectures.models import Action, GradeBand, LectureFormat, LectureRequest, LectureStatus
+from booking.lectures.models import (
+    SATISFACTION_LABELS,
+    Action,
+    GradeBand,
+    LectureFormat,
+    LectureRequest,
+    LectureStatus,
+)
 from booking.lectures.scheduling import availability
 from booking.notifications.services import emails_about
 from booking.settings.services import current_settings
@@ -42,6 +49,7 @@ def _lectures_panel(user: User):
             "waiting": services.waiting_count(),
             "week": services.lectures_between(start, start + timedelta(days=7)),
             "mine": None,
+            "satisfaction": feedback.summary(fiscal_year(start.date())),
         }
     if user.has_role(Role.LECTURER):
         return {"waiting": None, "week": None, "mine": services.diary(user, past_limit=0).upcoming[:5]}
@@ -115,6 +123,9 @@ EXPORT_HEADER = [
     _l("Email address"),
     _l("Phone number"),
     _l("Actual listeners"),
+    _l("Satisfaction (1–5)"),
+    _l("Feedback comments"),
+    _l("Feedback sent on"),
 ]
 
 
@@ -136,7 +147,15 @@ def _export_row(lecture: LectureRequest) -> list[object]:
         lecture.contact_email,
         lecture.contact_phone,
         lecture.actual_audience,
+        *_feedback_cells(lecture),
     ]
+
+
+def _feedback_cells(lecture: LectureRequest) -> list[object]:
+    given = lecture.feedback
+    if given is None:
+        return [None, None, None]
+    return [given.satisfaction, given.comments, given.submitted_at]
 
 
 @bp.route("/staff/lectures/export.<any(csv, xlsx):kind>")
@@ -355,6 +374,27 @@ def complete(request_id: int):
             flash(_("%(reference)s is recorded as held.", reference=lecture.reference), "success")
             return redirect(url_for("lectures.show", request_id=lecture.id))
     return _page("lectures/staff/complete.html", form, lecture=lecture)
+
+
+# Feedback from schools ----------------------------------------------------------------------
+
+
+@bp.route("/staff/lectures/feedback")
+@role_required(*LECTURE_STAFF, Role.LECTURER)
+def feedback_overview():
+    """How satisfied schools were: all lectures for coordinators, a lecturer's own for them."""
+    lecturer = None if current_user.has_any_role(*LECTURE_STAFF) else current_user
+    year = request.args.get("fiscal_year", type=int)
+    return render_template(
+        "lectures/staff/feedback.html",
+        summary=feedback.summary(year, lecturer),
+        programs=feedback.program_averages(year, lecturer),
+        answers=feedback.answers(year, lecturer, page=request.args.get("page", 1, type=int)),
+        year=year,
+        years=services.fiscal_years(),
+        own=lecturer is not None,
+        satisfaction_labels=SATISFACTION_LABELS,
+    )
 
 
 # The catalog ----------------------------------------------------------------------------------

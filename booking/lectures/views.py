@@ -12,9 +12,10 @@ from wtforms import SelectChoice
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
 from booking.core.ratelimit import public_form_limit
-from booking.lectures import bp, notifications, services
-from booking.lectures.forms import OTHER_SCHOOL, CancelForm, ChooseDateForm, RequestForm
-from booking.lectures.models import LectureFormat, MeetingHost, OnlinePlatform
+from booking.core.time import utcnow
+from booking.lectures import bp, feedback, notifications, services
+from booking.lectures.forms import OTHER_SCHOOL, CancelForm, ChooseDateForm, FeedbackForm, RequestForm
+from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform
 from booking.schools.models import SchoolType
 from booking.schools.services import active_schools
 from booking.settings.services import current_settings
@@ -110,6 +111,32 @@ def new_request():
     ), 422 if form.has_errors else 200
 
 
+def _feedback_form(lecture, formdata) -> FeedbackForm:
+    """The feedback form, holding the answers already given (to change them) if any."""
+    given = lecture.feedback
+    data = {"satisfaction": given.satisfaction, "comments": given.comments} if given else None
+    return FeedbackForm(formdata=formdata, data=None if formdata is not None else data)
+
+
+def _act(lecture, form) -> tuple[str, str | None]:
+    """Run the one service the submitted form asks for; the message to show and where to land."""
+    if isinstance(form, CancelForm):
+        services.cancel_by_school(lecture.id, form.reason.data)
+        return _("The request is cancelled. We have emailed you a confirmation."), None
+    if isinstance(form, ChooseDateForm):
+        services.choose_proposed_date(lecture.id, form.slot_id.data)
+        return _("Thank you: the lecture is booked for the date you chose."), None
+    saved = feedback.give_feedback(
+        lecture.id, feedback.FeedbackData(form.satisfaction.data, form.comments.data or "")
+    )
+    messages = {
+        feedback.Saved.CREATED: _("Thank you for your feedback."),
+        feedback.Saved.CHANGED: _("Your changed answers are saved. Thank you."),
+        feedback.Saved.UNCHANGED: _("Thank you: we had already received these answers."),
+    }
+    return messages[saved], "feedback"
+
+
 @bp.route("/lectures/manage/<token>", methods=["GET", "POST"])
 @public_form_limit()
 def manage(token: str):
@@ -117,26 +144,24 @@ def manage(token: str):
     if lecture is None:
         abort(404)
     action = request.form.get("action") if request.method == "POST" else None
-    cancel_form = CancelForm(formdata=request.form if action == "cancel" else None)
-    choose_form = ChooseDateForm(formdata=request.form if action == "choose" else None)
+    posted = {name: request.form if action == name else None for name in ("cancel", "choose", "feedback")}
+    cancel_form = CancelForm(formdata=posted["cancel"])
+    choose_form = ChooseDateForm(formdata=posted["choose"])
     choose_form.slot_id.choices = [
         SelectChoice(slot.id, format_datetime(slot.starts_at)) for slot in lecture.proposals
     ]
-    form = {"cancel": cancel_form, "choose": choose_form}.get(action or "")
+    feedback_form = _feedback_form(lecture, posted["feedback"])
+    form = {"cancel": cancel_form, "choose": choose_form, "feedback": feedback_form}.get(action or "")
     if request.method == "POST" and form is None:
         abort(400)
     if form is not None and form.validate_on_submit():
         try:
-            if form is cancel_form:
-                services.cancel_by_school(lecture.id, cancel_form.reason.data)
-                flash(_("The request is cancelled. We have emailed you a confirmation."), "success")
-            else:
-                services.choose_proposed_date(lecture.id, choose_form.slot_id.data)
-                flash(_("Thank you: the lecture is booked for the date you chose."), "success")
+            message, anchor = _act(lecture, form)
         except DomainError as error:
             form.add_error(error)
         else:
-            return redirect(url_for("lectures.manage", token=token))
+            flash(message, "success")
+            return redirect(url_for("lectures.manage", token=token, _anchor=anchor))
     failed = form is not None and form.has_errors
     return render_template(
         "lectures/manage.html",
@@ -144,7 +169,10 @@ def manage(token: str):
         token=token,
         cancel_form=cancel_form,
         choose_form=choose_form,
+        feedback_form=feedback_form,
         form=form,
+        now=utcnow(),
+        edit_days=FEEDBACK_EDIT_DAYS,
     ), 422 if failed else 200
 
 

@@ -62,6 +62,8 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     # Another lecturer's diary: coordinators and admins (a lecturer sees only their own).
     "lectures.lecturer": ("/staff/lectures/lecturers/{lecturer_id}", LECTURE_STAFF),
     "lectures.my_schedule": ("/staff/lectures/schedule", LECTURER),
+    # Coordinators and admins see every school's feedback; a lecturer sees their own lectures'.
+    "lectures.feedback_overview": ("/staff/lectures/feedback", LECTURE_STAFF | LECTURER),
     "review.queue": ("/staff/review/", REVIEWING),
     "review.essay": ("/staff/review/essays/{application_id}", REVIEWING),
     "review.conflicts": ("/staff/review/conflicts", REVIEWING),

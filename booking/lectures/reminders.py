@@ -1,0 +1,227 @@
+"""The lecture reminders `flask send-reminders` queues: each goes once (an outbox dedupe key).
+
+When each is due (Japan time; days are calendar days in Japan):
+
+- **The lecture is near.** From 08:00 on the day `reminder_days` (a bureau setting, 3 by
+  default) before the lecture's day, until the lecture starts: one email to the teacher (in
+  the request's language, with the private link and the calendar entry) and one to each
+  lecturer (in their language, their own clock beside Japan time). Not when the lecture was
+  booked or moved after that moment: the booking email, just sent, says it all. The key holds
+  the lecture's start, so a lecture moved to another time is reminded of again.
+- **The connection test.** For an online lecture whose school asked for one: from 08:00 on
+  the day `CONNECTION_TEST_DAYS` (7) before the lecture's day, to the teacher and the
+  lecturers, saying who issues the meeting link and on which platform. When that moment has
+  passed before the lecture was booked, or the lecture reminder is already due, the lecture
+  reminder carries the connection test instead (it does for every such lecture).
+- **Feedback.** A held lecture whose teacher has not answered `FEEDBACK_REMINDER_AFTER` (5
+  days) after it was recorded as held is reminded once, unless more than
+  `FEEDBACK_REMINDER_UNTIL` (30 days) have passed by then.
+
+Cancelled (and declined) lectures are never reminded of: only scheduled ones are read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from booking.core.time import JST, jst_to_utc, utcnow
+from booking.db import write_lock
+from booking.extensions import db
+from booking.lectures import notifications
+from booking.lectures.models import (
+    LectureAssignment,
+    LectureEvent,
+    LectureFeedback,
+    LectureRequest,
+    LectureStatus,
+)
+from booking.lectures.services import add_link
+from booking.notifications.models import OutboxEmail
+from booking.settings.services import current_settings
+from booking.staff.models import User
+
+# Reminders are due from this Japan-time hour, so none arrives in the middle of the night.
+REMINDER_HOUR = time(8, 0)
+CONNECTION_TEST_DAYS = 7
+FEEDBACK_REMINDER_AFTER = timedelta(days=5)
+FEEDBACK_REMINDER_UNTIL = timedelta(days=30)
+# PostgreSQL advisory lock held by a reminder run until it commits ("LECT").
+RUN_LOCK_KEY = 0x4C454354
+
+
+def due_from(lecture_day: date, days_before: int) -> datetime:
+    """08:00 Japan time, `days_before` calendar days before `lecture_day` (as UTC)."""
+    return jst_to_utc(lecture_day - timedelta(days=days_before), REMINDER_HOUR)
+
+
+def lecture_reminder_due(lecture: LectureRequest, reminder_days: int) -> datetime:
+    assert lecture.lecture_day is not None
+    return due_from(lecture.lecture_day, reminder_days)
+
+
+def connection_test_due(lecture: LectureRequest) -> datetime:
+    assert lecture.lecture_day is not None
+    return due_from(lecture.lecture_day, CONNECTION_TEST_DAYS)
+
+
+def _stamp(lecture: LectureRequest) -> str:
+    assert lecture.starts_at is not None
+    return lecture.starts_at.strftime("%Y%m%dT%H%MZ")
+
+
+def _one_run_at_a_time() -> None:
+    """A second run started meanwhile waits for this one's commit, then finds its emails queued.
+
+    SQLite already runs one writer at a time (write_lock); on PostgreSQL an advisory lock,
+    held until the end of the transaction, does it. The outbox's unique dedupe key stays
+    the last word either way.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(RUN_LOCK_KEY)))
+
+
+def _queued(key: str) -> bool:
+    return db.session.scalar(sa.select(OutboxEmail.id).where(OutboxEmail.dedupe_key == key)) is not None
+
+
+def _days_until(lecture: LectureRequest, now: datetime) -> int:
+    assert lecture.lecture_day is not None
+    return (lecture.lecture_day - now.astimezone(JST).date()).days
+
+
+def _upcoming(now: datetime, days_ahead: int) -> list[LectureRequest]:
+    """Scheduled lectures not yet started whose Japan-time day is at most `days_ahead` away."""
+    last_day = now.astimezone(JST).date() + timedelta(days=days_ahead)
+    return list(
+        db.session.scalars(
+            sa.select(LectureRequest)
+            .where(
+                LectureRequest.status == LectureStatus.SCHEDULED,
+                LectureRequest.starts_at > now,
+                LectureRequest.lecture_day <= last_day,
+            )
+            .options(
+                joinedload(LectureRequest.program),
+                selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+                selectinload(LectureRequest.events),
+            )
+            .order_by(LectureRequest.starts_at, LectureRequest.id)
+        )
+    )
+
+
+def _lecturers(lecture: LectureRequest) -> list[User]:
+    return [a.lecturer for a in lecture.assignments if a.active and a.lecturer.active]
+
+
+def _send(lecture: LectureRequest, kind: str, days: int) -> tuple[int, int]:
+    """Queue the `kind` reminder to the teacher and the lecturers who have not had it yet.
+
+    Returns how many went to the teacher (0 or 1) and to lecturers.
+    """
+    base = f"lectures:{kind}:{lecture.id}:{_stamp(lecture)}"
+    teachers = 0
+    teacher_key = f"{base}:teacher"
+    if lecture.contact_email and not _queued(teacher_key):
+        token = add_link(lecture)  # a fresh private link, only for an email that is really sent
+        if kind == "reminder":
+            notifications.reminded_teacher(lecture, token, teacher_key, days)
+        else:
+            notifications.connection_test_teacher(lecture, token, teacher_key, days)
+        teachers = 1
+    staff_key = f"{base}:lecturer"
+    lecturers = [u for u in _lecturers(lecture) if not _queued(f"{staff_key}:{u.id}")]
+    if kind == "reminder":
+        notifications.reminded_lecturers(lecturers, lecture, staff_key, days)
+    else:
+        notifications.connection_test_lecturers(lecturers, lecture, staff_key, days)
+    return teachers, len(lecturers)
+
+
+def send_lecture_reminders(now: datetime | None = None) -> str:
+    """Remind the teacher and the lecturers of a lecture `reminder_days` days ahead; once."""
+    now = now or utcnow()
+    reminder_days = current_settings().reminder_days
+    lectures = teachers = lecturers = 0
+    with write_lock():
+        _one_run_at_a_time()
+        for lecture in _upcoming(now, reminder_days):
+            due = lecture_reminder_due(lecture, reminder_days)
+            booked = lecture.booked_at
+            if now < due or (booked is not None and booked >= due):
+                continue
+            to_teacher, to_lecturers = _send(lecture, "reminder", _days_until(lecture, now))
+            teachers += to_teacher
+            lecturers += to_lecturers
+            lectures += 1 if to_teacher or to_lecturers else 0
+        db.session.commit()
+    return (
+        f"Lectures: reminders of {lectures} lecture(s) within {reminder_days} day(s) queued, "
+        f"{teachers} to teachers and {lecturers} to lecturers."
+    )
+
+
+def send_connection_test_reminders(now: datetime | None = None) -> str:
+    """Remind of the connection test the school asked for, a week before an online lecture; once."""
+    now = now or utcnow()
+    reminder_days = current_settings().reminder_days
+    lectures = teachers = lecturers = 0
+    with write_lock():
+        _one_run_at_a_time()
+        for lecture in _upcoming(now, CONNECTION_TEST_DAYS):
+            if not (lecture.is_online and lecture.connection_test):
+                continue
+            due = connection_test_due(lecture)
+            booked = lecture.booked_at
+            if now < due or (booked is not None and booked >= due):
+                continue
+            if now >= lecture_reminder_due(lecture, reminder_days):
+                continue  # the lecture reminder, due now, carries the connection test
+            to_teacher, to_lecturers = _send(lecture, "connection-test", _days_until(lecture, now))
+            teachers += to_teacher
+            lecturers += to_lecturers
+            lectures += 1 if to_teacher or to_lecturers else 0
+        db.session.commit()
+    return (
+        f"Lectures: connection-test reminders of {lectures} online lecture(s) queued, "
+        f"{teachers} to teachers and {lecturers} to lecturers."
+    )
+
+
+def send_feedback_reminders(now: datetime | None = None) -> str:
+    """Remind a teacher once who has not given feedback some days after the lecture was held."""
+    now = now or utcnow()
+    completed = (
+        sa.select(LectureEvent.request_id, sa.func.max(LectureEvent.occurred_at).label("at"))
+        .where(LectureEvent.to_status == LectureStatus.COMPLETED)
+        .group_by(LectureEvent.request_id)
+        .subquery()
+    )
+    queued = 0
+    with write_lock():
+        _one_run_at_a_time()
+        lectures = db.session.scalars(
+            sa.select(LectureRequest)
+            .join(completed, completed.c.request_id == LectureRequest.id)
+            .outerjoin(LectureFeedback, LectureFeedback.request_id == LectureRequest.id)
+            .where(
+                LectureRequest.status == LectureStatus.COMPLETED,
+                LectureFeedback.id.is_(None),
+                LectureRequest.contact_email != "",
+                completed.c.at <= now - FEEDBACK_REMINDER_AFTER,
+                completed.c.at > now - FEEDBACK_REMINDER_UNTIL,
+            )
+            .options(joinedload(LectureRequest.program))
+            .order_by(LectureRequest.id)
+        ).all()
+        for lecture in lectures:
+            key = f"lectures:feedback-reminder:{lecture.id}"
+            if _queued(key):
+                continue
+            notifications.feedback_reminded(lecture, add_link(lecture), key)
+            queued += 1
+        db.session.commit()
+    return f"Lectures: {queued} feedback reminder(s) to teachers queued."
