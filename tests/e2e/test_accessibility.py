@@ -52,8 +52,9 @@ def pages(ctx) -> dict[str, str]:
         starts_at=at(today_jst() + timedelta(days=30), 10),
     )
     lecture_token = add_link(lecture)
-    # A lecture held last month, so the track record draws its charts.
-    make_request(program, status="completed", starts_at=at(today_jst() - timedelta(days=40), 10))
+    # A lecture held last week: the track record draws its charts, the teacher gives feedback.
+    held = make_request(program, status="completed", starts_at=at(today_jst() - timedelta(days=7), 10))
+    held_token = add_link(held)
     db.session.add(School(name="福岡県立小倉高等学校", school_type=SchoolType.HIGH))
     db.session.commit()
     now = utcnow()
@@ -73,6 +74,7 @@ def pages(ctx) -> dict[str, str]:
         "lectures": "/lectures/",
         "lecture request": f"/lectures/request?program={program.id}",
         "teacher's page": f"/lectures/manage/{lecture_token}",
+        "teacher's feedback": f"/lectures/manage/{held_token}",
         "youth": "/youth/",
         "application form": "/youth/apply",
         "student's page": f"/youth/applications/{saved.token}",
@@ -99,7 +101,13 @@ def check_all(page: Page, axe_source: str, pages: dict[str, str], language: str)
         page.goto(path)
         found += [f"{name} [{language}]: {v}" for v in violations(page, axe_source)]
         # The same pages with their forms sent empty: the error states must pass too.
-        if name in ("lecture request", "application form", "staff sign-in", "guardian's page"):
+        if name in (
+            "lecture request",
+            "application form",
+            "staff sign-in",
+            "guardian's page",
+            "teacher's feedback",
+        ):
             page.locator("main form[method=post] button[type=submit]").first.click()
             found += [f"{name} with errors [{language}]: {v}" for v in violations(page, axe_source)]
     return found
