@@ -75,7 +75,7 @@ def write_lock() -> Iterator[None]:
     (up to the busy timeout) instead of failing when one read before the other wrote. On
     PostgreSQL nothing changes here: services use row locks and constraints there.
     A read-only transaction already open in the session is ended first; unsaved changes
-    are a programming error. Commit inside the block.
+    are a programming error. Commit inside the block; an exception rolls it back.
     """
     from booking.extensions import db
 
@@ -87,6 +87,9 @@ def write_lock() -> Iterator[None]:
     token = _immediate.set(True)
     try:
         yield
+    except BaseException:
+        db.session.rollback()
+        raise
     finally:
         _immediate.reset(token)
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.core.time import fiscal_year_bounds, utcnow
+from booking.db import write_lock
 from booking.extensions import db
 from booking.lectures.models import (
     FEEDBACK_COMMENTS_MAX,
@@ -32,7 +33,7 @@ from booking.lectures.models import (
     LectureStatus,
     Program,
 )
-from booking.lectures.services import _locked, _writing
+from booking.lectures.services import lock_request
 from booking.staff.models import User
 
 
@@ -67,8 +68,8 @@ def give_feedback(request_id: int, data: FeedbackData, now: datetime | None = No
     _check(data)
     now = now or utcnow()
     try:
-        with _writing():
-            lecture = _locked(request_id)  # two sends of the form take turns here
+        with write_lock():
+            lecture = lock_request(request_id)  # two sends of the form take turns here
             before = lecture.feedback
             if before is not None and (before.satisfaction, before.comments) == (
                 data.satisfaction,

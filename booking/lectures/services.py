@@ -8,8 +8,7 @@ they depend on (the request, the days being scheduled, the fiscal year's counter
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -65,17 +64,6 @@ class Refused(DomainError):
 
 def errors_of(error: DomainError) -> list[DomainError]:
     return list(getattr(error, "errors", [error]))
-
-
-@contextmanager
-def _writing() -> Iterator[None]:
-    """A write transaction as the only writer; rolled back if anything goes wrong."""
-    with write_lock():
-        try:
-            yield
-        except BaseException:
-            db.session.rollback()
-            raise
 
 
 # A booking saved by someone else in the same instant, caught by the database itself.
@@ -327,7 +315,7 @@ def _resubmitted(existing: LectureRequest) -> Submitted:
             )
         )
     request_id = existing.id
-    with _writing():
+    with write_lock():
         existing = db.session.get(LectureRequest, request_id)
         token = add_link(existing)
         db.session.commit()
@@ -343,7 +331,7 @@ def submit_request(data: RequestData) -> Submitted:
     program, school = _check_request(data)
     program_id = program.id
     try:
-        with _writing():
+        with write_lock():
             program = db.session.get(Program, program_id)
             year = fiscal_year(today_jst())
             number = next_reference_number(year)
@@ -424,7 +412,7 @@ def coordinators() -> list[User]:
     return users_with_role(Role.COORDINATOR)
 
 
-def _locked(request_id: int) -> LectureRequest:
+def lock_request(request_id: int) -> LectureRequest:
     """The request, locked for the rest of the transaction (PostgreSQL; SQLite is serialised)."""
     lecture = db.session.scalar(
         sa.select(LectureRequest)
@@ -439,8 +427,8 @@ def _locked(request_id: int) -> LectureRequest:
 
 def cancel_by_school(request_id: int, reason: str) -> LectureRequest:
     """The teacher cancels through the private link."""
-    with _writing():
-        lecture = _locked(request_id)
+    with write_lock():
+        lecture = lock_request(request_id)
         lecturers = lecture.lecturers
         was_scheduled = lecture.cancel(reason, actor=None, by_school=True)
         token = add_link(lecture)
@@ -454,8 +442,8 @@ def cancel_by_school(request_id: int, reason: str) -> LectureRequest:
 
 def choose_proposed_date(request_id: int, slot_id: int) -> LectureRequest:
     """The teacher takes one of the dates staff proposed: the lecture is scheduled."""
-    with _writing():
-        lecture = _locked(request_id)
+    with write_lock():
+        lecture = lock_request(request_id)
         lecture.ensure_can(Action.CHOOSE_DATE)
         slot = lecture.slot(slot_id)
         if slot is None or slot.kind != SlotKind.PROPOSED:
@@ -593,8 +581,8 @@ def _book(lecture: LectureRequest, data: BookingData, actor: User, action: Actio
 
 
 def schedule_request(request_id: int, data: BookingData, actor: User) -> LectureRequest:
-    with _writing():
-        lecture = _locked(request_id)
+    with write_lock():
+        lecture = lock_request(request_id)
         lecturers = _book(lecture, data, actor, Action.SCHEDULE)
         token = add_link(lecture)
         notifications.scheduled(lecture, token, lecturers)
@@ -604,8 +592,8 @@ def schedule_request(request_id: int, data: BookingData, actor: User) -> Lecture
 
 
 def reschedule_request(request_id: int, data: BookingData, actor: User) -> LectureRequest:
-    with _writing():
-        lecture = _locked(request_id)
+    with write_lock():
+        lecture = lock_request(request_id)
         before = {a.lecturer_id: a.lecturer for a in lecture.assignments}
         previous_start = lecture.starts_at
         lecturers = _book(lecture, data, actor, Action.RESCHEDULE)
@@ -623,8 +611,8 @@ def reschedule_request(request_id: int, data: BookingData, actor: User) -> Lectu
 
 def propose_dates(request_id: int, data: ProposalData, actor: User) -> LectureRequest:
     """Offer the school other dates; the school picks one through its link."""
-    with _writing():
-        lecture = _locked(request_id)
+    with write_lock():
+        lecture = lock_request(request_id)
         lecture.ensure_can(Action.PROPOSE)
         lecturers = _lecturers(data.lecturer_ids)
         settings = current_settings()
@@ -663,8 +651,8 @@ def propose_dates(request_id: int, data: ProposalData, actor: User) -> LectureRe
 
 
 def decline_request(request_id: int, reason: str, actor: User) -> LectureRequest:
-    with _writing():
-        lecture = _locked(request_id)
+    with write_lock():
+        lecture = lock_request(request_id)
         lecture.decline(reason, actor)
         token = add_link(lecture)
         notifications.declined(lecture, token)
@@ -674,8 +662,8 @@ def decline_request(request_id: int, reason: str, actor: User) -> LectureRequest
 
 
 def cancel_request(request_id: int, reason: str, actor: User) -> LectureRequest:
-    with _writing():
-        lecture = _locked(request_id)
+    with write_lock():
+        lecture = lock_request(request_id)
         lecturers = lecture.lecturers
         was_scheduled = lecture.cancel(reason, actor)
         token = add_link(lecture)
@@ -686,8 +674,8 @@ def cancel_request(request_id: int, reason: str, actor: User) -> LectureRequest:
 
 
 def complete_request(request_id: int, actual_audience: int, notes: str, actor: User) -> LectureRequest:
-    with _writing():
-        lecture = _locked(request_id)
+    with write_lock():
+        lecture = lock_request(request_id)
         lecture.complete(actual_audience, notes, actor, utcnow())
         if lecture.contact_email:
             # The teacher is asked for feedback in the same transaction as the lecture is recorded.
