@@ -65,10 +65,29 @@ def live_app(app: Flask) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+def buffered(app):
+    """Read each response whole before the server writes it.
+
+    A browser that navigates away mid-download drops the connection; the development
+    server then leaves a static file open, and its ResourceWarning would fail whichever
+    test is running. Buffering closes every response's file before anything is sent.
+    """
+
+    def wsgi(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app: Flask) -> Iterator[str]:
     port = free_port()
-    server = make_server("127.0.0.1", port, live_app, threaded=True)
+    server = make_server("127.0.0.1", port, buffered(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
