@@ -38,6 +38,16 @@ def current_language() -> str:
     return locale.language if locale is not None and locale.language in LANGUAGES else "ja"
 
 
+def localised(obj: object, name: str, language: str | None = None) -> str:
+    """The Japanese or English text of a bilingual field `<name>_ja` / `<name>_en`.
+
+    English falls back to Japanese when no English text was written.
+    """
+    language = language or current_language()
+    ja = getattr(obj, f"{name}_ja")
+    return (getattr(obj, f"{name}_en") or ja) if language == "en" else ja
+
+
 def _language(language: str | None) -> str:
     return language if language in LANGUAGES else current_language()
 

@@ -31,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.core.errors import InvalidTransition
-from booking.core.i18n import current_language, format_date
+from booking.core.i18n import format_date, localised
 from booking.core.time import to_zone, utcnow
 from booking.core.workflow import Workflow
 from booking.db import enum_type
@@ -216,14 +216,10 @@ class Program(db.Model):
     )
 
     def title(self, language: str | None = None) -> str:
-        return self.title_en if (language or current_language()) == "en" and self.title_en else self.title_ja
+        return localised(self, "title", language)
 
     def summary(self, language: str | None = None) -> str:
-        return (
-            self.summary_en
-            if (language or current_language()) == "en" and self.summary_en
-            else self.summary_ja
-        )
+        return localised(self, "summary", language)
 
     @property
     def formats(self) -> list[LectureFormat]:

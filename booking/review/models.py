@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.core.errors import DomainError
-from booking.core.i18n import current_language
+from booking.core.i18n import localised
 from booking.core.time import utcnow
 from booking.core.workflow import Workflow
 from booking.db import enum_type
@@ -24,12 +24,6 @@ from booking.extensions import db
 from booking.schools.models import School
 from booking.staff.models import User
 from booking.youth.models import Application, Cohort
-
-
-def _localised(obj: object, name: str, language: str | None = None) -> str:
-    language = language or current_language()
-    ja, en = getattr(obj, f"{name}_ja"), getattr(obj, f"{name}_en")
-    return (en or ja) if language == "en" else ja
 
 
 class Criterion(db.Model):
@@ -55,10 +49,10 @@ class Criterion(db.Model):
     )
 
     def name(self, language: str | None = None) -> str:
-        return _localised(self, "name", language)
+        return localised(self, "name", language)
 
     def description(self, language: str | None = None) -> str:
-        return _localised(self, "description", language)
+        return localised(self, "description", language)
 
     def __repr__(self) -> str:
         return f"<Criterion {self.id}>"

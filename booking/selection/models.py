@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.core.i18n import current_language
+from booking.core.i18n import localised
 from booking.core.time import utcnow
 from booking.db import enum_type
 from booking.extensions import db
@@ -147,12 +147,10 @@ class ActivityReport(db.Model):
     cohort: Mapped[Cohort] = relationship()
 
     def title(self, language: str | None = None) -> str:
-        language = language or current_language()
-        return (self.title_en or self.title_ja) if language == "en" else self.title_ja
+        return localised(self, "title", language)
 
     def body(self, language: str | None = None) -> str:
-        language = language or current_language()
-        return (self.body_en or self.body_ja) if language == "en" else self.body_ja
+        return localised(self, "body", language)
 
     @property
     def is_published(self) -> bool:

@@ -368,14 +368,7 @@ def preview(cohort: Cohort, actor: User) -> tuple[list[PreviewItem], int]:
     The samples carry real names and addresses, so the viewing is audited.
     """
     now = utcnow()
-    applications = list(
-        db.session.scalars(
-            sa.select(Application)
-            .where(Application.cohort_id == cohort.id, Application.status.in_(DECISIONS))
-            .options(joinedload(Application.applicant))
-            .order_by(Application.code)
-        )
-    )
+    applications = _decided_applications(cohort)
     decisions = _decisions(cohort)
     ranks = _waitlist_ranks(cohort)
     groups: dict[tuple[ApplicationStatus, str, str], list[Application]] = {}
@@ -410,6 +403,18 @@ def preview(cohort: Cohort, actor: User) -> tuple[list[PreviewItem], int]:
     return items, sum(item.count for item in items)
 
 
+def _decided_applications(cohort: Cohort) -> list[Application]:
+    """Applications with a decision, their applicants loaded, in code order."""
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.cohort_id == cohort.id, Application.status.in_(DECISIONS))
+            .options(joinedload(Application.applicant))
+            .order_by(Application.code)
+        )
+    )
+
+
 def _offer_delta(cohort: Cohort) -> timedelta:
     return timedelta(days=cohort.offer_days)
 
@@ -440,14 +445,7 @@ def publish_results(cohort: Cohort, actor: User) -> PublishReport:
         if problems:
             raise DomainError(" ".join(problems))
         cohort.results_published_at = now
-        applications = list(
-            db.session.scalars(
-                sa.select(Application)
-                .where(Application.cohort_id == cohort.id, Application.status.in_(DECISIONS))
-                .options(joinedload(Application.applicant))
-                .order_by(Application.code)
-            )
-        )
+        applications = _decided_applications(cohort)
         decisions = _decisions(cohort)
         ranks = _waitlist_ranks(cohort)
         queued = 0

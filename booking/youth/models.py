@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.core.i18n import current_language
+from booking.core.i18n import localised
 from booking.core.time import utcnow
 from booking.core.workflow import Workflow
 from booking.db import enum_type
@@ -27,14 +27,6 @@ from booking.youth.rules import essay_length
 
 # High-school grades a cohort can be open to.
 GRADES = (1, 2, 3)
-
-
-def _localised(obj: object, name: str, language: str | None = None) -> str:
-    """The Japanese or English text of a bilingual field (Japanese when English is empty)."""
-    language = language or current_language()
-    ja = getattr(obj, f"{name}_ja")
-    en = getattr(obj, f"{name}_en")
-    return (en or ja) if language == "en" else ja
 
 
 class WindowState(enum.StrEnum):
@@ -97,16 +89,16 @@ class Cohort(db.Model):
     )
 
     def title(self, language: str | None = None) -> str:
-        return _localised(self, "title", language)
+        return localised(self, "title", language)
 
     def destination(self, language: str | None = None) -> str:
-        return _localised(self, "destination", language)
+        return localised(self, "destination", language)
 
     def description(self, language: str | None = None) -> str:
-        return _localised(self, "description", language)
+        return localised(self, "description", language)
 
     def essay_prompt(self, language: str | None = None) -> str:
-        return _localised(self, "essay_prompt", language)
+        return localised(self, "essay_prompt", language)
 
     def window_state(self, now: datetime) -> WindowState:
         if now < self.opens_at:
@@ -183,10 +175,10 @@ class CohortEvent(db.Model):
     __table_args__ = (sa.CheckConstraint("starts_at < ends_at", name="event_order"),)
 
     def title(self, language: str | None = None) -> str:
-        return _localised(self, "title", language)
+        return localised(self, "title", language)
 
     def place(self, language: str | None = None) -> str:
-        return _localised(self, "place", language)
+        return localised(self, "place", language)
 
     @property
     def is_overseas(self) -> bool:
