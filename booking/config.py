@@ -98,6 +98,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "20 per hour")
+    # Searches of the school picker on the public forms, per client.
+    SCHOOL_SEARCH_LIMIT = os.environ.get("SCHOOL_SEARCH_LIMIT", "60 per minute")
 
     # Staff invitations and password resets.
     INVITE_VALID_HOURS = _int("INVITE_VALID_HOURS", 72)
