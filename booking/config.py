@@ -98,9 +98,13 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "20 per hour")
+    # Searches of the school picker on the public forms, per client.
+    SCHOOL_SEARCH_LIMIT = os.environ.get("SCHOOL_SEARCH_LIMIT", "60 per minute")
 
     # Staff invitations and password resets.
     INVITE_VALID_HOURS = _int("INVITE_VALID_HOURS", 72)
+    # Requests for a reset link from one client (per address: one email per 15 minutes).
+    PASSWORD_RESET_LIMIT = os.environ.get("PASSWORD_RESET_LIMIT", "5 per 15 minutes")
     PASSWORD_MIN_LENGTH = 12
     # Argon2id cost; the defaults of argon2-cffi (RFC 9106 low-memory profile).
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)

@@ -48,6 +48,13 @@ class _Handler:
     def __init__(self, server: SMTPServer) -> None:
         self.server = server
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.server.refused:
+            # As real servers do, the refusal quotes the address.
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         message = message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
         with self.server.lock:
@@ -62,16 +69,24 @@ def free_port() -> int:
 
 
 class SMTPServer:
-    """Start, stop and start again on the same port, to play a server that goes down."""
+    """Start, stop and start again on the same port, to play a server that goes down.
 
-    def __init__(self) -> None:
+    `smtputf8=True` offers SMTPUTF8 (addresses with non-ASCII before the @); addresses in
+    `refused` are refused at RCPT with a permanent 550.
+    """
+
+    def __init__(self, smtputf8: bool = False) -> None:
         self.port = free_port()
+        self.smtputf8 = smtputf8
+        self.refused: set[str] = set()
         self.messages: list[Received] = []
         self.lock = threading.Lock()
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            _Handler(self), hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8
+        )
         self._controller.start()
 
     def stop(self) -> None:

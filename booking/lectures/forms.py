@@ -194,12 +194,21 @@ class RequestForm(BaseForm):
         filters=[strip],
         validators=[Length(max=500)],
     )
-    school_id = SelectField(
+    # Not a <select> of the whole directory: the page offers the chosen school and the
+    # matches of a search (at most a few dozen), plus "not in the list".
+    school_id = RadioField(
         _l("School"),
         description=_l(
-            "Schools of the city are in the list. Another school: choose “My school is not in the list”."
+            "Search for your school above, then choose it here. "
+            "Another school: choose “My school is not in the list”."
         ),
+        validate_choice=False,
         validators=[DataRequired(_l("Choose your school."))],
+    )
+    school_query = StringField(
+        _l("Find your school"),
+        description=_l("Part of the name is enough, e.g. 思永 or 小倉."),
+        filters=[strip],
     )
     school_name = StringField(
         _l("School name"),
@@ -290,23 +299,25 @@ class RequestForm(BaseForm):
     )
     submission_key = HiddenField()
 
-    def __init__(self, *args, programs: list[Program], schools: list[School], **kwargs) -> None:
+    def __init__(self, *args, programs: list[Program], schools: list[School] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.programs = programs
         self.program_id.choices = [SelectChoice("", _l("Choose a lecture…"))] + [
             SelectChoice(str(p.id), p.title(), render_kw={"data-formats": " ".join(p.formats)})
             for p in programs
         ]
+        self.offer_schools(schools)
+
+    def offer_schools(self, schools: list[School]) -> None:
+        """The schools to choose from: the one chosen and a search's matches, never the directory."""
         self.school_id.choices = [
-            SelectChoice("", _l("Choose your school…")),
-            *(
-                SelectChoice(
-                    str(school.id), school.name, optgroup=str(SCHOOL_TYPE_LABELS[school.school_type])
-                )
-                for school in schools
-            ),
-            SelectChoice(OTHER_SCHOOL, _l("My school is not in the list"), optgroup=str(_l("Other"))),
+            *(SelectChoice(str(school.id), school.name) for school in schools),
+            SelectChoice(OTHER_SCHOOL, _l("My school is not in the list")),
         ]
+
+    def validate_school_id(self, field: Field) -> None:
+        if field.data and field.data != OTHER_SCHOOL and not field.data.isdigit():
+            raise ValidationError(str(_l("Choose your school.")))
 
     @property
     def is_other_school(self) -> bool:

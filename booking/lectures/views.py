@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -13,11 +13,12 @@ from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
 from booking.core.ratelimit import public_form_limit
 from booking.core.time import utcnow
+from booking.extensions import limiter
 from booking.lectures import bp, feedback, notifications, services
 from booking.lectures.forms import OTHER_SCHOOL, CancelForm, ChooseDateForm, FeedbackForm, RequestForm
 from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform
-from booking.schools.models import SchoolType
-from booking.schools.services import active_schools
+from booking.schools.models import School, SchoolType
+from booking.schools.services import get_school, search_schools
 from booking.settings.services import current_settings
 
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
@@ -75,11 +76,33 @@ def _checkable(form: RequestForm) -> dict:
     }
 
 
+def _offered_schools(form: RequestForm, matches: list[School]) -> list[School]:
+    """The school already chosen (if it is one of the directory's), then the search's matches."""
+    chosen = get_school(int(form.school_id.data)) if (form.school_id.data or "").isdigit() else None
+    offered = [chosen] if chosen is not None and chosen.active else []
+    return offered + [school for school in matches if school not in offered]
+
+
 @bp.route("/lectures/request", methods=["GET", "POST"])
 @public_form_limit()
 def new_request():
     programs = services.active_programs()
-    form = RequestForm(programs=programs, schools=active_schools())
+    form = RequestForm(programs=programs)
+    # "Find" posts the whole form back (nothing typed is lost, nothing personal goes
+    # into a URL): it shows the matching schools and saves nothing.
+    finding = request.method == "POST" and "find_school" in request.form
+    matches = search_schools(form.school_query.data) if finding else []
+    form.offer_schools(_offered_schools(form, matches))
+    if finding:
+        return render_template(
+            "lectures/request.html",
+            form=form,
+            programs=programs,
+            settings=current_settings(),
+            other=OTHER_SCHOOL,
+            school_matches=matches,
+            searched=True,
+        )
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(32)
         chosen = request.args.get("program", "")
@@ -109,6 +132,14 @@ def new_request():
     return render_template(
         "lectures/request.html", form=form, programs=programs, settings=current_settings(), other=OTHER_SCHOOL
     ), 422 if form.has_errors else 200
+
+
+@bp.route("/lectures/schools")
+@limiter.limit(lambda: current_app.config["SCHOOL_SEARCH_LIMIT"])
+def find_schools():
+    """The school picker's matches as JSON: names of schools only, at most a few dozen."""
+    schools = search_schools(request.args.get("q", "")[:100])
+    return jsonify(schools=[{"id": school.id, "name": school.name} for school in schools])
 
 
 def _feedback_form(lecture, formdata) -> FeedbackForm:

@@ -76,9 +76,49 @@ def queue_email(
         exists = db.session.scalar(sa.select(OutboxEmail.id).where(OutboxEmail.dedupe_key == dedupe_key))
         if exists is not None:
             return None
+    email = _new_email(to, template, language, context or {}, attachments, dedupe_key, related)
+    db.session.add(email)
+    return email
+
+
+def queue_email_where(
+    condition: sa.ColumnElement[bool],
+    to: str,
+    template: str,
+    language: str,
+    context: Mapping[str, Any],
+    related: tuple[str, object] | None = None,
+) -> None:
+    """Queue the email only if `condition` holds in the database, in the caller's transaction.
+
+    The email is rendered, and one INSERT ... SELECT ... WHERE runs, whether or not it
+    holds: for answers that must not tell by their work whether, say, an account exists.
+    """
+    email = _new_email(to, template, language, context, (), None, related)
+    table = OutboxEmail.__table__
+    values = {
+        column.key: getattr(email, column.key)
+        for column in table.columns
+        if column.key != "id" and getattr(email, column.key) is not None
+    }
+    row = sa.select(*(sa.literal(value, table.c[key].type) for key, value in values.items())).where(condition)
+    db.session.execute(sa.insert(OutboxEmail).from_select(list(values), row))
+
+
+def _new_email(
+    to: str,
+    template: str,
+    language: str,
+    context: Mapping[str, Any],
+    attachments: Iterable[Attachment],
+    dedupe_key: str | None,
+    related: tuple[str, object] | None,
+) -> OutboxEmail:
+    """An outbox row, rendered and not yet added to the session."""
     rendered = render_email(template, language, context or {})
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "booking.local"
-    email = OutboxEmail(
+    now = utcnow()
+    return OutboxEmail(
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
         recipient=to,
         language=language if language in LANGUAGES else "ja",
@@ -88,7 +128,8 @@ def queue_email(
         body_html=rendered.html,
         status=EmailStatus.QUEUED,
         attempts=0,
-        next_attempt_at=utcnow(),
+        next_attempt_at=now,
+        created_at=now,
         dedupe_key=dedupe_key,
         related_type=related[0] if related else None,
         related_id=str(related[1]) if related else None,
@@ -97,8 +138,6 @@ def queue_email(
             for a in attachments
         ],
     )
-    db.session.add(email)
-    return email
 
 
 def list_emails(status: str | None = None, page: int = 1, per_page: int = 50) -> Pagination:

@@ -12,7 +12,7 @@ from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.navigation import register_nav, register_panel
 from booking.extensions import db
-from booking.notifications import bp, services
+from booking.notifications import bp, sender, services
 from booking.notifications.models import EmailStatus, OutboxEmail
 from booking.notifications.sender import smtp_configured
 from booking.staff.forms import ConfirmForm
@@ -36,14 +36,29 @@ register_panel("outbox", "notifications/_panel.html", _outbox_panel, order=800)
 def outbox():
     status = request.args.get("status") or None
     page = request.args.get("page", 1, type=int)
+    stuck = status == "stuck"
     return render_template(
         "notifications/outbox.html",
-        emails=services.list_emails(status, page),
+        emails=sender.list_stuck(page) if stuck else services.list_emails(status, page),
         counts=services.count_by_status(),
+        stuck_count=sender.count_stuck(),
+        stalled_minutes=int(services.STALLED_AFTER.total_seconds() // 60),
         status=status,
         statuses=list(EmailStatus),
         smtp=smtp_configured(),
     )
+
+
+@bp.route("/recover-stuck", methods=["POST"])
+@role_required(*OUTBOX_ROLES)
+def recover_stuck():
+    """Queue again the emails a stopped sender left "sending"."""
+    if ConfirmForm().validate_on_submit():
+        ids = sender.recover_stuck()
+        record(current_user, "email.recover_stuck", "email", None, count=len(ids), ids=ids)
+        db.session.commit()
+        flash(_("%(n)d email(s) are queued again and go with the next send.", n=len(ids)), "success")
+    return redirect(url_for("notifications.outbox"))
 
 
 def _email_or_404(email_id: int) -> OutboxEmail:

@@ -278,3 +278,33 @@ def import_schools(data: bytes, actor: User) -> ImportResult:
     record(actor, "school.import", "school", None, added=result.added, updated=result.updated)
     db.session.commit()
     return result
+
+
+SEARCH_RESULTS = 20  # a page of matches stays small whatever the directory's size
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_schools(text: str, limit: int = SEARCH_RESULTS) -> list[School]:
+    """Active schools whose name, reading or ward holds every word of `text`, in directory order.
+
+    At most `limit`; nothing for empty text. Width (NFKC) and hiragana/katakana do not matter.
+    """
+    words = unicodedata.normalize("NFKC", (text or "")[:100]).split()[:5]
+    if not words:
+        return []
+    stmt = sa.select(School).where(School.active.is_(True))
+    for word in words:
+        pattern = _like(word)
+        stmt = stmt.where(
+            sa.or_(
+                School.name.ilike(pattern, escape="\\"),
+                School.name_kana.like(_like(word.translate(_HIRAGANA_TO_KATAKANA)), escape="\\"),
+                School.ward.like(pattern, escape="\\"),
+            )
+        )
+    return list(db.session.scalars(stmt.order_by(*DIRECTORY_ORDER).limit(limit)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from limits import parse as parse_limit
 
 from booking.audit.services import record
 from booking.core.auth import Role
@@ -18,8 +20,8 @@ from booking.core.time import utcnow
 from booking.core.tokens import hash_token, new_token
 from booking.core.urls import absolute_url
 from booking.db import write_lock
-from booking.extensions import db
-from booking.notifications.services import queue_email
+from booking.extensions import db, limiter
+from booking.notifications.services import queue_email, queue_email_where
 from booking.staff.models import TokenPurpose, User, UserRole, UserToken
 
 
@@ -191,12 +193,73 @@ def resend_password_link(user: User, actor: User) -> None:
     db.session.commit()
 
 
+# Reset emails per address (known or not) in this window; further requests are answered
+# the same and send nothing, so nobody can flood a colleague's inbox.
+RESET_EMAILS_PER_ADDRESS = parse_limit("1 per 15 minutes")
+
+
 def request_password_reset(email: str) -> None:
-    """Email a reset link when the address belongs to an active user; silent otherwise."""
-    user = get_user_by_email(email)
-    if user is not None and user.active:
-        send_password_link(user, TokenPurpose.RESET, actor=None)
-        db.session.commit()
+    """Queue a reset link for an active user who has a password; the same work for any address.
+
+    Whether the address has an account changes no statement: the link and its email are
+    written by INSERT ... SELECT statements that add a row only for an account that
+    qualifies, after the same rendering and hashing. An invited user who has not set a
+    password yet gets nothing new, and their invitation link stays valid.
+    """
+    address = normalise_email(email)
+    address_key = hashlib.sha256(address.encode("utf-8")).hexdigest()
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+    if not limiter.limiter.hit(RESET_EMAILS_PER_ADDRESS, prefix, "password-reset", address_key):
+        return
+    qualifies = sa.and_(User.email == address, User.active.is_(True), User.password_hash.is_not(None))
+    # Columns, not the entity: loading a User would load its roles too.
+    found = db.session.execute(sa.select(User.id, User.name, User.language).where(qualifies)).first()
+    token, digest = new_token()
+    now = utcnow()
+    hours = current_app.config["INVITE_VALID_HOURS"]
+    # An earlier reset link stops working; an invitation is never touched.
+    db.session.execute(
+        sa.update(UserToken)
+        .where(
+            UserToken.purpose == TokenPurpose.RESET,
+            UserToken.used_at.is_(None),
+            UserToken.user_id.in_(sa.select(User.id).where(qualifies)),
+        )
+        .values(used_at=now)
+    )
+    link = {
+        "purpose": TokenPurpose.RESET,
+        "token_hash": digest,
+        "created_at": now,
+        "expires_at": now + timedelta(hours=hours),
+    }
+    columns = UserToken.__table__.c
+    db.session.execute(
+        sa.insert(UserToken).from_select(
+            ["user_id", *link],
+            sa.select(User.id, *(sa.literal(value, columns[key].type) for key, value in link.items())).where(
+                qualifies
+            ),
+        )
+    )
+    recipient = User(
+        email=address, name=found.name if found else "", language=found.language if found else "ja"
+    )
+    queue_email_where(
+        qualifies,
+        address,
+        "staff/password_reset_to_user",
+        recipient.language,
+        {
+            "user": recipient,
+            "link": absolute_url("staff.set_password", token=token),
+            "valid_hours": hours,
+            "inviter": None,
+        },
+        related=("user", found.id if found else 0),
+    )
+    record(None, "user.reset_requested", "user", found.id if found else None, sent=found is not None)
+    db.session.commit()
 
 
 def find_usable_token(token: str) -> UserToken | None:

@@ -57,8 +57,13 @@ def logout():
     return redirect(url_for("staff.login"))
 
 
+def _reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_LIMIT"]
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public_form_limit()
+@limiter.limit(_reset_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -68,7 +68,17 @@ def test_a_teacher_requests_online_and_a_coordinator_schedules_it(page: Page, ct
     page.get_by_role("link", name=re.compile("この講座を申し込む.*プノンペンの奇跡")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("出前講座の申込み")
     expect(page.get_by_label("講座")).to_have_value(str(program.id))
-    page.locator("select[name=school_id]").select_option(label="北九州市立思永中学校")
+    # The school picker: type part of the name, choose from the list with the keyboard.
+    search = page.get_by_role("combobox", name="学校を検索")
+    search.fill("思永")
+    expect(page.get_by_role("option", name="北九州市立思永中学校")).to_be_visible()
+    expect(search).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("status").filter(has_text="1校見つかりました")).to_be_attached()
+    search.press("ArrowDown")
+    expect(page.get_by_role("option", name="北九州市立思永中学校")).to_have_attribute("aria-selected", "true")
+    search.press("Enter")  # chooses the school; does not send the form
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    expect(page.get_by_role("radio", name="北九州市立思永中学校")).to_be_checked()
     expect(page.locator("#school_name")).to_be_hidden()  # only for a school not in the list
     page.get_by_label(re.compile("^オンライン")).check()
     expect(page.locator("#venue")).to_be_hidden()  # the in-person part is put away
@@ -150,8 +160,15 @@ def test_the_form_in_english_on_a_desktop(page: Page, ctx, catalog):
     page.get_by_label(re.compile("^At your school")).check()
     expect(page.locator("#venue")).to_be_visible()
     expect(page.locator("#online_platform")).to_be_hidden()
-    page.locator("select[name=school_id]").select_option(label="My school is not in the list")
+    page.get_by_role("radio", name="My school is not in the list").check()
     expect(page.locator("#school_name")).to_be_visible()
+    # Choosing a school from the picker with the mouse puts the other-school fields away.
+    page.get_by_role("combobox", name="Find your school").fill("shiei 思永")
+    expect(page.get_by_role("status").filter(has_text="No school found")).to_be_visible()
+    page.get_by_role("combobox", name="Find your school").fill("思永")
+    page.get_by_role("option", name="北九州市立思永中学校").click()
+    expect(page.get_by_role("radio", name="北九州市立思永中学校")).to_be_checked()
+    expect(page.locator("#school_name")).to_be_hidden()
     shot(page, "request-desktop-en")
 
 
@@ -183,6 +200,17 @@ def test_without_javascript_every_part_of_the_form_shows(browser, live_server, c
     expect(page.get_by_text("オンラインで実施する場合のみご記入ください。")).to_be_visible()
     no_sideways_scroll(page)
     shot(page, "request-no-script-phone-ja")
+
+    # The school picker without script: "find" posts the form back with the matches.
+    page.get_by_label("ご担当者名").fill("山田 花子")
+    page.get_by_role("searchbox", name="学校を検索").fill("思永")
+    page.get_by_role("button", name="学校を探す").click()
+    expect(page.get_by_role("status")).to_contain_text("1校見つかりました")
+    expect(page.get_by_label("ご担当者名")).to_have_value("山田 花子")  # nothing typed is lost
+    assert "山田" not in page.url and "思永" not in page.url  # and nothing of it in the address
+    page.get_by_role("radio", name="北九州市立思永中学校").check()
+    no_sideways_scroll(page)
+    shot(page, "request-no-script-school-found-phone-ja")
     context.close()
 
 
@@ -245,3 +273,17 @@ def test_the_staff_inbox_and_a_lecturers_diary(page: Page, ctx, catalog):
     page.goto(f"/staff/lectures/lecturers/{lecturer.id}")
     expect(page.locator(".diary").first).to_contain_text("カンボジア時間")
     shot(page, "lecturer-desktop-ja")
+
+
+def test_the_school_picker_open_passes_the_accessibility_checks(page: Page, ctx, catalog):
+    from tests.e2e.test_accessibility import AXE, violations
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    page.goto("/lectures/request")
+    search = page.get_by_role("combobox", name="学校を検索")
+    search.fill("北九州")
+    expect(page.get_by_role("option", name="北九州市立思永中学校")).to_be_visible()
+    search.press("ArrowDown")
+    assert violations(page, AXE.read_text()) == []
+    shot(page, "request-school-picker-desktop-ja")

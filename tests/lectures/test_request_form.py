@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from booking.extensions import db
 from booking.lectures import services
 from booking.lectures.models import LectureEvent, LectureRequest, LectureStatus
+from booking.schools.models import School, SchoolType
+from booking.schools.services import SEARCH_RESULTS
 from booking.settings.services import add_blackout_day
 from tests.factories import make_user
 from tests.helpers import outbox
@@ -303,3 +305,105 @@ def test_date_rules_show_with_the_forms_own_mistakes(client, frozen, program):
     for field in ("candidate_1_date", "contact_email", "privacy_consent"):
         assert f'id="{field}-error"' in html
     assert count_requests() == 0
+
+
+# The school picker: small at any directory size, with and without JavaScript -----------
+
+PAGE_BUDGET_BYTES = 40_000  # the form itself is about 20 KB
+
+
+def add_directory(size: int) -> None:
+    """`size` schools in one bulk insert, as a large city's directory (or a careless import)."""
+    db.session.execute(
+        sa.insert(School),
+        [
+            {
+                "name": f"北九州市立第{n:06d}小学校",
+                "name_kana": f"キタキュウシュウシリツダイ{n:06d}ショウガッコウ",
+                "school_type": SchoolType.ELEMENTARY,
+                "ward": "小倉北区",
+            }
+            for n in range(size)
+        ],
+    )
+    db.session.commit()
+
+
+def school_radios(html: str) -> list[str]:
+    return re.findall(r'<input[^>]*name="school_id"[^>]*value="([^"]+)"', html)
+
+
+def test_the_request_page_stays_small_with_100000_schools(client, frozen, program):
+    add_directory(100_000)
+    make_school("北九州市立思永中学校")
+
+    page = client.get("/lectures/request")
+    assert page.status_code == 200
+    assert len(page.get_data()) < PAGE_BUDGET_BYTES
+    assert school_radios(page.get_data(as_text=True)) == ["other"]
+
+    # A search that matches every school still offers a page of them.
+    found = post(
+        client, {**form_data(program), "school_id": "", "school_query": "小学校", "find_school": "1"}
+    )
+    assert found.status_code == 200
+    assert len(found.get_data()) < PAGE_BUDGET_BYTES
+    assert len(school_radios(found.get_data(as_text=True))) == SEARCH_RESULTS + 1  # and "other"
+
+    matches = client.get("/lectures/schools", query_string={"q": "小学校"}).get_json()["schools"]
+    assert len(matches) == SEARCH_RESULTS
+
+
+def test_find_school_shows_matches_keeps_what_was_typed_and_saves_nothing(app, client, frozen, program):
+    school = make_school("北九州市立思永中学校", name_kana="キタキュウシュウシリツシエイチュウガッコウ")
+    make_school("北九州市立霧丘中学校")
+    data = {**form_data(program), "school_id": "", "school_query": "しえい", "find_school": "1"}
+
+    response = post(client, data, language="ja")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert school_radios(html) == [str(school.id), "other"]
+    assert "1校見つかりました" in html
+    assert 'value="山田 花子"' in html and 'value="teacher@example.jp"' in html  # nothing typed is lost
+    assert 'class="field__error"' not in html  # a search is not a submission
+    assert count_requests() == 0
+    assert outbox(app) == []
+
+    # Choosing the school found and sending saves the request with it.
+    del data["find_school"]
+    sent = post(client, {**data, "school_id": str(school.id)})
+    assert sent.status_code == 302
+    assert latest().school_id == school.id
+
+
+def test_a_chosen_school_stays_offered_when_the_form_comes_back(client, frozen, program):
+    school = make_school("北九州市立思永中学校")
+    response = post(client, form_data(program, school, contact_email="not-an-email"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert school_radios(html) == [str(school.id), "other"]
+    assert re.search(rf'value="{school.id}"[^>]*checked|checked[^>]*value="{school.id}"', html)
+
+
+def test_an_unknown_or_inactive_school_id_is_refused_next_to_the_field(client, frozen, program):
+    closed = make_school("北九州市立閉校小学校", active=False)
+    for value in (str(closed.id), "999999", "abc"):
+        response = post(client, form_data(program, school_id=value))
+        assert response.status_code == 422
+        assert '<p class="field__error" id="school_id-error">' in response.get_data(as_text=True)
+    assert count_requests() == 0
+
+
+def test_school_search_answers_names_only_and_is_rate_limited(app, ctx, client):
+    school = make_school("北九州市立思永中学校")
+    make_school("北九州市立閉校中学校", active=False)
+    app.config["SCHOOL_SEARCH_LIMIT"] = "3 per minute"
+
+    answer = client.get("/lectures/schools", query_string={"q": "ＮＯＴ 思永"})
+    assert answer.get_json() == {"schools": []}  # every word must match
+    answer = client.get("/lectures/schools", query_string={"q": "中学校"})
+    assert answer.status_code == 200
+    assert answer.get_json() == {"schools": [{"id": school.id, "name": "北九州市立思永中学校"}]}
+    assert client.get("/lectures/schools", query_string={"q": ""}).get_json() == {"schools": []}
+    assert client.get("/lectures/schools", query_string={"q": "思永"}).status_code == 429

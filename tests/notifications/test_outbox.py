@@ -11,7 +11,6 @@ from icalendar import Calendar
 
 from booking.core.time import utcnow
 from booking.extensions import db
-from booking.notifications import sender
 from booking.notifications.ics import CalendarEvent, ics_attachment
 from booking.notifications.models import EmailStatus, OutboxEmail
 from booking.notifications.sender import MAX_ATTEMPTS, deliver_due
@@ -126,15 +125,10 @@ def test_retries_grow_and_end_in_failed(ctx, smtp):
     assert sum(delays, timedelta()) > timedelta(hours=4)  # retried for some hours
 
 
-def test_permanent_refusal_fails_at_once(ctx, smtp, monkeypatch):
-    import smtplib
-
-    def refuse(self, *args, **kwargs):
-        raise smtplib.SMTPRecipientsRefused({"mizuno@example.jp": (550, b"No such user")})
-
+def test_permanent_refusal_fails_at_once(ctx, smtp):
+    smtp.refused.add("mizuno@example.jp")
     queue()
     db.session.commit()
-    monkeypatch.setattr(sender.TimeoutConnection, "send", refuse)
     report = deliver_due()
     assert report.failed == 1
     assert db.session.scalar(sa.select(OutboxEmail.status)) == EmailStatus.FAILED

@@ -92,6 +92,7 @@ POST_ONLY_OR_TOKEN = {
     "staff.set_user_active",
     "staff.send_user_link",
     "notifications.requeue",
+    "notifications.recover_stuck",
     "youth.delete_event",
     "settings.add_blackout_day",
     "settings.remove_blackout_day",

@@ -20,14 +20,17 @@
     showFormat();
 
     // A school not in the directory: ask for its name, address and type.
-    var school = form.querySelector("select[name=school_id]");
     var otherFields = form.querySelectorAll("[data-show-when-school]");
     function showSchool() {
+      var school = form.querySelector("input[name=school_id]:checked");
       otherFields.forEach(function (block) {
         block.hidden = !school || school.value !== block.getAttribute("data-show-when-school");
       });
     }
-    if (school) { school.addEventListener("change", showSchool); }
+    // Delegated: the school picker adds radio buttons as schools are chosen.
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "school_id") { showSchool(); }
+    });
     showSchool();
 
     // The chosen lecture's facts, and only the formats it is given in.
