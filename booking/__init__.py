@@ -135,7 +135,7 @@ def _init_web(app: Flask) -> None:
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
-    install_token_redaction()
+    install_token_redaction(app)
     register_error_pages(app)
     register_template_helpers(app)
     register_globals(app)
