@@ -55,9 +55,13 @@ db-upgrade: $(VENV)/.installed-run $(SECRET_FILE)
 seed: db-upgrade
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask seed-demo
 
+# The local demo: debug mode (without the in-browser debugger) and the outbox showing the
+# private links its emails hold, so the app can be tried without a mail server. The app
+# refuses SHOW_PRIVATE_LINKS_IN_OUTBOX outside debug mode or with another SECRET_KEY.
 run: catalogs seed
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/flask run --host $(HOST) --port $(PORT)
+	SECRET_KEY=$$(cat $(SECRET_FILE)) FLASK_DEBUG=1 SHOW_PRIVATE_LINKS_IN_OUTBOX=1 \
+		$(BIN)/flask run --no-debugger --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

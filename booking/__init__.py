@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from booking.config import DEFAULT_SECRET_KEY, Config
+from booking.config import DEFAULT_SECRET_KEY, Config, is_development_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +32,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> Flask:
         app.config.from_object(config)
 
     _check_secret_key(app)
+    _check_private_links_setting(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -48,6 +49,17 @@ def _check_secret_key(app: Flask) -> None:
             "SECRET_KEY is missing or is the development default. Set the SECRET_KEY "
             "environment variable to a long random value, for example the output of: "
             "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+
+
+def _check_private_links_setting(app: Flask) -> None:
+    if not app.config.get("SHOW_PRIVATE_LINKS_IN_OUTBOX"):
+        return
+    if not (app.debug or app.testing) or not is_development_secret_key(app.config.get("SECRET_KEY")):
+        raise InsecureConfiguration(
+            "SHOW_PRIVATE_LINKS_IN_OUTBOX shows every private link and password link to staff in "
+            "the outbox. It is for the local demo only (`make run`): it cannot be on outside debug "
+            "mode or with a production SECRET_KEY. Unset SHOW_PRIVATE_LINKS_IN_OUTBOX."
         )
 
 
@@ -135,7 +147,7 @@ def _init_web(app: Flask) -> None:
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
-    install_token_redaction()
+    install_token_redaction(app)
     register_error_pages(app)
     register_template_helpers(app)
     register_globals(app)

@@ -14,6 +14,9 @@ INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 # The value a fresh checkout runs with; never acceptable outside debug and testing.
 DEFAULT_SECRET_KEY = "dev-only-change-me"
+TEST_SECRET_KEY = "test-secret-key-not-for-production"
+# The random key `make run` writes for the local demo (see Makefile).
+DEV_SECRET_KEY_FILE = INSTANCE_DIR / "dev-secret-key"
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -26,6 +29,18 @@ def _bool(name: str, default: bool = False) -> bool:
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
+
+
+def is_development_secret_key(key: str | None) -> bool:
+    """The default key, the test suite's, or the one `make run` wrote: never a production key."""
+    if not key:
+        return False
+    if key in (DEFAULT_SECRET_KEY, TEST_SECRET_KEY):
+        return True
+    try:
+        return key == DEV_SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
 
 
 def _database_url() -> str:
@@ -91,6 +106,10 @@ class Config:
     OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 100)
     # Sent and failed emails hold copies of personal data: deleted after this many days.
     OUTBOX_RETENTION_DAYS = _int("OUTBOX_RETENTION_DAYS", 90)
+    # The local demo only (`make run`): the outbox shows private links and password links
+    # as sent, to try the app without a mail server. Anywhere else they are masked, and
+    # create_app refuses this outside debug or testing, or with a production SECRET_KEY.
+    SHOW_PRIVATE_LINKS_IN_OUTBOX = _bool("SHOW_PRIVATE_LINKS_IN_OUTBOX")
 
     # Rate limits: memory for a single local process, Redis in production (shared by workers).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -116,12 +135,13 @@ class TestConfig(Config):
 
     TESTING = True
     DEBUG = False
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = TEST_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     BASE_URL = "http://booking.test"
     SESSION_COOKIE_SECURE = False
     MAIL_SERVER = ""
     MAIL_DEFAULT_SENDER = "outreach@example.jp"
+    SHOW_PRIVATE_LINKS_IN_OUTBOX = False
     RATELIMIT_STORAGE_URI = "memory://"
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

@@ -1,36 +1,67 @@
-"""Keep private-link tokens out of the server's access logs.
+"""Keep private-link tokens and staff searches out of every log line.
 
 A token in a URL is a key to a teacher's, student's or guardian's page; whoever reads the
-logs must not be able to open those pages. The filter rewrites the token part of such
-paths before a log line is written, for the development server and for gunicorn.
+logs must not be able to open those pages. One filter, on the access loggers (development
+server and gunicorn) and on the app's own logger (where Flask writes "Exception on /path"),
+masks the token of every private link by route (booking.core.redaction) and reduces query
+strings to a page number: a search for a student's name is personal data.
 """
 
 from __future__ import annotations
 
 import logging
-import re
+from urllib.parse import urlsplit
 
-# The path segments after which a private token follows (see the routes with <token>).
-TOKEN_PATH = re.compile(r"/(manage|applications|consent|set-password)/[A-Za-z0-9_\-]{16,}")
+from flask import Flask
+from werkzeug.routing import Map
+
+from booking.core.redaction import LOG_MARKER, drop_query, mask_private_links
+
 ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
-
-
-def redact_tokens(text: str) -> str:
-    return TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/[token]", text)
+ERROR_LOGGERS = ("gunicorn.error",)
+# gunicorn's access-log atoms that hold a bare query string (no "?" before it to find).
+QUERY_ATOMS = ("q", "{query_string}e")
 
 
 class TokenRedactingFilter(logging.Filter):
+    """Rewrites a record's message and traceback with private links masked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.url_map: Map | None = None
+        self.base_path = ""
+
+    def redact(self, text: str) -> str:
+        if self.url_map is None:
+            return text
+        return mask_private_links(text, self.url_map, LOG_MARKER, self.base_path, drop_queries=True)
+
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, dict):
+            for atom in QUERY_ATOMS:
+                if record.args.get(atom):
+                    record.args[atom] = drop_query("?" + str(record.args[atom]))[1:]
         message = record.getMessage()
-        redacted = redact_tokens(message)
+        redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, ()
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set: the traceback is written masked too.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 
-def install_token_redaction() -> None:
-    """Add the filter to the access loggers once (create_app may run many times)."""
-    for name in ACCESS_LOGGERS:
+def install_token_redaction(app: Flask) -> None:
+    """Put the filter on each logger once (create_app may run many times), bound to `app`'s routes."""
+    base_path = urlsplit(app.config.get("BASE_URL", "")).path
+    for name in (*ACCESS_LOGGERS, *ERROR_LOGGERS, app.logger.name):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, TokenRedactingFilter) for f in logger.filters):
-            logger.addFilter(TokenRedactingFilter())
+        found = next((f for f in logger.filters if isinstance(f, TokenRedactingFilter)), None)
+        if found is None:
+            found = TokenRedactingFilter()
+            logger.addFilter(found)
+        found.url_map, found.base_path = app.url_map, base_path

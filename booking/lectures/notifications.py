@@ -134,6 +134,11 @@ def submitted(lecture: LectureRequest, token: str, coordinators: list[User]) -> 
     _to_staff(coordinators, lecture, "submitted_to_coordinator")
 
 
+def link_resent(lecture: LectureRequest, token: str) -> None:
+    """Staff sent the teacher's private link again: the received email, with a new link."""
+    _to_teacher(lecture, "submitted", token, resent=True)
+
+
 def proposed(lecture: LectureRequest, token: str) -> None:
     _to_teacher(lecture, "proposed", token)
 

@@ -685,6 +685,22 @@ def complete_request(request_id: int, actual_audience: int, notes: str, actor: U
     return lecture
 
 
+def resend_link(request_id: int, actor: User) -> LectureRequest:
+    """Email the teacher a new private link, to the address on file.
+
+    Staff never read a teacher's link; one who lost it gets it again this way. Links sent
+    earlier keep working. The audit entry holds ids only.
+    """
+    with write_lock():
+        lecture = lock_request(request_id)
+        if not lecture.contact_email:
+            raise DomainError(_("This request no longer has the teacher's email address."))
+        notifications.link_resent(lecture, add_link(lecture))
+        record(actor, "lecture.link.resend", "lecture_request", lecture.id)
+        db.session.commit()
+    return lecture
+
+
 # Staff reading ---------------------------------------------------------------------
 
 

@@ -189,6 +189,21 @@ def show(request_id: int):
     )
 
 
+@bp.route("/staff/lectures/<int:request_id>/send-link", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def send_link(request_id: int):
+    """The teacher lost their private link: a new one goes to the address on file."""
+    lecture = _lecture_or_404(request_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.resend_link(lecture.id, current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("A new private link is queued for the teacher's email address on file."), "success")
+    return redirect(url_for("lectures.show", request_id=lecture.id))
+
+
 def _lecturer_choices() -> list[tuple[int, str]]:
     return [
         (u.id, f"{u.name}" + (f" ({u.time_zone})" if u.time_zone != "Asia/Tokyo" else ""))

@@ -1,8 +1,16 @@
-"""The outbox for staff: every email, its delivery state, and a way to send a failed one again."""
+"""The outbox for staff: every email, its delivery state, and a way to send a failed one again.
+
+Staff read the emails with every private link and password link masked: a link is the
+key to another person's page or account. Whoever lost one gets it sent again to the
+address on file (from the request's or application's page). Only the local demo
+(SHOW_PRIVATE_LINKS_IN_OUTBOX) shows the links as sent.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,6 +19,7 @@ from booking.audit.services import record
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.navigation import register_nav, register_panel
+from booking.core.redaction import mask_private_links
 from booking.extensions import db
 from booking.notifications import bp, sender, services
 from booking.notifications.models import EmailStatus, OutboxEmail
@@ -68,6 +77,19 @@ def _email_or_404(email_id: int) -> OutboxEmail:
     return email
 
 
+def links_shown() -> bool:
+    return bool(current_app.config["SHOW_PRIVATE_LINKS_IN_OUTBOX"])
+
+
+def readable(text: str) -> str:
+    """An email's text as staff may read it: private links masked (but in the local demo)."""
+    if links_shown():
+        return text
+    marker = "[" + _("private link") + "]"
+    base_path = urlsplit(current_app.config["BASE_URL"]).path
+    return mask_private_links(text, current_app.url_map, marker, base_path)
+
+
 @bp.route("/<int:email_id>")
 @role_required(*OUTBOX_ROLES)
 def show(email_id: int):
@@ -76,7 +98,13 @@ def show(email_id: int):
     record(current_user, "email.view", "email", email.id, template=email.template)
     db.session.commit()
     return render_template(
-        "notifications/email.html", email=email, form=ConfirmForm(), stalled=services.is_stalled(email)
+        "notifications/email.html",
+        email=email,
+        subject=readable(email.subject),
+        body_text=readable(email.body_text),
+        links_shown=links_shown(),
+        form=ConfirmForm(),
+        stalled=services.is_stalled(email),
     )
 
 
@@ -87,7 +115,7 @@ def show_html(email_id: int):
     email = _email_or_404(email_id)
     record(current_user, "email.view", "email", email.id, template=email.template, part="html")
     db.session.commit()
-    response = make_response(email.body_html)
+    response = make_response(readable(email.body_html))
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"

@@ -453,6 +453,56 @@ def resend_link(cohort: Cohort, email: str) -> None:
         db.session.commit()
 
 
+def _sent_application(application_id: int) -> Application:
+    """A sent application with its applicant, fresh from the database (under the write lock)."""
+    application = db.session.scalar(
+        sa.select(Application)
+        .where(Application.id == application_id, Application.status != ApplicationStatus.DRAFT)
+        .options(joinedload(Application.applicant), joinedload(Application.cohort))
+        .execution_options(populate_existing=True)
+    )
+    if application is None:
+        raise DomainError(_("This application no longer exists."))
+    return application
+
+
+def send_student_link_again(application_id: int, actor: User) -> Application:
+    """Staff send the student a fresh private link, to the address on file.
+
+    Staff never read a student's or guardian's link; one who lost it gets it again this
+    way. Links sent earlier keep working. The audit entry holds ids only.
+    """
+    with write_lock():
+        application = _sent_application(application_id)
+        if not application.applicant.email:
+            raise DomainError(_("This application no longer has the student's email address."))
+        token = _issue_link(application, Audience.STUDENT)
+        queue_email(
+            application.applicant.email,
+            "youth/link_to_student",
+            application.applicant.language,
+            _links_context(application, token),
+            related=("youth_application", application.id),
+        )
+        record(actor, "youth.link.resend", "youth_application", application.id, audience="student")
+        db.session.commit()
+    return application
+
+
+def send_consent_link_again(application_id: int, actor: User) -> Application:
+    """Staff send the guardian a fresh consent link, while the guardian can still answer."""
+    with write_lock():
+        application = _sent_application(application_id)
+        if not application.can_answer_consent():
+            raise DomainError(_("The results have been published: the answer can no longer be changed."))
+        if not application.applicant.guardian_email:
+            raise DomainError(_("This application no longer has the guardian's email address."))
+        _queue_guardian_request(application)
+        record(actor, "youth.link.resend", "youth_application", application.id, audience="guardian")
+        db.session.commit()
+    return application
+
+
 # Consent ---------------------------------------------------------------------------------
 
 

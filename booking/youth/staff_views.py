@@ -232,3 +232,36 @@ def staff_application(application_id: int):
         applicant=application.applicant,
         cohort=application.cohort,
     )
+
+
+def _send_link_again(application_id: int, send, done: str):
+    if ConfirmForm().validate_on_submit():
+        try:
+            send(application_id, actor=current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(done, "success")
+    return redirect(url_for("youth.staff_application", application_id=application_id))
+
+
+@bp.route("/staff/youth/applications/<int:application_id>/send-student-link", methods=["POST"])
+@role_required(*COORDINATOR)
+def send_student_link(application_id: int):
+    """The student lost their private link: a new one goes to the address on file."""
+    return _send_link_again(
+        application_id,
+        services.send_student_link_again,
+        _("A new private link is queued for the student's email address on file."),
+    )
+
+
+@bp.route("/staff/youth/applications/<int:application_id>/send-consent-link", methods=["POST"])
+@role_required(*COORDINATOR)
+def send_consent_link(application_id: int):
+    """The guardian lost the consent link: a new one goes to the address on file."""
+    return _send_link_again(
+        application_id,
+        services.send_consent_link_again,
+        _("A new consent link is queued for the guardian's email address on file."),
+    )
