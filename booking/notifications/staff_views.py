@@ -36,6 +36,10 @@ register_panel("outbox", "notifications/_panel.html", _outbox_panel, order=800)
 def outbox():
     status = request.args.get("status") or None
     page = request.args.get("page", 1, type=int)
+    # The list shows recipients' addresses: viewing it is recorded (the filter, not the rows).
+    known = status in {s.value for s in EmailStatus}
+    record(current_user, "email.list.view", page=page, **({"status": status} if known else {}))
+    db.session.commit()
     return render_template(
         "notifications/outbox.html",
         emails=services.list_emails(status, page),
