@@ -84,7 +84,7 @@ def _init_extensions(app: Flask) -> None:
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
-    from booking.staff.services import load_session_user
+    from booking.staff import load_session_user
 
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"

@@ -75,8 +75,8 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 
-    # Staff sessions: a signed cookie; idle expiry and a longest session are checked on
-    # every request (booking.staff.enforce_session_limits).
+    # Staff sessions: kept on the server (staff_sessions), named by a signed cookie; idle
+    # expiry and a longest session are checked on every request (booking.staff).
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
     SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_MAX_HOURS)

@@ -46,6 +46,10 @@ def outbox():
     status = request.args.get("status") or None
     page = request.args.get("page", 1, type=int)
     stuck = status == "stuck"
+    # The list shows recipients' addresses: viewing it is recorded (the filter, not the rows).
+    known = stuck or status in {s.value for s in EmailStatus}
+    record(current_user, "email.list.view", page=page, **({"status": status} if known else {}))
+    db.session.commit()
     return render_template(
         "notifications/outbox.html",
         emails=sender.list_stuck(page) if stuck else services.list_emails(status, page),

@@ -757,6 +757,14 @@ def review_for(reviewer: User, application_id: int) -> Review | None:
     )
 
 
+def open_essay(review: Review, actor: User) -> None:
+    """A reviewer opened an essay: recorded with the application's id and code, never its text."""
+    record(
+        actor, "review.essay.view", "youth_application", review.application_id, code=review.application.code
+    )
+    db.session.commit()
+
+
 def neighbours(review: Review) -> tuple[int | None, int | None, int, int]:
     """The previous and next essays in the reviewer's order, and this one's place (n of m)."""
     order = list(
@@ -957,6 +965,33 @@ def ranking(cohort: Cohort, sort: str = "rank") -> Ranking:
     rows.sort(key=SORTS.get(sort, SORTS["rank"]))
     names = {r.reviewer_id: r.reviewer.name for r in reviews}
     return Ranking(cohort, criteria, rows, progress(cohort, reviews), names, reviews)
+
+
+def view_ranking(cohort: Cohort, sort: str, actor: User) -> Ranking:
+    """The ranking for coordinators (every essay's scores, by code); the viewing is audited."""
+    # Audited first: a commit after loading would expire every row the page then reads.
+    record(actor, "review.ranking.view", "youth_cohort", cohort.id, sort=sort)
+    db.session.commit()
+    return ranking(cohort, sort=sort)
+
+
+def view_application_reviews(
+    cohort: Cohort, application_id: int, actor: User
+) -> tuple[Application, RankingRow, list[Review]] | None:
+    """One essay's reviews (scores and comments) for coordinators; the viewing is audited."""
+    code = db.session.scalar(
+        sa.select(Application.code).where(
+            Application.id == application_id,
+            Application.cohort_id == cohort.id,
+            Application.status.in_(REVIEWABLE),
+        )
+    )
+    if code is None:
+        return None
+    # Audited first: a commit after loading would expire every row the page then reads.
+    record(actor, "review.application.view", "youth_application", application_id, code=code)
+    db.session.commit()
+    return application_reviews(cohort, application_id)
 
 
 def application_reviews(

@@ -64,6 +64,8 @@ def _initial(value: int | None, criterion: Criterion) -> object:
 @role_required(*REVIEWER)
 def essay(application_id: int):
     review = _own_review_or_404(application_id)
+    if request.method == "GET":
+        services.open_essay(review, actor=current_user)
     cohort = review.application.cohort
     criteria = services.criteria_for(cohort)
     form = _score_form(criteria, review)
@@ -344,7 +346,7 @@ def ranking(cohort_id: int):
     return render_template(
         "review/ranking.html",
         cohort=cohort,
-        board=services.ranking(cohort, sort=sort),
+        board=services.view_ranking(cohort, sort, actor=current_user),
         sort=sort,
         threshold=DISAGREEMENT_Z,
         closed=services.is_closed(cohort),
@@ -356,7 +358,7 @@ def ranking(cohort_id: int):
 @role_required(*COORDINATOR)
 def application_reviews(cohort_id: int, application_id: int):
     cohort = _cohort_or_404(cohort_id)
-    found = services.application_reviews(cohort, application_id) or abort(404)
+    found = services.view_application_reviews(cohort, application_id, actor=current_user) or abort(404)
     application, row, reviews = found
     return render_template(
         "review/application_reviews.html",

@@ -897,6 +897,16 @@ def attendance_sheet(cohort: Cohort, event: CohortEvent) -> list[tuple[Applicati
     return [(a, marks.get(a.id)) for a in _participants_query(cohort)]
 
 
+def view_attendance_sheet(
+    cohort: Cohort, event: CohortEvent, actor: User
+) -> list[tuple[Application, AttendanceStatus | None]]:
+    """The attendance sheet (participants' names) as staff open it; the viewing is audited."""
+    # Audited first: a commit after loading would expire every row the page then reads.
+    record(actor, "selection.attendance.view", "youth_cohort", cohort.id, event_id=event.id)
+    db.session.commit()
+    return attendance_sheet(cohort, event)
+
+
 def record_attendance(
     cohort: Cohort, event: CohortEvent, marks: dict[int, AttendanceStatus | None], actor: User
 ) -> None:

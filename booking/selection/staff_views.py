@@ -189,7 +189,10 @@ def send_calendar(cohort_id: int):
 def attendance(cohort_id: int, event_id: int):
     cohort = _cohort_or_404(cohort_id)
     event = services.get_event(cohort, event_id) or abort(404)
-    sheet = services.attendance_sheet(cohort, event)
+    if request.method == "GET":
+        sheet = services.view_attendance_sheet(cohort, event, current_user)
+    else:
+        sheet = services.attendance_sheet(cohort, event)
     rows = [application for application, _mark in sheet]
     initial = {mark_field_name(a): mark.value for a, mark in sheet if mark is not None}
     form = attendance_form(rows, data=None if request.method == "POST" else initial)

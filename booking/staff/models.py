@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import enum
-import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,14 +31,19 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(sa.String(5), default="ja")
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Tokyo")
-    # Part of the session id: changing it signs the user out everywhere.
-    session_nonce: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
     )
+    sessions: Mapped[list[StaffSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # The id of the browser session this object was loaded for (not stored): the signed
+    # cookie carries it, the server keeps only its hash (StaffSession).
+    session_token = None
 
     __table_args__ = (sa.CheckConstraint("language IN ('ja', 'en')", name="language"),)
 
@@ -57,7 +61,9 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+        if self.session_token is None:
+            raise RuntimeError("a user signs in through a StaffSession; none is attached")
+        return self.session_token
 
     # Roles.
     @property
@@ -79,8 +85,8 @@ class User(db.Model):
             self.role_rows.append(UserRole(role=role))
 
     def end_sessions(self) -> None:
-        """Sign the user out of every browser."""
-        self.session_nonce = secrets.token_hex(16)
+        """Sign the user out of every browser: their server-side sessions are deleted."""
+        self.sessions.clear()
 
     @property
     def can_sign_in(self) -> bool:
@@ -112,3 +118,37 @@ class UserToken(db.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at and self.user.active
+
+
+class SessionEnd(enum.StrEnum):
+    """Why a session stopped being valid on its own (signing out deletes it instead)."""
+
+    IDLE = "idle"
+    TOO_LONG = "too_long"
+
+
+class StaffSession(db.Model):
+    """A signed-in browser. The cookie holds a random id; only its SHA-256 is kept here.
+
+    Signing out deletes the row, so a copy of the cookie stops working at once;
+    deactivation and a new password delete all of a user's rows.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moved on at most once a minute (see staff.services.record_activity).
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+    def ended_by(self, now: datetime, idle: timedelta, longest: timedelta) -> SessionEnd | None:
+        """Why the session is over at `now`, or None while it is still valid."""
+        if now - self.last_seen_at > idle:
+            return SessionEnd.IDLE
+        if now - self.created_at > longest:
+            return SessionEnd.TOO_LONG
+        return None

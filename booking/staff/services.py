@@ -1,4 +1,4 @@
-"""Staff accounts: signing in, invitations, passwords, roles and deactivation."""
+"""Staff accounts: signing in, sessions, invitations, passwords, roles and deactivation."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from limits import parse as parse_limit
+from sqlalchemy.orm import joinedload
 
 from booking.audit.services import record
 from booking.core.auth import Role
@@ -22,7 +23,7 @@ from booking.core.urls import absolute_url
 from booking.db import write_lock
 from booking.extensions import db, limiter
 from booking.notifications.services import queue_email, queue_email_where
-from booking.staff.models import TokenPurpose, User, UserRole, UserToken
+from booking.staff.models import SessionEnd, StaffSession, TokenPurpose, User, UserRole, UserToken
 
 
 def _hasher() -> PasswordHasher:
@@ -90,15 +91,69 @@ def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the user's session nonce."""
-    user_id, _sep, nonce = session_id.partition(":")
-    if not user_id.isdigit() or not nonce:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_nonce != nonce:
-        return None
-    return user
+# The finest step in which a session's last activity is kept: a page view within a minute
+# of the last recorded one writes nothing.
+ACTIVITY_STEP = timedelta(minutes=1)
+
+
+def _session_limits() -> tuple[timedelta, timedelta]:
+    config = current_app.config
+    return timedelta(minutes=config["SESSION_IDLE_MINUTES"]), timedelta(hours=config["SESSION_MAX_HOURS"])
+
+
+def open_session(user: User) -> str:
+    """Start a server-side session for `user`; returns its id, for the signed cookie only.
+
+    Sessions that are over (idle or too long) are deleted at the same time.
+    """
+    token, digest = new_token()
+    idle, longest = _session_limits()
+    now = utcnow()
+    user_id = user.id
+    with write_lock():
+        db.session.execute(
+            sa.delete(StaffSession).where(
+                sa.or_(StaffSession.last_seen_at < now - idle, StaffSession.created_at < now - longest)
+            )
+        )
+        db.session.add(StaffSession(user_id=user_id, token_hash=digest, created_at=now, last_seen_at=now))
+        db.session.commit()
+    return token
+
+
+def find_session(token: str) -> tuple[StaffSession | None, SessionEnd | None]:
+    """The session with this id and, when it is over, why; (None, None) when it is unknown.
+
+    A deactivated user's sessions count as unknown (deactivation deletes them as well).
+    """
+    staff_session = db.session.scalar(
+        sa.select(StaffSession)
+        .where(StaffSession.token_hash == hash_token(token))
+        .options(joinedload(StaffSession.user))
+    )
+    if staff_session is None or not staff_session.user.active:
+        return None, None
+    return staff_session, staff_session.ended_by(utcnow(), *_session_limits())
+
+
+def record_activity(staff_session: StaffSession) -> None:
+    """Move the session's last activity to now, at most once per ACTIVITY_STEP."""
+    now = utcnow()
+    if now - staff_session.last_seen_at < ACTIVITY_STEP:
+        return
+    session_id = staff_session.id
+    with write_lock():
+        db.session.execute(
+            sa.update(StaffSession).where(StaffSession.id == session_id).values(last_seen_at=now)
+        )
+        db.session.commit()
+
+
+def close_session(token: str) -> None:
+    """Sign one browser out: its session is deleted, so copies of its cookie stop working."""
+    with write_lock():
+        db.session.execute(sa.delete(StaffSession).where(StaffSession.token_hash == hash_token(token)))
+        db.session.commit()
 
 
 def list_users() -> list[User]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -24,9 +22,9 @@ def _login_limit() -> str:
 def start_session(user: User) -> None:
     """A fresh session for a signed-in user: nothing from before sign-in carries over."""
     session.clear()
+    user.session_token = services.open_session(user)
     login_user(user, fresh=True)
     session.permanent = True
-    session["seen_at"] = session["signed_in_at"] = time.time()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -51,6 +49,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    session_id = session.get("_user_id")
+    if session_id is not None:
+        services.close_session(session_id)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")

@@ -759,12 +759,16 @@ class ApplicationFilters:
     query: str | None = None
 
     def as_details(self) -> dict[str, Any]:
-        """The filters for an audit entry: choices only, never the free-text search."""
-        return {
-            k: v
-            for k, v in {"status": self.status, "consent": self.consent, "grade": self.grade}.items()
-            if v
-        } | ({"searched": True} if self.query else {})
+        """The filters for an audit entry: known choices only, never the free-text search.
+
+        Whatever else the query string holds (it is typed by hand as easily) is left out.
+        """
+        choices = {
+            "status": self.status if self.status in {s.value for s in ApplicationStatus} else None,
+            "consent": self.consent if self.consent in {s.value for s in ConsentStatus} else None,
+            "grade": self.grade if self.grade in GRADES else None,
+        }
+        return {k: v for k, v in choices.items() if v} | ({"searched": True} if self.query else {})
 
 
 def _applications_query(cohort: Cohort, filters: ApplicationFilters) -> sa.Select:
@@ -801,6 +805,17 @@ def list_applications(
     cohort: Cohort, filters: ApplicationFilters, page: int = 1, per_page: int = 50
 ) -> Pagination:
     return db.paginate(_applications_query(cohort, filters), page=page, per_page=per_page, error_out=False)
+
+
+def view_applications(cohort: Cohort, filters: ApplicationFilters, page: int, actor: User) -> Pagination:
+    """The staff list of a cohort's applications (names, schools); the viewing is audited.
+
+    The entry holds the filters and the page, and whether a search was used, never its text.
+    """
+    # Audited first: a commit after loading would expire every row the page then reads.
+    record(actor, "youth.applications.view", "youth_cohort", cohort.id, page=page, **filters.as_details())
+    db.session.commit()
+    return list_applications(cohort, filters, page=page)
 
 
 def application_summary(cohort: Cohort) -> dict[str, int]:

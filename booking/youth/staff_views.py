@@ -199,8 +199,8 @@ def staff_applications(cohort_id: int):
     return render_template(
         "youth/staff/applications.html",
         cohort=cohort,
-        applications=services.list_applications(
-            cohort, _filters(), page=request.args.get("page", 1, type=int)
+        applications=services.view_applications(
+            cohort, _filters(), page=request.args.get("page", 1, type=int), actor=current_user
         ),
         summary=services.application_summary(cohort),
         schools=services.schools_in(cohort),

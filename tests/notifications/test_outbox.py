@@ -253,3 +253,16 @@ def test_delivery_times_are_aware_utc(ctx, smtp):
     row = db.session.scalar(sa.select(OutboxEmail))
     assert row.sent_at.tzinfo is not None and row.sent_at.utcoffset() == timedelta(0)
     assert abs(row.sent_at - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_opening_the_outbox_list_is_audited_without_its_addresses(app, ctx, coordinator_client):
+    email = queue()
+    db.session.commit()
+    page = coordinator_client.get("/staff/outbox/?status=queued&page=1").get_data(as_text=True)
+    assert email.recipient in page  # the list shows who each email is for
+    from booking.audit.models import AuditEntry
+
+    db.session.rollback()
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "email.list.view"))
+    assert entry.details == {"page": 1, "status": "queued"}
+    assert entry.subject_type is None and entry.actor_id is not None

@@ -261,3 +261,27 @@ def test_flagging_a_conflict_from_the_essay_page(app, login, reviewers, applicat
     assert client.get(f"/staff/review/essays/{secret_id}").status_code == 404
     queue = client.get("/staff/review/").get_data(as_text=True)
     assert "Y-2026-001" not in queue
+
+
+def _entries(action: str) -> list[AuditEntry]:
+    db.session.rollback()
+    return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def test_opening_an_essay_is_audited_with_its_code_only(
+    app, login, reviewers, applications, assigned, rubric
+):
+    person, secret_id = _reviewer_of_secret(assigned, reviewers, applications)
+    client = app.test_client()
+    login(client, person.email)
+    html = client.get(f"/staff/review/essays/{secret_id}").get_data(as_text=True)
+    assert applications[0].essay.splitlines()[0] in html
+
+    [entry] = _entries("review.essay.view")
+    assert entry.actor_id == person.id
+    assert (entry.subject_type, entry.subject_id) == ("youth_application", str(secret_id))
+    assert entry.details == {"code": "Y-2026-001"}
+
+    # Saving a draft is recorded as the review's change, not as another opening.
+    client.post(f"/staff/review/essays/{secret_id}", data=_scores(rubric, action="draft"))
+    assert len(_entries("review.essay.view")) == 1

@@ -155,6 +155,7 @@ def test_the_ranking_runs_the_same_number_of_queries_for_5_or_30_applications(
     client.get(url)
     with count_queries(app) as few:
         client.get(url)
+    db.session.rollback()  # opening the page writes its audit entry: read after it
     reviewer = db.session.scalar(sa.select(Review.reviewer_id).limit(1))
     criteria = services.criteria_for(cohort)
     for n in range(6, 31):
@@ -221,3 +222,30 @@ def test_closing_and_reopening_the_review_is_audited(client, login, coordinator,
     assert not services.is_closed(cohort)
     actions = list(db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)))
     assert actions[-2:] == ["review.close", "review.reopen"]
+
+
+def _entries(action: str) -> list[AuditEntry]:
+    db.session.rollback()
+    return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def test_opening_the_ranking_is_audited(client, login, coordinator, cohort, worked):
+    login(client, "coord@example.jp")
+    assert client.get(f"/staff/review/cohorts/{cohort.id}/ranking?sort=spread").status_code == 200
+    [entry] = _entries("review.ranking.view")
+    assert entry.actor_id == coordinator.id
+    assert (entry.subject_type, entry.subject_id) == ("youth_cohort", str(cohort.id))
+    assert entry.details == {"sort": "spread"}
+
+
+def test_opening_one_essay_s_reviews_is_audited_with_its_code_only(
+    client, login, coordinator, cohort, worked
+):
+    login(client, "coord@example.jp")
+    url = f"/staff/review/cohorts/{cohort.id}/applications/{worked['A'].id}"
+    assert client.get(url).status_code == 200
+    assert client.get(f"/staff/review/cohorts/{cohort.id}/applications/999999").status_code == 404
+    [entry] = _entries("review.application.view")
+    assert entry.actor_id == coordinator.id
+    assert (entry.subject_type, entry.subject_id) == ("youth_application", str(worked["A"].id))
+    assert entry.details == {"code": "Y-2026-001"}

@@ -47,6 +47,7 @@ def test_attendance_is_recorded_per_event_for_participants_only(
     url = f"/staff/selection/cohorts/{cohort.id}/events/{event.id}/attendance"
     form = client.get(url).get_data(as_text=True)
     assert "Y-2026-001" in form and "Y-2026-003" not in form
+    assert SECRETS["family_name"] in form  # the sheet names the participants
     response = client.post(
         url, data={f"mark_{taking_part[0].id}": "present", f"mark_{taking_part[1].id}": "excused"}
     )
@@ -115,3 +116,16 @@ def test_an_activity_report_is_published_on_the_youth_page(client, login, cohort
         )
     )
     assert actions == ["selection.report.update", "selection.report.publish", "selection.report.unpublish"]
+
+
+def test_opening_the_attendance_sheet_is_audited(client, login, cohort, coordinator, taking_part):
+    event = cohort.events[0]
+    login(client, "coord@example.jp")
+    assert client.get(f"/staff/selection/cohorts/{cohort.id}/events/{event.id}/attendance").status_code == 200
+    db.session.rollback()
+    [entry] = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "selection.attendance.view")
+    )
+    assert entry.actor_id == coordinator.id
+    assert (entry.subject_type, entry.subject_id) == ("youth_cohort", str(cohort.id))
+    assert entry.details == {"event_id": event.id}

@@ -250,3 +250,29 @@ def test_reviewers_and_lecturers_cannot_see_applications(client, login, cohort, 
 
 def test_make_cohort_helper_is_consistent(ctx):
     assert make_cohort().fiscal_year == 2026
+
+
+def test_opening_the_list_is_audited_with_its_filters_never_the_search(
+    staff_client, cohort, schools, coordinator
+):
+    _applications(cohort, schools["high"], 2)
+    url = f"/staff/youth/cohorts/{cohort.id}/applications"
+    body = staff_client.get(url, query_string={"consent": "pending", "q": "山田 生徒1", "page": "1"})
+    assert "山田 生徒1" in body.get_data(as_text=True)
+    db.session.rollback()
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "youth.applications.view"))
+    assert entry.actor_id == coordinator.id
+    assert (entry.subject_type, entry.subject_id) == ("youth_cohort", str(cohort.id))
+    assert entry.details == {"page": 1, "consent": "pending", "searched": True}
+
+
+def test_text_typed_into_a_filter_never_reaches_the_audit_log(staff_client, cohort, schools):
+    _applications(cohort, schools["high"], 1)
+    url = f"/staff/youth/cohorts/{cohort.id}/applications"
+    staff_client.get(url, query_string={"status": "山田花子", "consent": "guardian@example.jp"})
+    staff_client.get(f"{url}.csv", query_string={"status": "山田花子"})
+    db.session.rollback()
+    details = db.session.scalars(
+        sa.select(AuditEntry.details).where(AuditEntry.action.like("youth.applications.%"))
+    )
+    assert [d for d in details] == [{"page": 1}, {"format": "csv", "rows": 1}]
