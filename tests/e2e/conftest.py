@@ -1,5 +1,8 @@
 """A live server and Debian's Chromium driven by Playwright.
 
+`live_server` serves the app over plain HTTP; `https_server` serves it as production does,
+behind a proxy that terminates HTTPS (tests/e2e/https_proxy.py), for `https_page`.
+
 Without Chromium the browser tests are skipped, except in CI (CI=true), where a missing
 browser fails the run.
 """
