@@ -115,6 +115,11 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "booking")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down is not an outage: each worker then counts in its own memory, tries Redis
+    # again with growing pauses (up to about a minute), and /healthz says "degraded".
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # A Redis that does not answer holds a request for a second at most.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "20 per hour")
     # Searches of the school picker on the public forms, per client.

@@ -1,10 +1,21 @@
-"""Security headers on every response and safe redirect targets."""
+"""Security headers on every response, forms only from this site, safe redirect targets.
+
+How forms are kept to this site (cross-site request forgery), over HTTPS as in production:
+- every form carries Flask-WTF's CSRF token, and over HTTPS Flask-WTF also requires a
+  Referer from this very origin (`WTF_CSRF_SSL_STRICT`, on);
+- so pages send `Referrer-Policy: same-origin`: the full address goes only to this site
+  (which the check above needs), nothing at all to another one, so the private-link tokens
+  in paths never leave the site;
+- a POST (or other unsafe method) whose `Origin` header names another origin, `null`
+  included, is refused before any view reads it, whatever the token.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import Flask, request
+from flask_wtf.csrf import CSRFError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -44,8 +55,8 @@ def add_security_headers(response):
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    # Private links carry tokens in their path: never leak them in a Referer header.
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # Private links carry tokens in their path: a Referer goes to this site only (see above).
+    headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if request.is_secure:
@@ -56,5 +67,18 @@ def add_security_headers(response):
     return response
 
 
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse_other_origins() -> None:
+    """A form sent from another site gets the 400 page, before any view reads it."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != f"{request.scheme}://{request.host}":
+        raise CSRFError("The form was sent from another site.")
+
+
 def init_security(app: Flask) -> None:
+    app.before_request(refuse_other_origins)
     app.after_request(add_security_headers)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 
 from booking.core.i18n import LANGUAGES
+from booking.core.ratelimit import storage_available
 from booking.core.security import safe_next_url
 from booking.core.time import utcnow
 from booking.extensions import db
@@ -38,12 +39,16 @@ def set_language(code: str):
 
 @bp.route("/healthz")
 def healthz():
+    """503 when the site cannot serve (no database); what is degraded while it still serves."""
+    ratelimit = "ok" if storage_available() else "degraded"  # counted per worker meanwhile
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="error", database="unavailable", time=utcnow().isoformat()), 503
-    return jsonify(status="ok", database="ok", time=utcnow().isoformat())
+        return jsonify(
+            status="error", database="unavailable", ratelimit=ratelimit, time=utcnow().isoformat()
+        ), 503
+    return jsonify(status="ok", database="ok", ratelimit=ratelimit, time=utcnow().isoformat())
 
 
 @bp.route("/privacy")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from booking.core.errors import DomainError
-from booking.core.ratelimit import public_form_limit
+from booking.core.ratelimit import give_back_attempt, public_form_limit
 from booking.core.security import safe_next_url
 from booking.extensions import limiter
 from booking.staff import bp, services
@@ -28,8 +28,9 @@ def start_session(user: User) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: g.get("login_failed", False))
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
+    """Every attempt is counted before the password is checked; a successful one is given back."""
     fallback = url_for("staff.dashboard")
     if current_user.is_authenticated:
         return redirect(safe_next_url(request.args.get("next"), fallback))
@@ -38,9 +39,9 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            g.login_failed = True
             form.add_error(error)
         else:
+            give_back_attempt()
             start_session(user)
             return redirect(safe_next_url(form.next.data, fallback))
     status = 422 if form.has_errors else 200

@@ -1,5 +1,8 @@
 """A live server and Debian's Chromium driven by Playwright.
 
+`live_server` serves the app over plain HTTP; `https_server` serves it as production does,
+behind a proxy that terminates HTTPS (tests/e2e/https_proxy.py), for `https_page`.
+
 Without Chromium the browser tests are skipped, except in CI (CI=true), where a missing
 browser fails the run.
 """
@@ -19,6 +22,8 @@ from werkzeug.serving import make_server
 from booking import create_app
 from booking.config import TestConfig
 from booking.extensions import db
+from tests.e2e.https_proxy import https_proxy, make_certificate
+from tests.factories import DEFAULT_PASSWORD
 from tests.smtp import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -105,38 +110,88 @@ def browser(chromium_path: str):
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, request):
-    """A fresh browser profile per test, Japanese first as most visitors are."""
-    context = browser.new_context(
-        base_url=live_server,
-        locale="ja-JP",
-        timezone_id="Asia/Tokyo",
-        viewport={"width": 1280, "height": 900},
-    )
+def sign_in(page, email: str, password: str = DEFAULT_PASSWORD) -> None:
+    """Sign a staff member in through the sign-in form."""
+    page.goto("/staff/login")
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+
+
+def open_page(browser, base_url: str, request, **options):
+    """A fresh browser profile, Japanese first as most visitors are; a screenshot at the end."""
+    context = browser.new_context(base_url=base_url, locale="ja-JP", timezone_id="Asia/Tokyo", **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# A phone-sized window (iPhone 13 / Pixel class).
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    yield from open_page(browser, live_server, request, **DESKTOP)
 
 
 @pytest.fixture
 def phone_page(browser, live_server, request):
-    """A phone-sized window (iPhone 13 / Pixel class)."""
-    context = browser.new_context(
-        base_url=live_server,
-        locale="ja-JP",
-        timezone_id="Asia/Tokyo",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    yield from open_page(browser, live_server, request, **PHONE)
+
+
+@pytest.fixture(scope="session")
+def https_app(app: Flask, https_port: int) -> Iterator[Flask]:
+    """The app configured as in production behind its HTTPS proxy: the proxy's headers
+    trusted, an https BASE_URL, secure cookies, CSRF on (and strict about the Referer)."""
+
+    class Production(TestConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        WTF_CSRF_ENABLED = True
+        PROXY_COUNT = 1
+        BASE_URL = f"https://127.0.0.1:{https_port}"
+        SESSION_COOKIE_SECURE = True
+
+    production = create_app(Production)
+    yield production
+    with production.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def https_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def https_server(https_app: Flask, https_port: int, tmp_path_factory) -> Iterator[str]:
+    """https://127.0.0.1:<port>: a TLS-terminating proxy in front of the app, both on loopback."""
+    cert, key = make_certificate(tmp_path_factory.mktemp("tls"))
+    backend = free_port()
+    server = make_server("127.0.0.1", backend, buffered(https_app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with https_proxy(https_port, backend, cert, key):
+        yield https_app.config["BASE_URL"]
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def https_page(browser, https_server, request):
+    """A desktop browser on the site served over HTTPS (the certificate is the run's own)."""
+    yield from open_page(browser, https_server, request, ignore_https_errors=True, **DESKTOP)
+
+
+@pytest.fixture
+def https_phone_page(browser, https_server, request):
+    yield from open_page(browser, https_server, request, ignore_https_errors=True, **PHONE)

@@ -12,9 +12,9 @@ from booking.core.time import today_jst
 from booking.extensions import db
 from booking.lectures.rules import is_day_off
 from booking.lectures.services import add_link
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.e2e.test_lectures import no_sideways_scroll, unlabelled_fields
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import make_user
 from tests.lectures.factories import at, make_lecturer, make_program, make_request
 
 
@@ -114,10 +114,7 @@ def test_staff_read_the_feedback(page: Page, ctx, held):
     lecture, _token = held
     give_feedback(lecture.id, FeedbackData(5, "浄水の実験が好評でした。次年度もお願いしたいです。"))
     make_user(Role.COORDINATOR, email="coord@example.jp", name="調整 一郎")
-    page.goto("/staff/login")
-    page.get_by_label("メールアドレス").fill("coord@example.jp")
-    page.get_by_label("パスワード").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    sign_in(page, "coord@example.jp")
     page.goto("/staff/lectures/feedback")
     expect(page.get_by_role("heading", level=1)).to_have_text("学校からのアンケート")
     expect(page.locator(".stats")).to_contain_text("5.0")

@@ -13,8 +13,8 @@ from booking.core.auth import Role
 from booking.core.i18n import format_datetime, format_time
 from booking.core.time import jst_to_utc, today_jst
 from booking.lectures.demo import school_day
-from tests.e2e.conftest import SCREENSHOTS
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.factories import make_user
 from tests.lectures.factories import make_lecturer, make_program, make_request, make_school
 
 
@@ -56,13 +56,11 @@ def catalog(ctx):
     return program, school
 
 
-def test_a_teacher_requests_online_and_a_coordinator_schedules_it(page: Page, ctx, catalog):
-    program, _school = catalog
-    make_user(Role.COORDINATOR, email="coord@example.jp", name="調整 一郎")
-    make_lecturer(name="北野 真理子", email="kitano@example.jp", time_zone="Asia/Phnom_Penh")
-    day = school_day(today_jst() + timedelta(days=21))
+def request_online_lecture(page: Page, program, day) -> tuple[str, str]:
+    """A teacher requests `program` online on `day` through the form, in Japanese.
 
-    # The teacher, in Japanese.
+    Returns the reference number and the private page the teacher lands on.
+    """
     page.goto("/lectures/")
     expect(page.get_by_role("heading", level=1)).to_have_text("市内学校等への出前講座")
     page.get_by_role("link", name=re.compile("この講座を申し込む.*プノンペンの奇跡")).click()
@@ -99,14 +97,21 @@ def test_a_teacher_requests_online_and_a_coordinator_schedules_it(page: Page, ct
     expect(page.get_by_role("status")).to_contain_text("受け付けました")
     expect(page.get_by_role("heading", level=2, name="お申し込みを受け付けました")).to_be_visible()
     reference = re.search(r"L-\d{4}-\d{4}", page.locator(".status-line").inner_text()).group(0)
-    private_page = page.url
-    assert "/lectures/manage/" in private_page
+    assert "/lectures/manage/" in page.url
+    return reference, page.url
+
+
+def test_a_teacher_requests_online_and_a_coordinator_schedules_it(page: Page, ctx, catalog):
+    program, _school = catalog
+    make_user(Role.COORDINATOR, email="coord@example.jp", name="調整 一郎")
+    make_lecturer(name="北野 真理子", email="kitano@example.jp", time_zone="Asia/Phnom_Penh")
+    day = school_day(today_jst() + timedelta(days=21))
+
+    # The teacher, in Japanese.
+    reference, private_page = request_online_lecture(page, program, day)
 
     # The coordinator signs in and books the lecturer in Phnom Penh.
-    page.goto("/staff/login")
-    page.get_by_label("メールアドレス").fill("coord@example.jp")
-    page.get_by_label("パスワード").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    sign_in(page, "coord@example.jp")
     page.get_by_role("navigation", name="職員メニュー").get_by_role("link", name="出前講座").click()
     page.get_by_role("link", name=reference).click()
     page.get_by_role("link", name="日程を確定", exact=True).click()
@@ -263,10 +268,7 @@ def test_the_staff_inbox_and_a_lecturers_diary(page: Page, ctx, catalog):
             else at(day, 10, 30) - timedelta(days=60)
         )
         make_request(program, status=status, lecturers=[lecturer], starts_at=start)
-    page.goto("/staff/login")
-    page.get_by_label("メールアドレス").fill("coord@example.jp")
-    page.get_by_label("パスワード").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    sign_in(page, "coord@example.jp")
     page.goto("/staff/lectures/")
     expect(page.get_by_role("table")).to_contain_text("日程確定")
     shot(page, "inbox-desktop-ja")
@@ -287,3 +289,11 @@ def test_the_school_picker_open_passes_the_accessibility_checks(page: Page, ctx,
     search.press("ArrowDown")
     assert violations(page, AXE.read_text()) == []
     shot(page, "request-school-picker-desktop-ja")
+
+
+def test_a_teacher_requests_a_lecture_over_https(https_page: Page, ctx, catalog):
+    """Behind the HTTPS proxy, as in production: the form is accepted (CSRF stays strict)."""
+    program, _school = catalog
+    day = school_day(today_jst() + timedelta(days=21))
+    _reference, private_page = request_online_lecture(https_page, program, day)
+    assert private_page.startswith("https://")

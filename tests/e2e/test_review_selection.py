@@ -18,13 +18,11 @@ from booking.review.models import Review
 from booking.selection import services as selection_services
 from booking.youth.demo_essays import essay
 from booking.youth.models import ApplicationStatus, ConsentStatus
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.factories import make_user
 from tests.helpers import outbox
 from tests.review.conftest import SECRETS, add_application, add_rubric
 from tests.youth.conftest import make_cohort
-
-PASSWORD = "correct horse battery"
 
 
 def _shot(page: Page, name: str, part: str | None = None) -> None:
@@ -60,16 +58,9 @@ def closed_cohort(ctx):
     return cohort, apps, people, coordinator
 
 
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/staff/login")
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-
-
 def test_a_reviewer_signs_in_and_scores_an_essay_blind(page: Page, phone_page: Page, closed_cohort):
     _cohort, _apps, people, _coordinator = closed_cohort
-    _sign_in(page, "reviewer1@example.jp")
+    sign_in(page, "reviewer1@example.jp")
     expect(page.get_by_text("審査する作文").first).to_be_visible()
     page.get_by_role("link", name="審査する作文").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("審査する作文")
@@ -101,7 +92,7 @@ def test_a_reviewer_signs_in_and_scores_an_essay_blind(page: Page, phone_page: P
     )
     assert review is not None and review.comment.startswith("水道の課題")
     # The scoring page on a phone.
-    _sign_in(phone_page, "reviewer2@example.jp")
+    sign_in(phone_page, "reviewer2@example.jp")
     phone_page.goto("/staff/review/")
     phone_page.locator("table tbody th a").first.click()
     expect(phone_page.get_by_role("heading", name="あなたの審査")).to_be_visible()
@@ -125,7 +116,7 @@ def _score_everything(cohort, people, apps) -> None:
 def test_a_coordinator_closes_the_review_decides_and_publishes(page: Page, live_app, closed_cohort):
     cohort, apps, people, _coordinator = closed_cohort
     _score_everything(cohort, people, apps)
-    _sign_in(page, "coord@example.jp")
+    sign_in(page, "coord@example.jp")
     page.get_by_role("link", name="審査と選考").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("審査と選考")
     page.get_by_role("link", name=cohort.title_ja).click()

@@ -15,7 +15,7 @@ from booking.extensions import db
 from booking.schools.models import School, SchoolType
 from booking.youth import services
 from booking.youth.demo_essays import essay
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.factories import make_user
 from tests.helpers import outbox
 from tests.youth.conftest import make_cohort
@@ -60,6 +60,17 @@ def _fill_application(page: Page, text: str) -> None:
     page.get_by_label("作文 必須", exact=True).fill(text)
 
 
+def _confirm_and_send(page: Page) -> None:
+    for label in ("私は市内の高校生", "上記の研修日程すべてに参加できます", "個人情報の取り扱いを読み"):
+        page.get_by_label(label).check()
+    page.get_by_role("button", name="応募を送信する").click()
+
+
+def _fill_consent(page: Page) -> None:
+    page.get_by_label("この応募と、海外渡航を含む研修への子どもの参加に同意します。").check()
+    page.get_by_label("あなたの氏名").fill("山田 太郎")
+
+
 def test_a_student_applies_on_a_phone_the_guardian_consents_and_staff_see_it(
     phone_page: Page, page: Page, live_app, open_cohort
 ):
@@ -95,9 +106,7 @@ def test_a_student_applies_on_a_phone_the_guardian_consents_and_staff_see_it(
     )
     _shot(phone_page, "apply-errors-phone-ja")
 
-    for label in ("私は市内の高校生", "上記の研修日程すべてに参加できます", "個人情報の取り扱いを読み"):
-        phone_page.get_by_label(label).check()
-    phone_page.get_by_role("button", name="応募を送信する").click()
+    _confirm_and_send(phone_page)
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("あなたの応募")
     expect(phone_page.get_by_text(f"Y-{year}-001").first).to_be_visible()
     expect(phone_page.get_by_text("保護者の回答待ち")).to_be_visible()
@@ -110,8 +119,7 @@ def test_a_student_applies_on_a_phone_the_guardian_consents_and_staff_see_it(
     phone_page.goto(path)
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("保護者の同意")
     expect(phone_page.get_by_text("山田 花子").first).to_be_visible()
-    phone_page.get_by_label("この応募と、海外渡航を含む研修への子どもの参加に同意します。").check()
-    phone_page.get_by_label("あなたの氏名").fill("山田 太郎")
+    _fill_consent(phone_page)
     _shot(phone_page, "consent-phone-ja")
     phone_page.get_by_role("button", name="回答を送信する").click()
     expect(phone_page.get_by_role("status")).to_contain_text("ご回答を記録")
@@ -120,10 +128,7 @@ def test_a_student_applies_on_a_phone_the_guardian_consents_and_staff_see_it(
     # The coordinator sees it in the list.
     with live_app.app_context():
         make_user(Role.COORDINATOR, email="coord@example.jp")
-    page.goto("/staff/login")
-    page.get_by_label("メールアドレス").fill("coord@example.jp")
-    page.get_by_label("パスワード").fill("correct horse battery")
-    page.get_by_role("button", name="ログイン").click()
+    sign_in(page, "coord@example.jp")
     page.get_by_role("link", name="ユース研修", exact=True).click()
     page.get_by_role("link", name="応募", exact=True).click()
     row = page.get_by_role("row", name=re.compile(f"Y-{year}-001"))
@@ -174,3 +179,22 @@ def test_the_student_and_guardian_pages_in_english(phone_page: Page, live_app, o
     expect(phone_page.get_by_role("heading", name="Change your answer")).to_be_visible()
     _shot(phone_page, "consent-phone-en")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_student_applies_and_the_guardian_consents_over_https(
+    https_phone_page: Page, https_app, open_cohort
+):
+    """Behind the HTTPS proxy, as in production: both forms are accepted (CSRF stays strict)."""
+    https_phone_page.goto("/youth/apply")
+    _fill_application(https_phone_page, essay(3))
+    _confirm_and_send(https_phone_page)
+    expect(https_phone_page.get_by_role("heading", level=1)).to_have_text("あなたの応募")
+    assert https_phone_page.url.startswith(https_app.config["BASE_URL"] + "/youth/applications/")
+
+    (request,) = outbox(https_app, template="youth/consent_request_to_guardian")
+    link = re.search(r"https://\S+/youth/consent/\S+", request.body_text).group(0)
+    https_phone_page.goto(link)
+    _fill_consent(https_phone_page)
+    https_phone_page.get_by_role("button", name="回答を送信する").click()
+    expect(https_phone_page.get_by_role("status")).to_contain_text("ご回答を記録")
+    expect(https_phone_page.get_by_text("同意済み").first).to_be_visible()

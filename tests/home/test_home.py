@@ -43,7 +43,12 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
     app = create_app(Unreachable)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json == {"status": "error", "database": "unavailable", "time": response.json["time"]}
+    assert response.json == {
+        "status": "error",
+        "database": "unavailable",
+        "ratelimit": "ok",
+        "time": response.json["time"],
+    }
 
 
 @pytest.mark.parametrize("path", ["/", "/staff/login", "/privacy", "/does-not-exist"])
@@ -54,7 +59,7 @@ def test_every_page_sends_security_headers(client, path):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cache-Control"] == "no-store"
 
 
