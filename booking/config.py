@@ -60,6 +60,9 @@ class Config:
     DEBUG = _bool("FLASK_DEBUG")
     TESTING = False
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # Keys the HMAC of students' email addresses (one application per student). Unset, a
+    # key is derived from SECRET_KEY; set it to keep the hashes when SECRET_KEY rotates.
+    EMAIL_HASH_KEY = os.environ.get("EMAIL_HASH_KEY", "")
 
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

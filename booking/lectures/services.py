@@ -49,6 +49,7 @@ from booking.lectures.models import (
 )
 from booking.lectures.rules import slot_problems
 from booking.lectures.scheduling import Booking, clashes, conflicting_lectures, days_to_lock, lock_days
+from booking.notifications.models import OutboxEmail
 from booking.schools.models import School, SchoolType
 from booking.settings.services import current_settings
 from booking.staff.models import User, UserRole
@@ -1004,7 +1005,8 @@ def purge_personal_data(now: datetime | None = None) -> str:
 
     The school, the program, the dates, the audience, the history and the satisfaction
     score stay; the contact name, email, phone and the school's free text (notes, feedback
-    comments) go, and the private links stop working.
+    comments, the reasons the teacher typed in the history) go, the private links stop
+    working, and the emails about the request (queued, sent or failed) are deleted.
     """
     now = now or utcnow()
     cutoff = fiscal_year(now.astimezone(JST).date()) - 2  # the last fiscal year to clear
@@ -1012,7 +1014,11 @@ def purge_personal_data(now: datetime | None = None) -> str:
     requests = list(
         db.session.scalars(
             sa.select(LectureRequest)
-            .options(selectinload(LectureRequest.links), selectinload(LectureRequest.feedback))
+            .options(
+                selectinload(LectureRequest.links),
+                selectinload(LectureRequest.feedback),
+                selectinload(LectureRequest.events),
+            )
             .where(
                 LectureRequest.status.not_in(OPEN_STATUSES),
                 LectureRequest.fiscal_year <= cutoff,
@@ -1029,7 +1035,18 @@ def purge_personal_data(now: datetime | None = None) -> str:
         lecture.links.clear()
         if lecture.feedback is not None:
             lecture.feedback.comments = ""
+        for event in lecture.events:
+            if event.by_school:
+                if event.to_status == LectureStatus.CANCELLED:
+                    lecture.closed_reason = ""
+                event.note = ""
     if requests:
+        db.session.execute(
+            sa.delete(OutboxEmail).where(
+                OutboxEmail.related_type == notifications.RELATED,
+                OutboxEmail.related_id.in_([str(lecture.id) for lecture in requests]),
+            )
+        )
         record(
             None,
             "lecture.purge_personal_data",

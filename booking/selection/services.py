@@ -36,6 +36,7 @@ from booking.review import services as review_services
 from booking.selection.models import ActivityReport, Attendance, AttendanceStatus, Decision
 from booking.staff.models import User
 from booking.staff.services import users_with_role
+from booking.youth import services as youth_services
 from booking.youth.models import (
     DECISIONS,
     HOLDING_A_PLACE,
@@ -69,6 +70,17 @@ def _decision_for(application: Application) -> Decision:
         found = Decision(application=application, cohort_id=application.cohort_id)
         db.session.add(found)
     return found
+
+
+def _release_decision(application: Application) -> None:
+    """A decision taken back before publication: its place or waiting spot is free again."""
+    decision = decision_of(application)
+    if decision is not None:
+        decision.place_number = None
+        decision.waitlist_position = None
+
+
+youth_services.DECISION_TAKEN_BACK.append(_release_decision)
 
 
 def get_application(application_id: int) -> Application | None:
@@ -598,6 +610,13 @@ def answer_offer(application: Application, accept: bool, now: datetime | None = 
                 _(
                     "The deadline to answer passed on %(date)s, so the place has gone to another student.",
                     date=format_datetime(decision.offer_deadline_at),
+                )
+            )
+        if accept and not application.can_be_offered_a_place():
+            raise DomainError(
+                _(
+                    "The place cannot be accepted without your guardian's consent. Please contact us "
+                    "about your application."
                 )
             )
         decision.answered_at = now

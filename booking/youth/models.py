@@ -229,6 +229,8 @@ APPLICATION_STATUS_LABELS = {
 DECISIONS = (ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED)
 # The statuses that hold one of the cohort's places.
 HOLDING_A_PLACE = (ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED)
+# The statuses that need the guardian's consent: a place, taking part, the waiting list.
+NEEDING_CONSENT = (ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED, ApplicationStatus.WAITLISTED)
 
 # The allowed moves of an application, from the student's draft to the end of selection.
 APPLICATION_WORKFLOW = Workflow.of(
@@ -292,8 +294,9 @@ class Application(db.Model):
     # The student's email, normalised and hashed, set on submission: the unique
     # constraint keeps one submitted application per student per cohort.
     email_key: Mapped[str | None] = mapped_column(sa.String(64))
-    # The hidden one-time key of the form that created it: a resent POST finds it.
-    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The SHA-256 of the hidden one-time key of the form that created it: a form resent
+    # within SUBMISSION_KEY_HOURS finds it. The key itself is never stored.
+    submission_key_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     consent_status: Mapped[ConsentStatus] = mapped_column(
         enum_type(ConsentStatus, "youth_consent_status"), default=ConsentStatus.PENDING
     )
@@ -301,6 +304,8 @@ class Application(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When retention deleted its personal data (the email key with it).
+    purged_at: Mapped[datetime | None]
 
     cohort: Mapped[Cohort] = relationship()
     applicant: Mapped[Applicant] = relationship(
@@ -314,8 +319,16 @@ class Application(db.Model):
         sa.UniqueConstraint("cohort_id", "code", name="uq_youth_applications_cohort_code"),
         sa.UniqueConstraint("cohort_id", "email_key", name="uq_youth_applications_cohort_email"),
         sa.CheckConstraint(
-            "status = 'draft' OR (code IS NOT NULL AND email_key IS NOT NULL AND submitted_at IS NOT NULL)",
+            "status = 'draft' OR (code IS NOT NULL AND submitted_at IS NOT NULL"
+            " AND (email_key IS NOT NULL OR purged_at IS NOT NULL))",
             name="submitted_has_code",
+        ),
+        # Never a place, a participant or the waiting list without the guardian's consent,
+        # whatever races past the services' checks.
+        sa.CheckConstraint(
+            "status NOT IN (" + ", ".join(f"'{s.value}'" for s in NEEDING_CONSENT) + ") "
+            "OR consent_status = 'given'",
+            name="place_needs_consent",
         ),
         sa.CheckConstraint(
             "(consent_status = 'pending') = (consent_answered_at IS NULL)", name="consent_answer_time"
@@ -386,6 +399,10 @@ class Application(db.Model):
         if decision not in (*DECISIONS, ApplicationStatus.SUBMITTED):
             raise ValueError(f"{decision} is not a selection decision")
         self._move(decision, by="staff", actor=actor)
+
+    def take_back_decision(self, by: str, note: str = "") -> None:
+        """The decision no longer stands (the guardian withdrew consent before publication)."""
+        self._move(ApplicationStatus.SUBMITTED, by=by, note=note)
 
     def offer_place(self, by: str, actor: User | None = None, note: str = "") -> None:
         """A place freed up and goes to this student from the waiting list."""

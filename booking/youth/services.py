@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking.audit.services import record
 from booking.core.errors import DomainError
-from booking.core.i18n import LANGUAGES, format_datetime
+from booking.core.i18n import LANGUAGES, current_language, format_datetime
 from booking.core.time import JST, fiscal_year, utcnow
 from booking.core.tokens import hash_token, new_token
 from booking.core.urls import absolute_url
@@ -24,8 +27,10 @@ from booking.notifications.models import OutboxEmail
 from booking.notifications.services import queue_email
 from booking.schools.models import School, SchoolType
 from booking.staff.models import User
+from booking.youth import notifications
 from booking.youth.models import (
     GRADES,
+    NEEDING_CONSENT,
     AccessLink,
     Applicant,
     Application,
@@ -133,13 +138,50 @@ class ApplicationData:
 @dataclass(frozen=True)
 class Saved:
     application: Application
-    # A fresh private link for the student, to send the browser to.
+    # A fresh private link for the student, to send the browser to ("" when none was made).
     token: str
     submitted_now: bool = False
+    # The same form had already been sent: nothing new was made, and no new link either.
+    repeated: bool = False
+
+
+# A form's hidden key recognises the same form sent again for this long, as for lectures.
+SUBMISSION_KEY_WINDOW = timedelta(hours=24)
+SUBMISSION_KEY_MAX_LENGTH = 64
+
+
+class SubmissionKeyRefused(DomainError):
+    """The form's hidden key is not one the form makes: the view gives the form a new one."""
+
+
+def _submission_key_hash(key: str | None) -> str | None:
+    """The SHA-256 kept for a form's key (the key itself is never stored)."""
+    if not key:
+        return None
+    if len(key) > SUBMISSION_KEY_MAX_LENGTH:
+        raise SubmissionKeyRefused(
+            _("This form could not be recognised. Check what you entered and send it again.")
+        )
+    return hash_token(key)
+
+
+# The label that derives the email key from SECRET_KEY when EMAIL_HASH_KEY is not set
+# (migration 0008 derives it the same way).
+EMAIL_KEY_LABEL = b"booking youth email key"
+
+
+def _email_hash_key() -> bytes:
+    explicit = current_app.config.get("EMAIL_HASH_KEY")
+    if explicit:
+        return explicit.encode("utf-8")
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(secret, EMAIL_KEY_LABEL, hashlib.sha256).digest()
 
 
 def email_key(email: str) -> str:
-    return hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()
+    """The student's address, normalised and keyed (HMAC-SHA256): without the key, a list of
+    addresses cannot be tested against the stored values."""
+    return hmac.new(_email_hash_key(), normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def application_for_token(token: str, audience: Audience) -> Application | None:
@@ -152,7 +194,7 @@ def application_for_token(token: str, audience: Audience) -> Application | None:
             AccessLink.audience == audience,
             AccessLink.revoked_at.is_(None),
         )
-        .options(joinedload(Application.applicant), joinedload(Application.cohort))
+        .options(joinedload(Application.applicant))
     )
 
 
@@ -261,8 +303,8 @@ def _fill(application: Application, data: ApplicationData) -> None:
     application.set_essay(data.essay)
 
 
-def _by_submission_key(key: str) -> Application | None:
-    return db.session.scalar(sa.select(Application).where(Application.submission_key == key))
+def _by_submission_key(key_hash: str) -> Application | None:
+    return db.session.scalar(sa.select(Application).where(Application.submission_key_hash == key_hash))
 
 
 def _links_context(application: Application, student_token: str | None) -> dict[str, Any]:
@@ -301,8 +343,9 @@ def save_application(
     """
     if application is not None and not application.is_draft:
         submit = True  # a sent application is never put back to a draft: every rule applies
-    if application is None and submission_key:
-        existing = _by_submission_key(submission_key)
+    key_hash = _submission_key_hash(submission_key) if application is None else None
+    if key_hash:
+        existing = _by_submission_key(key_hash)
         if existing is not None:
             return _again(existing)
     with write_lock():
@@ -312,6 +355,10 @@ def save_application(
         cohort = db.session.get(Cohort, cohort.id, with_for_update=True, populate_existing=True)
         if application is not None:
             application = db.session.get(Application, application.id, populate_existing=True)
+            if not application.can_edit(now):
+                raise DomainError(
+                    window_message(cohort, now) or _("This application can no longer be changed.")
+                )
         if not cohort.can_accept_applications(now):
             raise DomainError(window_message(cohort, now))
         _check_school(data)
@@ -328,7 +375,7 @@ def save_application(
             application = Application(
                 cohort=cohort,
                 status=ApplicationStatus.DRAFT,
-                submission_key=submission_key or None,
+                submission_key_hash=key_hash,
                 applicant=Applicant(language=language if language in LANGUAGES else "ja"),
             )
             db.session.add(application)
@@ -385,8 +432,8 @@ def save_application(
             db.session.commit()
         except sa.exc.IntegrityError:
             db.session.rollback()
-            if submission_key and application is not None and new:
-                existing = _by_submission_key(submission_key)
+            if key_hash and application is not None and new:
+                existing = _by_submission_key(key_hash)
                 if existing is not None:
                     return _again(existing)
             raise DomainError(duplicate_message(), field="email") from None
@@ -399,12 +446,21 @@ def _changed(application: Application) -> bool:
 
 
 def _again(existing: Application) -> Saved:
-    """The same form arrived again: a fresh link to the record it already made."""
-    with write_lock():
-        existing = db.session.get(Application, existing.id)
-        token = _issue_link(existing, Audience.STUDENT)
-        db.session.commit()
-    return Saved(existing, token)
+    """The same form arrived again: the record it already made, and no new private link.
+
+    The link went by email with the first; minting one per resent form would let whoever
+    holds the form's key open the application again and again. After a day the key is no
+    longer recognised as the same form: the sender is told to use the emailed link.
+    """
+    if utcnow() - existing.created_at > SUBMISSION_KEY_WINDOW:
+        raise DomainError(
+            _(
+                "This form was already sent. Please use the private link in the email we sent you; "
+                "we can send that link again."
+            ),
+            field="email",
+        )
+    return Saved(existing, "", repeated=True)
 
 
 def draft_email_message() -> str:
@@ -424,7 +480,9 @@ def _check_not_duplicate(cohort: Cohort, email: str, application: Application | 
 def resend_link(cohort: Cohort, email: str) -> None:
     """Email a fresh private link to the address on file, when it has an application or draft.
 
-    Silent either way: the caller answers the same whether or not anything was sent.
+    Silent either way, and the same work either way (see youth.notifications): the answer
+    and its timing say nothing about whether the address has applied. The link opens the
+    application, or else the latest draft.
     """
     address = normalise_email(email)
     if not address:
@@ -440,16 +498,18 @@ def resend_link(cohort: Cohort, email: str) -> None:
             )
         )
         submitted = [a for a in rows if not a.is_draft]
-        # The application when there is one; otherwise the drafts (a student may have several).
-        for application in submitted or rows[-3:]:
-            token = _issue_link(application, Audience.STUDENT)
-            queue_email(
-                application.applicant.email,
-                "youth/link_to_student",
-                application.applicant.language,
-                _links_context(application, token),
-                related=("youth_application", application.id),
-            )
+        target = (submitted or rows or [None])[-1]
+        token, digest = new_token()
+        notifications.link_again(
+            cohort,
+            target,
+            address,
+            digest,
+            absolute_url("youth.application", token=token),
+            target.applicant.language if target is not None else current_language(),
+        )
+        # Written for every request, known address or not (no address in it).
+        record(None, "youth.link.request", "youth_cohort", cohort.id)
         db.session.commit()
 
 
@@ -506,16 +566,45 @@ def send_consent_link_again(application_id: int, actor: User) -> Application:
 # Consent ---------------------------------------------------------------------------------
 
 
+# Called with an application whose decision is taken back because its guardian withdrew
+# consent before publication: selection frees its place or its spot on the waiting list.
+DECISION_TAKEN_BACK: list[Callable[[Application], None]] = []
+
+
+def consent_closed_message() -> str:
+    return _("The results have been published: the answer can no longer be changed.")
+
+
 def answer_consent(application: Application, decision: ConsentStatus, signed_name: str) -> None:
-    """The guardian's answer, with the typed name as signature and the time."""
-    if not application.cohort.can_change_consent():
-        raise DomainError(_("The results have been published: the answer can no longer be changed."))
+    """The guardian's answer, with the typed name as signature and the time.
+
+    The cohort's row is locked first, as selection locks it to decide and to publish: an
+    answer and a publication never cross. A refusal before publication takes back a place
+    or a spot on the waiting list already decided.
+    """
     if not signed_name.strip():
         raise DomainError(_("Type your full name to sign your answer."), field="signed_name")
     with write_lock():
+        cohort = db.session.get(Cohort, application.cohort_id, with_for_update=True, populate_existing=True)
         application = db.session.get(Application, application.id, populate_existing=True)
+        if not cohort.can_change_consent():
+            raise DomainError(consent_closed_message())
+        applicant = application.applicant  # loaded before the changes: no flush in between
         application.record_consent(decision, utcnow())
-        application.applicant.consent_signed_name = signed_name.strip()
+        applicant.consent_signed_name = signed_name.strip()
+        if decision != ConsentStatus.GIVEN and application.status in NEEDING_CONSENT:
+            taken_back = application.status
+            application.take_back_decision(by="guardian", note="consent withdrawn")
+            for release in DECISION_TAKEN_BACK:
+                release(application)
+            record(
+                None,
+                "youth.decision.taken_back",
+                "youth_application",
+                application.id,
+                code=application.code,
+                decision=taken_back.value,
+            )
         queue_email(
             application.applicant.email,
             "youth/consent_recorded_to_student",
@@ -586,8 +675,9 @@ def purge_personal_data(now: datetime | None = None) -> str:
     """Delete applicants' personal data once the fiscal year after their cohort's has ended.
 
     Codes, statuses, consent states, schools and grades stay, so the counts of the track
-    record are kept; names, contacts, typed signatures and the essays go, and every
-    private link stops working.
+    record are kept; names, contacts, typed signatures, the essays and the keyed hash of
+    the student's address go, every private link stops working, and the emails about the
+    applications (queued, sent or failed) are deleted with them.
     """
     now = now or utcnow()
     current_year = fiscal_year(now.astimezone(JST).date())
@@ -601,6 +691,24 @@ def purge_personal_data(now: datetime | None = None) -> str:
         for cohort in cohorts:
             ids = sa.select(Application.id).where(Application.cohort_id == cohort.id).scalar_subquery()
             db.session.execute(
+                sa.delete(OutboxEmail).where(
+                    sa.or_(
+                        sa.and_(
+                            OutboxEmail.related_type == "youth_application",
+                            OutboxEmail.related_id.in_(
+                                sa.select(sa.cast(Application.id, sa.String)).where(
+                                    Application.cohort_id == cohort.id
+                                )
+                            ),
+                        ),
+                        sa.and_(
+                            OutboxEmail.related_type == "youth_cohort",
+                            OutboxEmail.related_id == str(cohort.id),
+                        ),
+                    )
+                )
+            )
+            db.session.execute(
                 sa.update(Applicant)
                 .where(Applicant.application_id.in_(ids))
                 .values({name: "" for name in PERSONAL_FIELDS})
@@ -608,7 +716,7 @@ def purge_personal_data(now: datetime | None = None) -> str:
             db.session.execute(
                 sa.update(Application)
                 .where(Application.cohort_id == cohort.id)
-                .values(essay="", submission_key=None)
+                .values(essay="", submission_key_hash=None, email_key=None, purged_at=now)
             )
             db.session.execute(
                 sa.update(AccessLink).where(AccessLink.application_id.in_(ids)).values(revoked_at=now)

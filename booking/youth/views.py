@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -85,12 +87,20 @@ def _save(form: ApplicationForm, application: Application | None = None) -> serv
     except services.ApplicationRejected as rejected:
         for problem in rejected.problems:
             form.add_error(problem)
+    except services.SubmissionKeyRefused as error:
+        form.add_error(error)
+        form.submission_key.data = secrets.token_urlsafe(24)  # so that sending again works
     except DomainError as error:
         form.add_error(error)
     return None
 
 
 def _saved_message(saved: services.Saved) -> str:
+    if saved.repeated:
+        return _(
+            "This form had already been sent, so nothing new was made. We have emailed you the private "
+            "link; if it has not arrived, you can ask for it again on this page."
+        )
     if saved.application.is_draft:
         return _("Your draft is saved. We have emailed you the link to come back to it.")
     if saved.submitted_now:
@@ -115,6 +125,10 @@ def apply():
             resent = True
     elif request.method == "POST":
         saved = _save(form)
+        if saved is not None and saved.repeated:
+            # No new private link for a form sent again: the first one went by email.
+            flash(_saved_message(saved), "info")
+            return redirect(url_for("youth.index"))
         if saved is not None:
             flash(_saved_message(saved), "success")
             return redirect(url_for("youth.application", token=saved.token))

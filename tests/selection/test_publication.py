@@ -14,6 +14,7 @@ from booking.notifications.sender import deliver_due
 from booking.notifications.services import queue_email
 from booking.selection import services
 from booking.selection.models import Decision
+from booking.youth import services as youth_services
 from booking.youth.models import Application, ApplicationStatus, ConsentStatus
 from tests.helpers import outbox
 from tests.review.conftest import AFTER, SECRETS
@@ -70,11 +71,20 @@ def test_publishing_needs_the_review_closed_every_decision_made_and_consent(
     assert any("Y-2026-002" in p and "まだ決まっていません" in p for p in problems)
     with pytest.raises(DomainError):
         services.publish_results(cohort, coordinator)
-    # A guardian who withdraws consent after the decision blocks publication, by name.
+    # A guardian who withdraws consent after the decision takes the decision back: the
+    # place is free again, and publication waits for a new decision, named by its code.
+    youth_services.answer_consent(
+        db.session.get(Application, applications[0].id), ConsentStatus.REFUSED, "山田 保護者1"
+    )
     application = db.session.get(Application, applications[0].id)
-    application.record_consent(ConsentStatus.REFUSED, AFTER)
-    db.session.commit()
-    assert any("Y-2026-001" in p and "同意" in p for p in services.publication_problems(cohort))
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert (
+        db.session.scalar(sa.select(Decision.place_number).where(Decision.application_id == application.id))
+        is None
+    )
+    assert any(
+        "Y-2026-001" in p and "まだ決まっていません" in p for p in services.publication_problems(cohort)
+    )
     assert db.session.get(type(cohort), cohort.id).results_published_at is None
 
 
@@ -162,8 +172,11 @@ def test_decisions_stay_hidden_from_the_student_until_published_and_consent_free
         == 302
     )
     db.session.rollback()
+    # The refusal took the place back; the guardian consents again and the place is given again.
+    assert db.session.get(Application, decided[0].id).status == ApplicationStatus.SUBMITTED
     db.session.get(Application, decided[0].id).record_consent(ConsentStatus.GIVEN, AFTER)
     db.session.commit()
+    services.decide(cohort, decided[0].id, ApplicationStatus.ACCEPTED, coordinator)
     services.publish_results(cohort, coordinator)
     after = client.get(f"/youth/applications/{token}").get_data(as_text=True)
     assert "選考通過" in after and "おめでとう" in after
