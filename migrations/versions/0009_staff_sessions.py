@@ -7,7 +7,7 @@ The per-user session nonce that did part of this job before is dropped: every si
 user signs in again after the upgrade (and after a downgrade).
 
 Revision ID: 0009_staff_sessions
-Revises: 0007_lecture_feedback
+Revises: 0008_youth_safety
 Create Date: 2026-12-02 09:00:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_staff_sessions'
-down_revision = '0007_lecture_feedback'
+down_revision = '0008_youth_safety'
 branch_labels = None
 depends_on = None
 
