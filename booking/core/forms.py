@@ -1,8 +1,7 @@
 """Form pieces every feature uses: field types, filters, and putting service errors on forms.
 
-Input is read one way everywhere: numbers in ASCII or full-width digits only (never
-`str.isdigit()`, which also says yes to ², ① and other scripts' digits that `int()` refuses
-or misreads), dates within EARLIEST_DATE..LATEST_DATE, email addresses any mail server takes,
+Input is read one way everywhere: numbers in ASCII or full-width digits only
+(booking.core.numbers), dates within EARLIEST_DATE..LATEST_DATE, email addresses any mail server takes,
 and single-line fields on one line.
 """
 
@@ -21,24 +20,12 @@ from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput, TextInput, TimeInput
 
 from booking.core.errors import DomainError
+from booking.core.numbers import LARGEST_ID, parse_digits
 
 # Dates anyone may type: far enough for history and planning, near enough that adding days,
 # buffers or time zones never leaves what a date can hold.
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-# The largest id a form may name (PostgreSQL's INTEGER).
-LARGEST_ID = 2**31 - 1
-# Digits a person types: ASCII and full-width. Not superscripts, circled or other scripts' digits.
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_PLAIN_NUMBER = re.compile(r"[0-9]{1,18}", re.ASCII)
-
-
-def parse_digits(value: object) -> int | None:
-    """A whole number written in ASCII or full-width digits (spaces around allowed), else None."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip(" \t\r\n\u3000").translate(_FULL_WIDTH_DIGITS)
-    return int(text) if _PLAIN_NUMBER.fullmatch(text) else None
 
 
 def record_id(value: object) -> int:

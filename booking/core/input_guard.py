@@ -17,10 +17,10 @@ from flask import Flask, abort, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
+from booking.core.numbers import LARGEST_ID
+
 # C0 controls but tab, LF and CR; DEL and the C1 controls; surrogates; the replacement character.
 UNUSABLE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
-# The largest id a path may name (PostgreSQL's INTEGER; SQLite's is larger).
-LARGEST_ID = 2**31 - 1
 
 
 class UnusableCharacters(BadRequest):

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from booking.audit.services import record
 from booking.core.auth import Role
 from booking.core.errors import DomainError
+from booking.core.numbers import parse_digits
 from booking.core.time import utcnow
 from booking.core.tokens import hash_token, new_token
 from booking.core.urls import absolute_url
@@ -91,9 +92,10 @@ def get_user(user_id: int) -> User | None:
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: the id carries the user's session nonce."""
     user_id, _sep, nonce = session_id.partition(":")
-    if not user_id.isdigit() or not nonce:
+    number = parse_digits(user_id)
+    if number is None or not nonce:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     if user is None or not user.active or user.session_nonce != nonce:
         return None
     return user
