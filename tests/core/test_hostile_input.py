@@ -132,8 +132,12 @@ def _world(app: Flask) -> World:
         staff_services.request_password_reset(lecturer.email)  # a set-password link in the outbox
         bodies = list(db.session.scalars(sa.select(OutboxEmail.body_text)))
         reviewer = db.session.scalar(sa.select(User).where(User.email == "reviewer@example.jp"))
+        spring = db.session.scalar(sa.select(sa.func.max(Criterion.cohort_id)))  # under review now
         reviewer_application = db.session.scalar(
-            sa.select(Review.application_id).where(Review.reviewer_id == reviewer.id).limit(1)
+            sa.select(Review.application_id)
+            .where(Review.reviewer_id == reviewer.id, Review.cohort_id == spring)
+            .order_by(Review.id)
+            .limit(1)
         )
         email = everyone.email
     tokens = {
