@@ -140,7 +140,8 @@ def _register_commands(app: Flask) -> None:
 def _init_web(app: Flask) -> None:
     from booking.core.errors import register_error_pages
     from booking.core.i18n import register_template_helpers
-    from booking.core.logs import install_token_redaction
+    from booking.core.input_guard import init_input_guard
+    from booking.core.logs import install_database_error_redaction, install_token_redaction
     from booking.core.security import init_security
     from booking.core.templating import register_globals
 
@@ -148,6 +149,8 @@ def _init_web(app: Flask) -> None:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     install_token_redaction(app)
+    install_database_error_redaction()
+    init_input_guard(app)
     register_error_pages(app)
     register_template_helpers(app)
     register_globals(app)

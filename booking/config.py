@@ -65,7 +65,8 @@ class Config:
     EMAIL_HASH_KEY = os.environ.get("EMAIL_HASH_KEY", "")
 
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error never writes the values (names, emails, essays) to the log.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # The organisation the service belongs to, in each language.
     ORGANISATION_JA = os.environ.get("ORGANISATION_JA", "北九州市上下水道局")

@@ -1,17 +1,44 @@
-"""Form pieces every feature uses: field types, filters, and putting service errors on forms."""
+"""Form pieces every feature uses: field types, filters, and putting service errors on forms.
+
+Input is read one way everywhere: numbers in ASCII or full-width digits only
+(booking.core.numbers), dates within EARLIEST_DATE..LATEST_DATE, email addresses any mail server takes,
+and single-line fields on one line.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from datetime import date, time
 
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
-from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import Field, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput, TextInput, TimeInput
 
 from booking.core.errors import DomainError
+from booking.core.numbers import LARGEST_ID, parse_digits
+
+# Dates anyone may type: far enough for history and planning, near enough that adding days,
+# buffers or time zones never leaves what a date can hold.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def record_id(value: object) -> int:
+    """`coerce` for choices naming a record by id: a positive whole number a database holds."""
+    number = value if isinstance(value, int) and not isinstance(value, bool) else parse_digits(value)
+    if number is None or not 1 <= number <= LARGEST_ID:
+        raise ValueError(str(_l("Choose from the list.")))
+    return number
+
+
+def _only_plain_digits(text: str) -> bool:
+    """No numeric character but ASCII and full-width digits (NFKC would turn ² or ① into 2, 1)."""
+    return not any(ch.isnumeric() and not ("0" <= ch <= "9" or "０" <= ch <= "９") for ch in text)
 
 
 def strip(value: object) -> object:
@@ -63,6 +90,166 @@ class JapanesePhone:
         field.data = normalised
 
 
+class EmailAddress:
+    """An address any mail server delivers to; stored in its ASCII form.
+
+    Refuses addresses that need SMTPUTF8 (テスト@example.jp): most servers cannot deliver
+    them. An internationalised domain (name@日本.jp) is fine and kept as name@xn--wgv71a.jp.
+    """
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message
+
+    def __call__(self, form: object, field: Field) -> None:
+        if not field.data:
+            return
+        local_part = field.data.rpartition("@")[0]
+        if local_part and not local_part.isascii():
+            raise ValidationError(
+                _l(
+                    "Use an address whose part before the @ has only Latin letters, digits and "
+                    "symbols: our emails cannot reach an address with Japanese characters there."
+                )
+            )
+        try:
+            result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
+        except EmailNotValidError:
+            raise ValidationError(
+                self.message or _l("Enter an email address in the right format, like name@example.jp.")
+            ) from None
+        field.data = result.ascii_email
+
+
+def max_length(limit: int) -> Length:
+    """The field's longest text (its column's length), with a message in the reader's language."""
+    return Length(max=limit, message=_l("Please shorten this to %(max)d characters (it is %(length)d now)."))
+
+
+def whole_number_between(low: int, high: int, message):
+    """A validator: the field's number, when there is one, is from `low` to `high`."""
+
+    def check(form, field) -> None:
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(str(message))
+
+    return check
+
+
+# Field types that forgive the ways people type ------------------------------------
+
+
+class LooseDateField(Field):
+    """A date typed as 2026-12-03, 2026/12/3 or 2026年12月3日 (full-width digits too).
+
+    Only dates from EARLIEST_DATE to LATEST_DATE are taken.
+    """
+
+    widget = DateInput()
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter the date like 2026-12-03.")
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if self.data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        raw = valuelist[0] if valuelist else ""
+        text = unicodedata.normalize("NFKC", raw).strip()
+        if not text:
+            return
+        match = re.fullmatch(
+            r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*\(.\))?", text, re.ASCII
+        )
+        try:
+            if match is None or not _only_plain_digits(raw):
+                raise ValueError
+            day = date(*(int(part) for part in match.groups()))
+        except ValueError:
+            raise ValueError(str(self.invalid_message)) from None
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ValueError(
+                str(
+                    _l(
+                        "Enter a date between %(first)d and %(last)d.",
+                        first=EARLIEST_DATE.year,
+                        last=LATEST_DATE.year,
+                    )
+                )
+            )
+        self.data = day
+
+
+class LooseTimeField(Field):
+    """A time typed as 10:30, 1030, 10時30分 or 10時 (Japan time)."""
+
+    widget = TimeInput()
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter the time like 10:30.")
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        raw = valuelist[0] if valuelist else ""
+        text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+        if not text:
+            return
+        match = (
+            re.fullmatch(r"(\d{1,2})[:時](\d{2})(?::\d{2})?分?", text, re.ASCII)
+            or re.fullmatch(r"(\d{1,2})(\d{2})", text, re.ASCII)
+            or re.fullmatch(r"(\d{1,2})時()", text, re.ASCII)
+        )
+        try:
+            if match is None or not _only_plain_digits(raw):
+                raise ValueError
+            hour, minute = match.group(1), match.group(2) or "0"
+            self.data = time(int(hour), int(minute))
+        except ValueError:
+            raise ValueError(str(self.invalid_message)) from None
+
+
+class LooseIntegerField(Field):
+    """A whole number, typed with full-width digits or a unit (120人) if need be."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a whole number, like 120.")
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return str(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip(" \t\r\n\u3000")
+        text = re.sub(r"[\s\u3000]*(人|名|people|persons?)$", "", text)
+        text = text.replace(",", "").replace("，", "")
+        if not text:
+            return
+        number = parse_digits(text)
+        if number is None:
+            raise ValueError(str(self.invalid_message))
+        self.data = number
+
+
+class WholeNumberField(LooseIntegerField):
+    """LooseIntegerField shown as a number input (staff forms)."""
+
+    widget = NumberInput()
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes; the macro renders it as a fieldset."""
 
@@ -76,6 +263,26 @@ class BaseForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.form_errors_extra: list[str] = []
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return self.check_single_lines() and valid
+
+    def check_single_lines(self) -> bool:
+        """Line breaks only in multi-line fields (text areas); a name or title is one line."""
+        valid = True
+        for field in self:
+            if (
+                isinstance(field, StringField)
+                and not isinstance(field, TextAreaField)
+                and isinstance(field.data, str)
+                and ("\n" in field.data or "\r" in field.data)
+            ):
+                if not isinstance(field.errors, list):
+                    field.errors = list(field.errors)
+                field.errors.append(str(_l("Write this on one line.")))
+                valid = False
+        return valid
 
     def add_error(self, error: DomainError | str, field: str | None = None) -> None:
         """Show a service's refusal next to its field, or at the top of the form."""

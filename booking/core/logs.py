@@ -5,6 +5,11 @@ logs must not be able to open those pages. One filter, on the access loggers (de
 server and gunicorn) and on the app's own logger (where Flask writes "Exception on /path"),
 masks the token of every private link by route (booking.core.redaction) and reduces query
 strings to a page number: a search for a student's name is personal data.
+
+A database error is logged with its message. The engine hides the bound parameters
+(hide_parameters in booking.config), but PostgreSQL's own message adds a DETAIL line that
+quotes the row (`Key (email)=(hanako@example.jp) already exists`, `Failing row contains
+(...)`): that line is cut from the message; code that needs it still has `orig.diag`.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Flask
 from werkzeug.routing import Map
 
@@ -65,3 +71,24 @@ def install_token_redaction(app: Flask) -> None:
             found = TokenRedactingFilter()
             logger.addFilter(found)
         found.url_map, found.base_path = app.url_map, base_path
+
+
+def _without_detail(text: str) -> str:
+    return text.split("\nDETAIL:", 1)[0]
+
+
+def redact_database_error(context: sa.engine.ExceptionContext) -> None:
+    """Drop the DETAIL line (which quotes stored values) from a database error's message."""
+    original = context.original_exception
+    text = str(original)
+    if "\nDETAIL:" not in text:
+        return
+    original.args = (_without_detail(text),)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:
+        wrapped.args = tuple(_without_detail(a) if isinstance(a, str) else a for a in wrapped.args)
+
+
+def install_database_error_redaction() -> None:
+    if not sa.event.contains(sa.Engine, "handle_error", redact_database_error):
+        sa.event.listen(sa.Engine, "handle_error", redact_database_error)

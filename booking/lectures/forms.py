@@ -6,8 +6,6 @@ catalog or the diary (lead time, holidays, clashes...) are the services' job.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -22,10 +20,25 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import DateInput, TextInput, TimeInput
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from booking.core.forms import BaseForm, JapanesePhone, MultiCheckboxField, lower, nfkc_strip, strip
+from booking.core.forms import (
+    LARGEST_ID,
+    BaseForm,
+    EmailAddress,
+    JapanesePhone,
+    LooseDateField,
+    LooseIntegerField,
+    LooseTimeField,
+    MultiCheckboxField,
+    lower,
+    max_length,
+    nfkc_strip,
+    parse_digits,
+    record_id,
+    strip,
+    whole_number_between,
+)
 from booking.core.time import JST
 from booking.lectures.models import (
     FEEDBACK_COMMENTS_MAX,
@@ -40,103 +53,6 @@ from booking.lectures.models import (
 from booking.schools.models import SCHOOL_TYPE_LABELS, School, SchoolType
 
 OTHER_SCHOOL = "other"
-
-# Field types that forgive the ways people type ------------------------------------
-
-
-class LooseDateField(Field):
-    """A date typed as 2026-12-03, 2026/12/3 or 2026年12月3日 (full-width digits too)."""
-
-    widget = DateInput()
-
-    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.invalid_message = invalid_message or _l("Enter the date like 2026-12-03.")
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.isoformat() if self.data else ""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        text = unicodedata.normalize("NFKC", valuelist[0] if valuelist else "").strip()
-        if not text:
-            return
-        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*\(.\))?", text)
-        try:
-            if match is None:
-                raise ValueError
-            self.data = date(*(int(part) for part in match.groups()))
-        except ValueError:
-            raise ValueError(str(self.invalid_message)) from None
-
-
-class LooseTimeField(Field):
-    """A time typed as 10:30, 1030, 10時30分 or 10時 (Japan time)."""
-
-    widget = TimeInput()
-
-    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.invalid_message = invalid_message or _l("Enter the time like 10:30.")
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.strftime("%H:%M") if self.data else ""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        text = unicodedata.normalize("NFKC", valuelist[0] if valuelist else "").strip().replace(" ", "")
-        if not text:
-            return
-        match = (
-            re.fullmatch(r"(\d{1,2})[:時](\d{2})(?::\d{2})?分?", text)
-            or re.fullmatch(r"(\d{1,2})(\d{2})", text)
-            or re.fullmatch(r"(\d{1,2})時()", text)
-        )
-        try:
-            if match is None:
-                raise ValueError
-            hour, minute = match.group(1), match.group(2) or "0"
-            self.data = time(int(hour), int(minute))
-        except ValueError:
-            raise ValueError(str(self.invalid_message)) from None
-
-
-class LooseIntegerField(Field):
-    """A whole number, typed with full-width digits or a unit (120人) if need be."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.invalid_message = invalid_message or _l("Enter a whole number, like 120.")
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return str(self.data) if self.data is not None else ""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        text = unicodedata.normalize("NFKC", valuelist[0] if valuelist else "").strip()
-        text = re.sub(r"\s*(人|名|people|persons?)$", "", text).replace(",", "")
-        if not text:
-            return
-        if not text.isdigit():
-            raise ValueError(str(self.invalid_message))
-        self.data = int(text)
-
-
-def _whole_number_between(low: int, high: int, message):
-    def check(form, field) -> None:
-        if field.data is not None and not low <= field.data <= high:
-            raise ValidationError(str(message))
-
-    return check
-
 
 # The school's request -----------------------------------------------------------
 
@@ -186,13 +102,13 @@ class RequestForm(BaseForm):
         _l("Room"),
         description=_l("e.g. the gym, the science room."),
         filters=[strip],
-        validators=[Length(max=200)],
+        validators=[max_length(200)],
     )
     equipment = TextAreaField(
         _l("Equipment in the room"),
         description=_l("e.g. projector and screen, microphone, Wi-Fi."),
         filters=[strip],
-        validators=[Length(max=500)],
+        validators=[max_length(500)],
     )
     # Not a <select> of the whole directory: the page offers the chosen school and the
     # matches of a search (at most a few dozen), plus "not in the list".
@@ -214,14 +130,14 @@ class RequestForm(BaseForm):
         _l("School name"),
         description=_l("Only if your school is not in the list."),
         filters=[strip],
-        validators=[Length(max=100)],
+        validators=[max_length(100)],
         render_kw={"autocomplete": "organization"},
     )
     school_address = StringField(
         _l("School address"),
         description=_l("Only if your school is not in the list."),
         filters=[strip],
-        validators=[Length(max=200)],
+        validators=[max_length(200)],
         render_kw={"autocomplete": "street-address"},
     )
     school_type = SelectField(
@@ -236,14 +152,14 @@ class RequestForm(BaseForm):
         _l("Grade and classes"),
         description=_l("e.g. 5th grade, all three classes"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the grade of the listeners.")), Length(max=100)],
+        validators=[DataRequired(_l("Enter the grade of the listeners.")), max_length(100)],
     )
     audience_size = LooseIntegerField(
         _l("Number of listeners"),
         description=_l("Students and teachers together, roughly."),
         validators=[
             InputRequired(_l("Enter the number of listeners.")),
-            _whole_number_between(1, 2000, _l("Enter a number from 1 to 2000.")),
+            whole_number_between(1, 2000, _l("Enter a number from 1 to 2000.")),
         ],
         render_kw={"inputmode": "numeric"},
     )
@@ -261,7 +177,7 @@ class RequestForm(BaseForm):
     contact_name = StringField(
         _l("Your name"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
+        validators=[DataRequired(_l("Enter your name.")), max_length(100)],
         render_kw={"autocomplete": "name"},
     )
     contact_email = EmailField(
@@ -270,11 +186,8 @@ class RequestForm(BaseForm):
         filters=[nfkc_strip, lower],
         validators=[
             DataRequired(_l("Enter your email address.")),
-            Email(
-                _l("Enter an email address in the right format, like name@example.jp."),
-                check_deliverability=False,
-            ),
-            Length(max=254),
+            EmailAddress(),
+            max_length(254),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
@@ -289,7 +202,7 @@ class RequestForm(BaseForm):
         _l("Anything else we should know"),
         description=_l("e.g. what the class is learning, what you would like the lecture to cover."),
         filters=[strip],
-        validators=[Length(max=2000)],
+        validators=[max_length(2000)],
     )
     privacy_consent = BooleanField(
         _l("I agree to the way the bureau handles personal information"),
@@ -316,7 +229,11 @@ class RequestForm(BaseForm):
         ]
 
     def validate_school_id(self, field: Field) -> None:
-        if field.data and field.data != OTHER_SCHOOL and not field.data.isdigit():
+        if (
+            field.data
+            and field.data != OTHER_SCHOOL
+            and not 1 <= (parse_digits(field.data) or 0) <= LARGEST_ID
+        ):
             raise ValidationError(str(_l("Choose your school.")))
 
     @property
@@ -398,22 +315,22 @@ class ProgramForm(BaseForm):
     title_ja = StringField(
         _l("Title in Japanese"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the lecture's title in Japanese.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the lecture's title in Japanese.")), max_length(200)],
     )
     title_en = StringField(
         _l("Title in English"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the title in English.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the title in English.")), max_length(200)],
     )
     summary_ja = TextAreaField(
         _l("Summary in Japanese"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter a summary in Japanese."))],
+        validators=[DataRequired(_l("Enter a summary in Japanese.")), max_length(5000)],
     )
     summary_en = TextAreaField(
         _l("Summary in English"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter a summary in English."))],
+        validators=[DataRequired(_l("Enter a summary in English.")), max_length(5000)],
     )
     target_grades = MultiCheckboxField(
         _l("For"),
@@ -429,7 +346,7 @@ class ProgramForm(BaseForm):
         _l("Length (minutes)"),
         validators=[
             InputRequired(_l("Enter the length in minutes.")),
-            _whole_number_between(15, 240, _l("Enter a number from 15 to 240.")),
+            whole_number_between(15, 240, _l("Enter a number from 15 to 240.")),
         ],
         render_kw={"inputmode": "numeric"},
     )
@@ -437,7 +354,7 @@ class ProgramForm(BaseForm):
         _l("Listeners at most"),
         validators=[
             InputRequired(_l("Enter the largest audience.")),
-            _whole_number_between(1, 2000, _l("Enter a number from 1 to 2000.")),
+            whole_number_between(1, 2000, _l("Enter a number from 1 to 2000.")),
         ],
         render_kw={"inputmode": "numeric"},
     )
@@ -445,7 +362,7 @@ class ProgramForm(BaseForm):
         _l("Order in the catalog"),
         description=_l("Smaller numbers come first."),
         default=0,
-        validators=[Optional(), _whole_number_between(0, 999, _l("Enter a number from 0 to 999."))],
+        validators=[Optional(), whole_number_between(0, 999, _l("Enter a number from 0 to 999."))],
         render_kw={"inputmode": "numeric"},
     )
     active = BooleanField(_l("Shown in the catalog"), default=True)
@@ -463,14 +380,14 @@ def _override_fields():
         ),
     )
     reason = StringField(
-        _l("Reason for booking outside the rules"), filters=[strip], validators=[Length(max=500)]
+        _l("Reason for booking outside the rules"), filters=[strip], validators=[max_length(500)]
     )
     return override, reason
 
 
 def _lecturers_field() -> MultiCheckboxField:
     return MultiCheckboxField(
-        _l("Lecturers"), coerce=int, validators=[DataRequired(_l("Choose at least one lecturer."))]
+        _l("Lecturers"), coerce=record_id, validators=[DataRequired(_l("Choose at least one lecturer."))]
     )
 
 
@@ -484,7 +401,7 @@ class ScheduleForm(BaseForm):
         _l("Message to the school"),
         description=_l("Optional; it goes in the email and on the school's page."),
         filters=[strip],
-        validators=[Length(max=2000)],
+        validators=[max_length(2000)],
     )
 
     def __init__(self, *args, slots: list[SelectChoice], lecturers, require_message: bool = False, **kwargs):
@@ -532,7 +449,7 @@ class ProposeForm(BaseForm):
         _l("Message to the school"),
         description=_l("Why other dates, and anything the school should know. It goes in the email."),
         filters=[strip],
-        validators=[DataRequired(_l("Write a short message to the school.")), Length(max=2000)],
+        validators=[DataRequired(_l("Write a short message to the school.")), max_length(2000)],
     )
     override, override_reason = _override_fields()
 
@@ -573,7 +490,7 @@ class ReasonForm(BaseForm):
         _l("Reason"),
         description=_l("The school reads it in the email and on its page."),
         filters=[strip],
-        validators=[DataRequired(_l("Give the reason.")), Length(max=2000)],
+        validators=[DataRequired(_l("Give the reason.")), max_length(2000)],
     )
 
 
@@ -582,7 +499,7 @@ class CompleteForm(BaseForm):
         _l("Actual number of listeners"),
         validators=[
             InputRequired(_l("Enter how many listened.")),
-            _whole_number_between(0, 5000, _l("Enter a number from 0 to 5000.")),
+            whole_number_between(0, 5000, _l("Enter a number from 0 to 5000.")),
         ],
         render_kw={"inputmode": "numeric"},
     )
@@ -590,7 +507,7 @@ class CompleteForm(BaseForm):
         _l("Notes"),
         description=_l("How it went, questions asked, what to do differently. Staff only."),
         filters=[strip],
-        validators=[Length(max=4000)],
+        validators=[max_length(4000)],
     )
 
 
@@ -607,7 +524,7 @@ class UnavailabilityForm(BaseForm):
         _l("Reason"),
         description=_l("e.g. leave, overseas duty in Phnom Penh."),
         filters=[strip],
-        validators=[Length(max=200)],
+        validators=[max_length(200)],
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -638,7 +555,7 @@ class CancelForm(BaseForm):
         _l("Why are you cancelling?"),
         description=_l("A short reason helps us plan, e.g. the school schedule changed."),
         filters=[strip],
-        validators=[DataRequired(_l("Please give a short reason.")), Length(max=2000)],
+        validators=[DataRequired(_l("Please give a short reason.")), max_length(2000)],
     )
 
 
@@ -646,7 +563,7 @@ class ChooseDateForm(BaseForm):
     action = HiddenField(default="choose")
     slot_id = RadioField(
         _l("The date that suits you"),
-        coerce=int,
+        coerce=record_id,
         validate_choice=False,
         validators=[InputRequired(_l("Choose one of the dates."))],
     )
@@ -654,10 +571,7 @@ class ChooseDateForm(BaseForm):
 
 def _score(value: object) -> int | None:
     """A satisfaction answer as a number; anything else reads as no answer."""
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
+    return value if isinstance(value, int) else parse_digits(value)
 
 
 def _one_line_breaks(value: object) -> object:

@@ -23,6 +23,7 @@ from booking.audit.services import record
 from booking.core.auth import Role
 from booking.core.errors import DomainError
 from booking.core.i18n import LANGUAGES
+from booking.core.numbers import parse_digits
 from booking.core.time import JST, fiscal_year, jst_to_utc, today_jst, utcnow
 from booking.core.tokens import hash_token, new_token
 from booking.db import write_lock
@@ -754,7 +755,7 @@ class InboxFilters:
 
         def number(name: str) -> int | None:
             value = (args.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            return parse_digits(value)
 
         status = args.get("status")
         fmt = args.get("format")

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
+from booking.core.numbers import LARGEST_ID, parse_digits
 from booking.core.ratelimit import public_form_limit
 from booking.core.time import utcnow
 from booking.extensions import limiter
@@ -35,9 +36,9 @@ def _request_data(form: RequestForm) -> services.RequestData:
     online = form.chosen_format == LectureFormat.ONLINE
     key = form.submission_key.data or ""
     return services.RequestData(
-        program_id=int(form.program_id.data) if form.program_id.data.isdigit() else None,
+        program_id=parse_digits(form.program_id.data),
         format=form.chosen_format,
-        school_id=None if form.is_other_school else int(form.school_id.data),
+        school_id=None if form.is_other_school else parse_digits(form.school_id.data),
         school_name=form.school_name.data or "",
         school_address=form.school_address.data or "",
         school_type=SchoolType(form.school_type.data) if form.is_other_school else None,
@@ -64,10 +65,10 @@ def _checkable(form: RequestForm) -> dict:
     program = "" if form.program_id.errors else form.program_id.data or ""
     school = "" if form.school_id.errors else form.school_id.data or ""
     return {
-        "program_id": int(program) if program.isdigit() else None,
+        "program_id": parse_digits(program),
         "fmt": None if form.format.errors else form.chosen_format,
         "audience_size": None if form.audience_size.errors else form.audience_size.data,
-        "school_id": int(school) if school.isdigit() else None,
+        "school_id": parse_digits(school),
         "candidates": [
             services.Candidate(rank, day, at)
             for rank, day, at in form.candidates()
@@ -78,7 +79,8 @@ def _checkable(form: RequestForm) -> dict:
 
 def _offered_schools(form: RequestForm, matches: list[School]) -> list[School]:
     """The school already chosen (if it is one of the directory's), then the search's matches."""
-    chosen = get_school(int(form.school_id.data)) if (form.school_id.data or "").isdigit() else None
+    number = parse_digits(form.school_id.data)
+    chosen = get_school(number) if number is not None and number <= LARGEST_ID else None
     offered = [chosen] if chosen is not None and chosen.active else []
     return offered + [school for school in matches if school not in offered]
 

@@ -7,38 +7,48 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DecimalField,
-    IntegerField,
     RadioField,
     SelectChoice,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from booking.core.forms import BaseForm, MultiCheckboxField, strip
+from booking.core.forms import (
+    LARGEST_ID,
+    BaseForm,
+    MultiCheckboxField,
+    WholeNumberField,
+    max_length,
+    parse_digits,
+    record_id,
+    strip,
+    whole_number_between,
+)
 from booking.review.models import Criterion
 
 # Criteria scored out of this much or less are answered with radio buttons; above, a number.
 RADIO_UP_TO = 10
+NO_SUCH = _l("Choose from the list.")
 
 
 class CriterionForm(BaseForm):
     name_ja = StringField(
         _l("Name (Japanese)"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the criterion's name in Japanese.")), Length(max=100)],
+        validators=[DataRequired(_l("Enter the criterion's name in Japanese.")), max_length(100)],
     )
-    name_en = StringField(_l("Name (English)"), filters=[strip], validators=[Length(max=100)])
+    name_en = StringField(_l("Name (English)"), filters=[strip], validators=[max_length(100)])
     description_ja = TextAreaField(
         _l("What reviewers look for (Japanese)"),
         description=_l("Shown beside the score while reviewers read."),
         filters=[strip],
-        validators=[Length(max=2000)],
+        validators=[max_length(2000)],
     )
     description_en = TextAreaField(
-        _l("What reviewers look for (English)"), filters=[strip], validators=[Length(max=2000)]
+        _l("What reviewers look for (English)"), filters=[strip], validators=[max_length(2000)]
     )
-    max_score = IntegerField(
+    max_score = WholeNumberField(
         _l("Maximum score"),
         description=_l("Scores go from 0 to this number."),
         default=5,
@@ -66,18 +76,22 @@ class ConflictsForm(BaseForm):
             "For example where you work or teach, or where your child or a close relative studies. "
             "You are never given an essay from these schools."
         ),
-        coerce=int,
+        coerce=record_id,
         validate_choice=False,
     )
 
 
 class AssignmentForm(BaseForm):
-    reviewers = MultiCheckboxField(_l("Reviewers taking part"), coerce=int, validate_choice=False)
+    reviewers = MultiCheckboxField(_l("Reviewers taking part"), coerce=record_id, validate_choice=False)
 
 
 class AddReviewerForm(BaseForm):
-    application_id = IntegerField(validators=[InputRequired()])
-    reviewer_id = IntegerField(_l("Reviewer"), validators=[InputRequired()])
+    application_id = WholeNumberField(
+        validators=[InputRequired(), whole_number_between(1, LARGEST_ID, NO_SUCH)]
+    )
+    reviewer_id = WholeNumberField(
+        _l("Reviewer"), validators=[InputRequired(), whole_number_between(1, LARGEST_ID, NO_SUCH)]
+    )
 
 
 def score_field_name(criterion: Criterion) -> str:
@@ -89,7 +103,7 @@ class _ScoreFormBase(BaseForm):
         _l("Comment"),
         description=_l("For the discussion among reviewers and coordinators. The student never sees it."),
         filters=[strip],
-        validators=[Length(max=4000)],
+        validators=[max_length(4000)],
     )
 
     criteria: list[Criterion]
@@ -104,10 +118,7 @@ class _ScoreFormBase(BaseForm):
             if data in (None, ""):
                 found[criterion.id] = None
             else:
-                try:
-                    found[criterion.id] = int(data)
-                except (TypeError, ValueError):
-                    found[criterion.id] = None
+                found[criterion.id] = data if isinstance(data, int) else parse_digits(data)
         return found
 
 
@@ -127,7 +138,7 @@ def score_form(criteria: list[Criterion], **kwargs: object) -> _ScoreFormBase:
                 validate_choice=False,
             )
         else:
-            form_field = IntegerField(
+            form_field = WholeNumberField(
                 label,
                 validators=[
                     Optional(),

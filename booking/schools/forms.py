@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from booking.core.forms import BaseForm, JapanesePhone, nfkc_strip, strip
+from booking.core.forms import BaseForm, JapanesePhone, max_length, nfkc_strip, strip
 from booking.schools.models import SCHOOL_TYPE_LABELS, WARDS, SchoolType
 
 
@@ -24,20 +24,22 @@ class SchoolForm(BaseForm):
         _l("School name"),
         description=_l("The official name, e.g. 北九州市立小倉中央小学校."),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the school's name.")), Length(max=100)],
+        validators=[DataRequired(_l("Enter the school's name.")), max_length(100)],
     )
     name_kana = StringField(
         _l("Name in kana"),
         description=_l("Used to sort the list."),
         filters=[strip],
-        validators=[Optional(), Length(max=100)],
+        validators=[Optional(), max_length(100)],
     )
     school_type = SelectField(
         _l("Type"), choices=school_type_choices, validators=[DataRequired(_l("Choose the type of school."))]
     )
     ward = SelectField(_l("Ward"), choices=ward_choices, validators=[Optional()])
-    address = StringField(_l("Address"), filters=[strip], validators=[Optional(), Length(max=200)])
-    phone = StringField(_l("Phone"), filters=[nfkc_strip], validators=[Optional(), JapanesePhone()])
+    address = StringField(_l("Address"), filters=[strip], validators=[Optional(), max_length(200)])
+    phone = StringField(
+        _l("Phone"), filters=[nfkc_strip], validators=[Optional(), max_length(20), JapanesePhone()]
+    )
     active = BooleanField(
         _l("Shown on the forms"),
         description=_l("Untick for a school that has closed or merged; past requests keep it."),

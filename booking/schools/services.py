@@ -14,6 +14,7 @@ from flask_sqlalchemy.pagination import Pagination
 from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.core.forms import normalise_phone
+from booking.core.input_guard import has_unusable_characters
 from booking.extensions import db
 from booking.schools.models import WARDS, School, SchoolType
 from booking.staff.models import User
@@ -152,6 +153,15 @@ class ImportRejected(DomainError):
         self.errors = errors
 
 
+def _column_length(column: str) -> int:
+    return School.__table__.c[column].type.length
+
+
+def _shown(value: str) -> str:
+    """A cell quoted back in a message, cut short."""
+    return value if len(value) <= 30 else value[:30] + "…"
+
+
 def _clean(value: str | None) -> str:
     return unicodedata.normalize("NFKC", value or "").strip()
 
@@ -178,6 +188,24 @@ def parse_csv(data: bytes) -> ImportResult:
     except StopIteration:
         result.errors.append(RowError(0, _("The file is empty.")))
         return result
+    except csv.Error:
+        result.errors.append(
+            RowError(0, _("The file could not be read as CSV. Save it as CSV and try again."))
+        )
+        return result
+    try:
+        return _parse_rows(result, header, reader)
+    except csv.Error:
+        result.errors = [
+            RowError(
+                reader.line_num, _("This row could not be read as CSV. Save the file as CSV and try again.")
+            )
+        ]
+        result.rows = []
+        return result
+
+
+def _parse_rows(result: ImportResult, header: list[str], reader) -> ImportResult:
     columns: dict[str, int] = {}
     for index, title in enumerate(header):
         key = _clean(title).lower()
@@ -205,28 +233,50 @@ def parse_csv(data: bytes) -> ImportResult:
             return _clean(values[index]) if index is not None and index < len(values) else ""
 
         problems: list[str] = []
+        if any(has_unusable_characters(v) or "\n" in v or "\r" in v for v in values):
+            result.errors.append(
+                RowError(line, _("the row contains line breaks or control characters that cannot be stored"))
+            )
+            continue
         name = value("name")
         if not name:
             problems.append(_("the school name is empty"))
-        elif len(name) > 100:
-            problems.append(_("the school name is longer than 100 characters"))
+        elif len(name) > _column_length("name"):
+            problems.append(
+                _("the school name is longer than %(max)d characters", max=_column_length("name"))
+            )
         elif name in seen:
             problems.append(_("the same school is also on row %(line)d", line=seen[name]))
         raw_type = value("school_type")
         school_type = _TYPE_LOOKUP.get(raw_type.lower())
         if school_type is None:
             problems.append(
-                _("the type “%(value)s” is not one of: %(accepted)s", value=raw_type, accepted=types_accepted)
+                _(
+                    "the type “%(value)s” is not one of: %(accepted)s",
+                    value=_shown(raw_type),
+                    accepted=types_accepted,
+                )
             )
         ward = value("ward")
         if ward and ward not in WARDS:
-            problems.append(_("the ward “%(value)s” is not a ward of the city", value=ward))
+            problems.append(_("the ward “%(value)s” is not a ward of the city", value=_shown(ward)))
         phone = value("phone")
         if phone:
             normalised = normalise_phone(phone)
             if normalised is None:
-                problems.append(_("the phone number “%(value)s” is not a phone number in Japan", value=phone))
+                problems.append(
+                    _("the phone number “%(value)s” is not a phone number in Japan", value=_shown(phone))
+                )
             phone = normalised or phone
+        for column, label in (("address", _("the address")), ("name_kana", _("the name in kana"))):
+            if len(value(column)) > _column_length(column):
+                problems.append(
+                    _(
+                        "%(what)s is longer than %(max)d characters",
+                        what=label,
+                        max=_column_length(column),
+                    )
+                )
         if problems:
             result.errors.append(RowError(line, "; ".join(problems)))
             continue

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from booking.core.forms import BaseForm, strip
+from booking.core.forms import LARGEST_ID, BaseForm, WholeNumberField, max_length, strip, whole_number_between
 from booking.selection.models import AttendanceStatus
 from booking.youth.models import Application, ApplicationStatus
 
@@ -19,7 +19,9 @@ DECISION_CHOICES = [
 
 
 class DecisionForm(BaseForm):
-    application_id = IntegerField(validators=[InputRequired()])
+    application_id = WholeNumberField(
+        validators=[InputRequired(), whole_number_between(1, LARGEST_ID, _l("Choose from the list."))]
+    )
     decision = SelectField(choices=DECISION_CHOICES, validators=[DataRequired()])
 
 
@@ -27,16 +29,16 @@ class ReportForm(BaseForm):
     title_ja = StringField(
         _l("Title (Japanese)"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the title in Japanese.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the title in Japanese.")), max_length(200)],
     )
-    title_en = StringField(_l("Title (English)"), filters=[strip], validators=[Length(max=200)])
+    title_en = StringField(_l("Title (English)"), filters=[strip], validators=[max_length(200)])
     body_ja = TextAreaField(
         _l("Report (Japanese)"),
         description=_l("A few paragraphs on what the students did and learned. No names of students."),
         filters=[strip],
-        validators=[DataRequired(_l("Write the report in Japanese.")), Length(max=5000)],
+        validators=[DataRequired(_l("Write the report in Japanese.")), max_length(5000)],
     )
-    body_en = TextAreaField(_l("Report (English)"), filters=[strip], validators=[Length(max=5000)])
+    body_en = TextAreaField(_l("Report (English)"), filters=[strip], validators=[max_length(5000)])
 
 
 def mark_field_name(application: Application) -> str:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import StringField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from booking.core.forms import BaseForm, strip
+from booking.core.forms import BaseForm, LooseDateField, LooseTimeField, WholeNumberField, max_length, strip
 
 WHOLE_NUMBER = _l("Enter a whole number.")
 
 
-def _days(label, description, low: int, high: int) -> IntegerField:
-    return IntegerField(
+def _days(label, description, low: int, high: int) -> WholeNumberField:
+    return WholeNumberField(
         label,
         description=description,
         validators=[
@@ -33,12 +33,12 @@ class SettingsForm(BaseForm):
     horizon_days = _days(
         _l("Horizon (days)"), _l("Schools can ask for dates up to this many days ahead."), 1, 730
     )
-    school_day_start = TimeField(
+    school_day_start = LooseTimeField(
         _l("Earliest start"),
         description=_l("Japan time, e.g. 08:30."),
         validators=[InputRequired(_l("Enter a time like 08:30."))],
     )
-    school_day_end = TimeField(
+    school_day_end = LooseTimeField(
         _l("Latest start"),
         description=_l("Japan time, e.g. 16:30."),
         validators=[InputRequired(_l("Enter a time like 16:30."))],
@@ -67,7 +67,7 @@ class SettingsForm(BaseForm):
 
 
 class BlackoutDayForm(BaseForm):
-    day = DateField(
+    day = LooseDateField(
         _l("Date"),
         validators=[DataRequired(_l("Enter the date like 2026-12-28."))],
     )
@@ -75,5 +75,5 @@ class BlackoutDayForm(BaseForm):
         _l("Reason"),
         description=_l("Shown to teachers who pick this day, e.g. year-end closing."),
         filters=[strip],
-        validators=[Optional(), Length(max=100)],
+        validators=[Optional(), max_length(100)],
     )

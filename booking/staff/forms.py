@@ -4,27 +4,37 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from booking.core.auth import ROLE_LABELS, Role
-from booking.core.forms import BaseForm, MultiCheckboxField, lower, nfkc_strip, strip
+from booking.core.forms import (
+    BaseForm,
+    EmailAddress,
+    MultiCheckboxField,
+    lower,
+    max_length,
+    nfkc_strip,
+    strip,
+)
 from booking.core.i18n import LANGUAGE_NAMES
 from booking.core.time import common_zones, is_valid_zone
 
 EMAIL_REQUIRED = _l("Enter your email address.")
 EMAIL_FORMAT = _l("Enter an email address in the right format, like name@example.jp.")
+# Long passphrases are welcome; megabytes of one are not (hashing reads all of it).
+PASSWORD_MAX = 1000
 
 
 class LoginForm(BaseForm):
     email = EmailField(
         _l("Email address"),
         filters=[nfkc_strip, lower],
-        validators=[DataRequired(EMAIL_REQUIRED), Email(EMAIL_FORMAT, check_deliverability=False)],
+        validators=[DataRequired(EMAIL_REQUIRED), EmailAddress(EMAIL_FORMAT), max_length(254)],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(_l("Enter your password."))],
+        validators=[DataRequired(_l("Enter your password.")), max_length(PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
@@ -34,7 +44,7 @@ class ForgotPasswordForm(BaseForm):
     email = EmailField(
         _l("Email address"),
         filters=[nfkc_strip, lower],
-        validators=[DataRequired(EMAIL_REQUIRED), Email(EMAIL_FORMAT, check_deliverability=False)],
+        validators=[DataRequired(EMAIL_REQUIRED), EmailAddress(EMAIL_FORMAT), max_length(254)],
         render_kw={"autocomplete": "username"},
     )
 
@@ -46,6 +56,7 @@ class SetPasswordForm(BaseForm):
         validators=[
             DataRequired(_l("Enter a new password.")),
             Length(min=12, message=_l("Use at least 12 characters.")),
+            max_length(PASSWORD_MAX),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -54,6 +65,7 @@ class SetPasswordForm(BaseForm):
         validators=[
             DataRequired(_l("Enter the new password again.")),
             EqualTo("password", message=_l("The two passwords are not the same.")),
+            max_length(PASSWORD_MAX),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -91,7 +103,7 @@ def _name_field() -> StringField:
     return StringField(
         _l("Name"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the person's name.")), Length(max=100)],
+        validators=[DataRequired(_l("Enter the person's name.")), max_length(100)],
     )
 
 
@@ -123,7 +135,8 @@ class InviteForm(BaseForm):
         filters=[nfkc_strip, lower],
         validators=[
             DataRequired(_l("Enter the person's email address.")),
-            Email(EMAIL_FORMAT, check_deliverability=False),
+            EmailAddress(EMAIL_FORMAT),
+            max_length(254),
         ],
     )
     name = _name_field()

@@ -7,20 +7,16 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -28,7 +24,20 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from booking.core.forms import BaseForm, JapanesePhone, MultiCheckboxField, lower, nfkc_strip, strip
+from booking.core.forms import (
+    BaseForm,
+    EmailAddress,
+    JapanesePhone,
+    LooseDateField,
+    LooseTimeField,
+    MultiCheckboxField,
+    WholeNumberField,
+    lower,
+    max_length,
+    nfkc_strip,
+    parse_digits,
+    strip,
+)
 from booking.schools.models import SchoolType
 from booking.schools.services import active_schools
 from booking.youth.models import GRADES, Cohort, EventKind
@@ -42,8 +51,13 @@ from booking.youth.rules import (
 
 OTHER_SCHOOL = "other"
 EMAIL_FORMAT = _l("Enter an email address in the right format, like name@example.jp.")
-# The longest essay text accepted at all (far above any cohort's maximum).
+# The longest essay text accepted at all (far above any cohort's maximum), drafts included.
 ESSAY_HARD_LIMIT = 10_000
+# Longest phone number as typed (a draft keeps it as typed; sent ones are normalised).
+PHONE_MAX = 20
+PHONE_TOO_LONG = _l("Enter a phone number in Japan, like 093-582-0000 or 090-1234-5678.")
+# Multi-line text staff write (descriptions, prompts): stored as text, kept to a sane size.
+LONG_TEXT_MAX = 5000
 
 
 def kana_filter(value: object) -> object:
@@ -76,13 +90,13 @@ class ApplicationForm(BaseForm):
     family_name = StringField(
         _l("Family name"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter your family name.")), Length(max=50)],
+        validators=[DataRequired(_l("Enter your family name.")), max_length(50)],
         render_kw={"autocomplete": "family-name"},
     )
     given_name = StringField(
         _l("Given name"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter your given name.")), Length(max=50)],
+        validators=[DataRequired(_l("Enter your given name.")), max_length(50)],
         render_kw={"autocomplete": "given-name"},
     )
     family_name_kana = StringField(
@@ -92,7 +106,7 @@ class ApplicationForm(BaseForm):
         validators=[
             DataRequired(_l("Enter your family name in kana.")),
             Katakana(_l("Write your family name in katakana or hiragana only, e.g. ヤマダ.")),
-            Length(max=50),
+            max_length(50),
         ],
     )
     given_name_kana = StringField(
@@ -102,7 +116,7 @@ class ApplicationForm(BaseForm):
         validators=[
             DataRequired(_l("Enter your given name in kana.")),
             Katakana(_l("Write your given name in katakana or hiragana only, e.g. ハナコ.")),
-            Length(max=50),
+            max_length(50),
         ],
     )
     school_id = SelectField(
@@ -114,7 +128,7 @@ class ApplicationForm(BaseForm):
         _l("School name (if not in the list)"),
         description=_l("Only when you chose “My school is not in this list”."),
         filters=[strip],
-        validators=[Length(max=100)],
+        validators=[max_length(100)],
     )
     grade = RadioField(
         _l("Year at school"),
@@ -128,8 +142,8 @@ class ApplicationForm(BaseForm):
         filters=[nfkc_strip, lower],
         validators=[
             DataRequired(_l("Enter your email address.")),
-            Email(EMAIL_FORMAT, check_deliverability=False),
-            Length(max=254),
+            EmailAddress(EMAIL_FORMAT),
+            max_length(254),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false", "inputmode": "email"},
     )
@@ -137,19 +151,23 @@ class ApplicationForm(BaseForm):
         _l("Your phone number"),
         description=_l("Mobile or home, e.g. 090-1234-5678."),
         filters=[nfkc_strip],
-        validators=[DataRequired(_l("Enter your phone number.")), JapanesePhone()],
+        validators=[
+            DataRequired(_l("Enter your phone number.")),
+            Length(max=PHONE_MAX, message=PHONE_TOO_LONG),
+            JapanesePhone(),
+        ],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     guardian_name = StringField(
         _l("Guardian's name"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter your guardian's name.")), Length(max=100)],
+        validators=[DataRequired(_l("Enter your guardian's name.")), max_length(100)],
     )
     guardian_relationship = StringField(
         _l("Relationship to you"),
         description=_l("e.g. mother, father, grandparent"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter how your guardian is related to you.")), Length(max=30)],
+        validators=[DataRequired(_l("Enter how your guardian is related to you.")), max_length(30)],
     )
     guardian_email = EmailField(
         _l("Guardian's email address"),
@@ -157,20 +175,30 @@ class ApplicationForm(BaseForm):
         filters=[nfkc_strip, lower],
         validators=[
             DataRequired(_l("Enter your guardian's email address.")),
-            Email(EMAIL_FORMAT, check_deliverability=False),
-            Length(max=254),
+            EmailAddress(EMAIL_FORMAT),
+            max_length(254),
         ],
         render_kw={"spellcheck": "false", "inputmode": "email"},
     )
     guardian_phone = StringField(
         _l("Guardian's phone number"),
         filters=[nfkc_strip],
-        validators=[DataRequired(_l("Enter your guardian's phone number.")), JapanesePhone()],
+        validators=[
+            DataRequired(_l("Enter your guardian's phone number.")),
+            Length(max=PHONE_MAX, message=PHONE_TOO_LONG),
+            JapanesePhone(),
+        ],
         render_kw={"inputmode": "tel"},
     )
     essay = TextAreaField(
         _l("Essay"),
-        validators=[DataRequired(_l("Write your essay.")), Length(max=ESSAY_HARD_LIMIT)],
+        validators=[
+            DataRequired(_l("Write your essay.")),
+            Length(
+                max=ESSAY_HARD_LIMIT,
+                message=_l("Your essay is too long to save: shorten it to %(max)d characters or fewer."),
+            ),
+        ],
         render_kw={"rows": 16},
     )
     attest_eligibility = BooleanField(
@@ -185,7 +213,10 @@ class ApplicationForm(BaseForm):
         _l("I have read how my personal information is handled and agree."),
         validators=[DataRequired(_l("Agree to the handling of personal information to apply."))],
     )
-    submission_key = HiddenField()
+    # Recognises a form sent twice; the column holds 64 characters.
+    submission_key = HiddenField(
+        validators=[Length(max=64, message=_l("This form is out of date. Reload the page and try again."))]
+    )
 
     def __init__(self, cohort: Cohort, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -195,20 +226,35 @@ class ApplicationForm(BaseForm):
         self.grade.choices = [SelectChoice(str(g), grade_label(g)) for g in GRADES]
 
     def validate_for_draft(self) -> bool:
-        """A draft keeps whatever is typed; only the address for its link must be right."""
-        if self.email.validate(self):
-            return True
-        self.email.errors = [
-            _l("To save a draft, enter your email address: the link to come back to it is sent there.")
-        ]
-        return False
+        """A draft keeps whatever is typed, within what can be stored; its address must be right."""
+        valid = self.email.validate(self)
+        if not valid:
+            self.email.errors = [
+                _l("To save a draft, enter your email address: the link to come back to it is sent there.")
+            ]
+        for field in self:
+            if field is self.email or field.data in (None, "", []):
+                continue
+            errors = [str(error) for error in field.process_errors]
+            try:
+                field.pre_validate(self)  # a choice from the list
+                for limit in (v for v in field.validators if isinstance(v, Length)):
+                    limit(self, field)
+            except (ValidationError, ValueError) as error:
+                errors.append(str(error))
+            if field is self.grade and parse_digits(field.data) not in GRADES:
+                errors.append(str(_l("Choose your year at school.")))
+            if errors:
+                field.errors = errors
+                valid = False
+        return self.check_single_lines() and valid
 
     def validate_school_name(self, field: StringField) -> None:
         if self.school_id.data == OTHER_SCHOOL and not field.data:
             raise ValidationError(_l("Enter the name of your school."))
 
     def validate_grade(self, field: RadioField) -> None:
-        grade = int(field.data) if (field.data or "").isdigit() else None
+        grade = parse_digits(field.data)
         if grade not in GRADES:
             raise ValidationError(_l("Choose your year at school."))
         if not self.cohort.is_eligible_grade(grade):
@@ -232,7 +278,8 @@ class ResendLinkForm(BaseForm):
         filters=[nfkc_strip, lower],
         validators=[
             DataRequired(_l("Enter your email address.")),
-            Email(EMAIL_FORMAT, check_deliverability=False),
+            EmailAddress(EMAIL_FORMAT),
+            max_length(254),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false", "inputmode": "email"},
     )
@@ -255,7 +302,7 @@ class ConsentForm(BaseForm):
         _l("Your full name"),
         description=_l("Type your name as your signature."),
         filters=[strip],
-        validators=[DataRequired(_l("Type your full name to sign your answer.")), Length(max=100)],
+        validators=[DataRequired(_l("Type your full name to sign your answer.")), max_length(100)],
         render_kw={"autocomplete": "name"},
     )
 
@@ -268,7 +315,7 @@ class ConsentForm(BaseForm):
 
 
 class CohortForm(BaseForm):
-    fiscal_year = IntegerField(
+    fiscal_year = WholeNumberField(
         _l("Fiscal year"),
         description=_l("April to March; e.g. 2026 for April 2026 to March 2027."),
         validators=[InputRequired(_l("Enter the fiscal year.")), NumberRange(2000, 2100)],
@@ -276,33 +323,39 @@ class CohortForm(BaseForm):
     title_ja = StringField(
         _l("Title (Japanese)"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the title.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the title.")), max_length(200)],
     )
-    title_en = StringField(_l("Title (English)"), filters=[strip], validators=[Optional(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), filters=[strip], validators=[Optional(), max_length(200)])
     destination_ja = StringField(
         _l("Destination (Japanese)"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the destination.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the destination.")), max_length(200)],
     )
     destination_en = StringField(
-        _l("Destination (English)"), filters=[strip], validators=[Optional(), Length(max=200)]
+        _l("Destination (English)"), filters=[strip], validators=[Optional(), max_length(200)]
     )
-    description_ja = TextAreaField(_l("Description (Japanese)"), filters=[strip], validators=[Optional()])
-    description_en = TextAreaField(_l("Description (English)"), filters=[strip], validators=[Optional()])
-    places = IntegerField(
+    description_ja = TextAreaField(
+        _l("Description (Japanese)"), filters=[strip], validators=[Optional(), max_length(LONG_TEXT_MAX)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), filters=[strip], validators=[Optional(), max_length(LONG_TEXT_MAX)]
+    )
+    places = WholeNumberField(
         _l("Places"),
         default=6,
         validators=[InputRequired(_l("Enter the number of places.")), NumberRange(1, 100)],
     )
-    waitlist_length = IntegerField(
+    waitlist_length = WholeNumberField(
         _l("Waiting list length"),
         default=3,
         validators=[InputRequired(_l("Enter the waiting list length.")), NumberRange(0, 100)],
     )
-    opens_date = DateField(_l("Applications open on"), validators=[InputRequired(_l("Enter the date."))])
-    opens_time = TimeField(_l("at (Japan time)"), validators=[InputRequired(_l("Enter the time."))])
-    closes_date = DateField(_l("Applications close on"), validators=[InputRequired(_l("Enter the date."))])
-    closes_time = TimeField(_l("at (Japan time)"), validators=[InputRequired(_l("Enter the time."))])
+    opens_date = LooseDateField(_l("Applications open on"), validators=[InputRequired(_l("Enter the date."))])
+    opens_time = LooseTimeField(_l("at (Japan time)"), validators=[InputRequired(_l("Enter the time."))])
+    closes_date = LooseDateField(
+        _l("Applications close on"), validators=[InputRequired(_l("Enter the date."))]
+    )
+    closes_time = LooseTimeField(_l("at (Japan time)"), validators=[InputRequired(_l("Enter the time."))])
     eligible_grades = MultiCheckboxField(
         _l("Eligible years"),
         choices=[SelectChoice(str(g), str(g)) for g in GRADES],
@@ -311,30 +364,32 @@ class CohortForm(BaseForm):
     essay_prompt_ja = TextAreaField(
         _l("Essay prompt (Japanese)"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the essay prompt."))],
+        validators=[DataRequired(_l("Enter the essay prompt.")), max_length(LONG_TEXT_MAX)],
     )
-    essay_prompt_en = TextAreaField(_l("Essay prompt (English)"), filters=[strip], validators=[Optional()])
-    essay_min_chars = IntegerField(
+    essay_prompt_en = TextAreaField(
+        _l("Essay prompt (English)"), filters=[strip], validators=[Optional(), max_length(LONG_TEXT_MAX)]
+    )
+    essay_min_chars = WholeNumberField(
         _l("Essay length: at least (characters)"),
         default=600,
         validators=[InputRequired(_l("Enter the minimum length.")), NumberRange(1, 10_000)],
     )
-    essay_max_chars = IntegerField(
+    essay_max_chars = WholeNumberField(
         _l("Essay length: at most (characters)"),
         default=800,
         validators=[InputRequired(_l("Enter the maximum length.")), NumberRange(1, 10_000)],
     )
-    reviewers_per_application = IntegerField(
+    reviewers_per_application = WholeNumberField(
         _l("Reviewers per application"),
         default=2,
         validators=[InputRequired(_l("Enter the number of reviewers.")), NumberRange(1, 10)],
     )
-    offer_days = IntegerField(
+    offer_days = WholeNumberField(
         _l("Days to answer an offer"),
         default=7,
         validators=[InputRequired(_l("Enter the number of days.")), NumberRange(1, 60)],
     )
-    consent_reminder_days = IntegerField(
+    consent_reminder_days = WholeNumberField(
         _l("Remind guardians who have not answered, days before the window closes"),
         default=5,
         validators=[InputRequired(_l("Enter the number of days.")), NumberRange(0, 60)],
@@ -344,7 +399,7 @@ class CohortForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.eligible_grades.choices = [SelectChoice(str(g), grade_label(g)) for g in GRADES]
 
-    def validate_essay_max_chars(self, field: IntegerField) -> None:
+    def validate_essay_max_chars(self, field: WholeNumberField) -> None:
         if (
             field.data is not None
             and self.essay_min_chars.data is not None
@@ -362,12 +417,12 @@ class EventForm(BaseForm):
     title_ja = StringField(
         _l("Title (Japanese)"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the title.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the title.")), max_length(200)],
     )
-    title_en = StringField(_l("Title (English)"), filters=[strip], validators=[Optional(), Length(max=200)])
-    start_date = DateField(_l("Starts on"), validators=[InputRequired(_l("Enter the date."))])
-    start_time = TimeField(_l("at (Japan time)"), validators=[InputRequired(_l("Enter the time."))])
-    end_date = DateField(_l("Ends on"), validators=[InputRequired(_l("Enter the date."))])
-    end_time = TimeField(_l("at (Japan time)"), validators=[InputRequired(_l("Enter the time."))])
-    place_ja = StringField(_l("Place (Japanese)"), filters=[strip], validators=[Optional(), Length(max=200)])
-    place_en = StringField(_l("Place (English)"), filters=[strip], validators=[Optional(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), filters=[strip], validators=[Optional(), max_length(200)])
+    start_date = LooseDateField(_l("Starts on"), validators=[InputRequired(_l("Enter the date."))])
+    start_time = LooseTimeField(_l("at (Japan time)"), validators=[InputRequired(_l("Enter the time."))])
+    end_date = LooseDateField(_l("Ends on"), validators=[InputRequired(_l("Enter the date."))])
+    end_time = LooseTimeField(_l("at (Japan time)"), validators=[InputRequired(_l("Enter the time."))])
+    place_ja = StringField(_l("Place (Japanese)"), filters=[strip], validators=[Optional(), max_length(200)])
+    place_en = StringField(_l("Place (English)"), filters=[strip], validators=[Optional(), max_length(200)])

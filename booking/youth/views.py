@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language
+from booking.core.numbers import parse_digits
 from booking.core.ratelimit import public_form_limit
 from booking.core.time import utcnow
 from booking.selection import services as selection_services
@@ -49,9 +50,9 @@ def _data(form: ApplicationForm) -> services.ApplicationData:
         given_name=form.given_name.data or "",
         family_name_kana=form.family_name_kana.data or "",
         given_name_kana=form.given_name_kana.data or "",
-        school_id=int(school) if school.isdigit() else None,
-        school_name=(form.school_name.data or "") if school == OTHER_SCHOOL or not school.isdigit() else "",
-        grade=int(grade) if grade.isdigit() else None,
+        school_id=parse_digits(school),
+        school_name=(form.school_name.data or "") if parse_digits(school) is None else "",
+        grade=parse_digits(grade),
         email=form.email.data or "",
         phone=form.phone.data or "",
         guardian_name=form.guardian_name.data or "",

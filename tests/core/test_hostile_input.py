@@ -1,0 +1,516 @@
+"""Hostile input sent to every form of the app never gives a server error, and is not saved.
+
+The POST routes come from app.url_map, so a new form is covered the day it is added: its
+URL is built from the demo data by `_url_args` (a new kind of path argument fails the
+test until it is taught here), and its fields are read from the staff or public page that
+holds the form. Each route is posted to by a user who may use it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from urllib.parse import quote, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from wtforms.fields.core import UnboundField
+
+from booking.commands import DEMO_SEEDERS
+from booking.core.auth import Role
+from booking.core.time import utcnow
+from booking.extensions import db, limiter
+from booking.lectures.forms import CompleteForm
+from booking.lectures.models import (
+    LectureRequest,
+    LecturerUnavailability,
+    LectureStatus,
+    Program,
+)
+from booking.notifications.models import OutboxEmail
+from booking.review.models import Criterion, Review
+from booking.schools.models import School
+from booking.selection.models import Attendance
+from booking.settings.models import BlackoutDay
+from booking.settings.services import add_blackout_day
+from booking.staff import services as staff_services
+from booking.staff.models import User
+from booking.youth.models import Application, Cohort, CohortEvent
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+DEMO_PASSWORD = "demo-password-2026"
+
+# Refused by the input guard wherever they are: a 400 page that says why, nothing changed.
+UNUSABLE = {
+    "nul": b"%00",
+    "nul inside text": quote("山田\x00花子").encode(),
+    "vertical tab": quote("a\x0bb").encode(),
+    "escape": quote("\x1b[31m").encode(),
+    "delete": b"%7F",
+    "c1 control": quote("\x85").encode(),
+}
+GUARD_MESSAGE = "characters that cannot be used"
+
+# Malformed in some way for some field: a form refuses it with a message, or takes it.
+MALFORMED = {
+    "superscript digit": "²",
+    "superscript number": "¹²³",
+    "circled digit": "①",
+    "arabic-indic digits": "٢٠٢٦",
+    "full-width digits": "１２３",
+    "full-width date": "２０２６－１２－０３",
+    "first date": "0001-01-01",
+    "last date": "9999-12-31",
+    "year 10000": "10000-01-01",
+    "huge number": "9" * 40,
+    "negative": "-1",
+    "float": "1e309",
+    "words": "abc",
+    "empty": "",
+    "10k characters": "あ" * 10_000,
+    "line breaks": "one\r\ntwo",
+    "smtputf8 address": "テスト@example.jp",
+    "html": "<script>alert(1)</script>",
+    # Undecodable bytes (a lone surrogate in CESU-8, invalid UTF-8) reach the app as the
+    # percent-escaped text itself: harmless, but tried all the same.
+    "lone surrogate bytes": "\udcff",
+}
+# Longer than any column: every form with fields must refuse it and save nothing.
+TOO_LONG = "x" * 20_001
+
+
+# The demo data is the world every route is tried against ---------------------------------
+
+
+@dataclass
+class World:
+    staff: FlaskClient
+    reviewer: FlaskClient
+    public: FlaskClient
+    tokens: dict[str, str]
+    reviewer_application: int
+    fields: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # path -> [(name, type)]
+
+
+def _client(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    return client
+
+
+def _sign_in(client: FlaskClient, email: str, password: str) -> None:
+    response = client.post("/staff/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+
+def _link(pattern: str, texts: list[str]) -> str:
+    for text in texts:
+        found = re.search(pattern, text)
+        if found:
+            return found.group(1)
+    return "no-such-token"
+
+
+def _world(app: Flask) -> World:
+    app.config["PUBLIC_FORM_LIMIT"] = "100000 per hour"
+    with app.app_context():
+        lines = [line for seeder in DEMO_SEEDERS for line in seeder()]
+        everyone = make_user(Role.ADMIN, Role.COORDINATOR, Role.LECTURER, Role.REVIEWER)
+        lecturer = db.session.scalar(sa.select(User).where(User.email == "lecturer@example.jp"))
+        start = utcnow() + timedelta(days=300)
+        db.session.add(
+            LecturerUnavailability(
+                lecturer_id=lecturer.id, starts_at=start, ends_at=start + timedelta(days=1)
+            )
+        )
+        db.session.commit()
+        add_blackout_day(date(2030, 12, 30), "年末", everyone)
+        staff_services.request_password_reset(lecturer.email)  # a set-password link in the outbox
+        bodies = list(db.session.scalars(sa.select(OutboxEmail.body_text)))
+        reviewer = db.session.scalar(sa.select(User).where(User.email == "reviewer@example.jp"))
+        spring = db.session.scalar(sa.select(sa.func.max(Criterion.cohort_id)))  # under review now
+        reviewer_application = db.session.scalar(
+            sa.select(Review.application_id)
+            .where(Review.reviewer_id == reviewer.id, Review.cohort_id == spring)
+            .order_by(Review.id)
+            .limit(1)
+        )
+        email = everyone.email
+    tokens = {
+        "lectures.manage": _link(r"/lectures/manage/([\w-]+)", lines),
+        "youth.application": _link(r"/youth/applications/([\w-]+)", bodies),
+        "youth.consent": _link(r"/youth/consent/([\w-]+)", bodies),
+        "staff.set_password": _link(r"/staff/set-password/([\w-]+)", bodies),
+    }
+    staff, reviewer_client, public = _client(app), _client(app), _client(app)
+    _sign_in(staff, email, DEFAULT_PASSWORD)
+    _sign_in(reviewer_client, "reviewer@example.jp", DEMO_PASSWORD)
+    return World(staff, reviewer_client, public, tokens, reviewer_application)
+
+
+def _first(query) -> int:
+    value = db.session.scalar(query.limit(1))
+    assert value is not None, f"the demo data has nothing for {query}"
+    return value
+
+
+def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, object]:
+    """Values for a route's path arguments, taken from the demo data."""
+    spring = _first(sa.select(Criterion.cohort_id).order_by(Criterion.cohort_id.desc()))
+    # An event whose participants' attendance is kept (the demo's complete history).
+    event = _first(sa.select(Attendance.event_id))
+    values: dict[str, object] = {}
+    for name in arguments:
+        if name == "cohort_id":
+            if "event_id" in arguments:
+                values[name] = _first(sa.select(CohortEvent.cohort_id).where(CohortEvent.id == event))
+            elif endpoint.startswith(("review.", "selection.")):
+                values[name] = spring
+            else:
+                values[name] = _first(sa.select(Cohort.id).order_by(Cohort.id.desc()))
+        elif name == "event_id":
+            values[name] = event
+        elif name == "criterion_id":
+            values[name] = _first(sa.select(Criterion.id).where(Criterion.cohort_id == spring))
+        elif name == "application_id":
+            if endpoint.startswith("review."):
+                values[name] = world.reviewer_application
+            else:
+                values[name] = _first(sa.select(Application.id).where(Application.cohort_id == spring))
+        elif name == "review_id":
+            values[name] = _first(sa.select(Review.id).where(Review.cohort_id == spring))
+        elif name == "request_id":
+            wanted = (
+                LectureStatus.SCHEDULED
+                if endpoint in ("lectures.reschedule", "lectures.complete")
+                else LectureStatus.SUBMITTED
+            )
+            values[name] = _first(sa.select(LectureRequest.id).where(LectureRequest.status == wanted))
+        elif name == "lecturer_id":
+            values[name] = _first(sa.select(LecturerUnavailability.lecturer_id))
+        elif name == "period_id":
+            values[name] = _first(sa.select(LecturerUnavailability.id))
+        elif name == "program_id":
+            values[name] = _first(sa.select(Program.id))
+        elif name == "school_id":
+            values[name] = _first(sa.select(School.id))
+        elif name == "email_id":
+            values[name] = _first(sa.select(OutboxEmail.id))
+        elif name == "blackout_id":
+            values[name] = _first(sa.select(BlackoutDay.id))
+        elif name == "user_id":
+            values[name] = _first(sa.select(User.id).where(User.email == "lecturer@example.jp"))
+        elif name == "action":
+            values[name] = "activate"
+        elif name in ("fmt", "kind"):
+            values[name] = "csv"
+        elif name == "code":
+            values[name] = "en"
+        elif name == "token":
+            values[name] = world.tokens.get(endpoint) or _token_for_download(endpoint, world)
+        else:
+            raise AssertionError(f"teach _url_args how to fill <{name}> of {endpoint}")
+    return values
+
+
+def _token_for_download(endpoint: str, world: World) -> str:
+    return world.tokens["lectures.manage"] if endpoint.startswith("lectures.") else "no-such-token"
+
+
+# Staff routes anyone may open signed out; every other /staff route needs a signed-in user.
+SIGNED_OUT_STAFF_ROUTES = {"staff.login", "staff.forgot_password", "staff.set_password"}
+
+
+def _client_for(route: Route, world: World) -> FlaskClient:
+    if route.endpoint in ("review.essay", "review.flag_conflict"):
+        return world.reviewer  # the essay is assigned to this reviewer
+    if route.path.startswith("/staff") and route.endpoint not in SIGNED_OUT_STAFF_ROUTES:
+        return world.staff
+    return world.public
+
+
+@dataclass
+class Route:
+    endpoint: str
+    path: str
+    methods: set[str]
+
+
+def _routes(app: Flask, world: World, method: str) -> list[Route]:
+    routes = []
+    with app.test_request_context():
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            if method not in rule.methods or rule.endpoint == "static":
+                continue
+            path = url_for(rule.endpoint, **_url_args(rule.endpoint, set(rule.arguments), world))
+            routes.append(Route(rule.endpoint, path, set(rule.methods)))
+    return routes
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: their action and their fields' names and types."""
+
+    def __init__(self, page_path: str) -> None:
+        super().__init__()
+        self.page_path = page_path
+        self.forms: dict[str, list[tuple[str, str]]] = {}
+        self._current: list[tuple[str, str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            if attributes.get("method", "get").lower() == "post":
+                action = urlsplit(attributes.get("action") or self.page_path).path
+                self._current = self.forms.setdefault(action, [])
+            else:
+                self._current = None
+        elif tag in ("input", "select", "textarea") and self._current is not None and attributes.get("name"):
+            kind = attributes.get("type", tag) if tag == "input" else tag
+            if (attributes["name"], kind) not in self._current and kind != "submit":
+                self._current.append((attributes["name"], kind))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
+def _scrape_forms(app: Flask, world: World) -> None:
+    """Read every POST form on every page the test users can open."""
+    with app.app_context():
+        get_routes = _routes(app, world, "GET")
+    for route in get_routes:
+        if route.endpoint in ("staff.logout", "home.set_language") or route.path.endswith((".csv", ".ics")):
+            continue
+        client = _client_for(route, world)
+        response = client.get(route.path)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            parser = _Forms(route.path)
+            parser.feed(response.get_data(as_text=True))
+            for action, fields in parser.forms.items():
+                known = world.fields.setdefault(action, [])
+                known += [f for f in fields if f not in known]
+
+
+def _body(pairs: list[tuple[str, bytes]]) -> bytes:
+    return b"&".join(quote(name).encode() + b"=" + value for name, value in pairs)
+
+
+def _post(client: FlaskClient, path: str, pairs: list[tuple[str, bytes]]):
+    limiter.reset()
+    return client.post(path, data=_body(pairs), content_type="application/x-www-form-urlencoded")
+
+
+def _row_counts(app: Flask, skip: tuple[str, ...] = ()) -> dict[str, int]:
+    with app.app_context(), db.engine.connect() as conn:
+        return {
+            table.name: conn.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+            if table.name not in skip
+        }
+
+
+def _table_contents(app: Flask) -> dict[str, list[str]]:
+    with app.app_context(), db.engine.connect() as conn:
+        return {
+            table.name: sorted(repr(tuple(row)) for row in conn.execute(sa.select(table)))
+            for table in db.metadata.sorted_tables
+        }
+
+
+def _shows_a_message(response) -> bool:
+    text = response.get_data(as_text=True)
+    return "error-summary" in text or 'class="field-error' in text or "flash" in text or "error" in text
+
+
+# Pure action buttons: their form has no field but the CSRF token.
+ACTIONS_WITHOUT_FIELDS = {
+    "staff.logout",
+    "staff.send_user_link",
+    "staff.set_user_active",
+    "notifications.requeue",
+    "lectures.remove_unavailability",
+    "settings.remove_blackout_day",
+    "youth.delete_event",
+    "review.close",
+    "review.delete_criterion",
+    "review.move_criterion",
+    "review.flag_conflict",
+    "review.remove_reviewer",
+    "selection.publish",
+    "selection.decide_rest",
+    "selection.send_calendar",
+    "selection.withdraw",
+    "selection.move_waitlisted",
+}
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    world = _world(app)
+    _scrape_forms(app, world)
+    return world
+
+
+# Forms no page of the demo data shows (a lecture can be recorded as held only once it is past).
+FORMS_NO_PAGE_SHOWS = {"lectures.complete": CompleteForm}
+
+
+def _fields_of(route: Route, world: World) -> list[tuple[str, str]]:
+    fields = [f for f in world.fields.get(route.path, []) if f[0] != "csrf_token"]
+    if not fields and route.endpoint in FORMS_NO_PAGE_SHOWS:
+        form = FORMS_NO_PAGE_SHOWS[route.endpoint]
+        fields = [(name, "text") for name in dir(form) if isinstance(getattr(form, name), UnboundField)]
+    if not fields and route.endpoint not in ACTIONS_WITHOUT_FIELDS:
+        raise AssertionError(
+            f"{route.endpoint}: no page shows its form; add the page's route or list it as an action"
+        )
+    return fields
+
+
+def test_unusable_characters_are_refused_on_every_route_and_nothing_changes(app: Flask, world: World):
+    with app.app_context():
+        routes = _routes(app, world, "POST")
+    before = _table_contents(app)
+    problems = []
+    for route in routes:
+        client = _client_for(route, world)
+        fields = _fields_of(route, world) or [("anything", "text")]
+        for label, value in UNUSABLE.items():
+            for name, _kind in fields:
+                response = _post(client, route.path, [(name, value)])
+                if response.status_code != 400 or GUARD_MESSAGE not in response.get_data(as_text=True):
+                    problems.append(f"{route.endpoint} {name}={label}: {response.status_code}")
+                    break
+    assert problems == []
+    # Nothing at all changed: not even an audit entry or an email.
+    assert _table_contents(app) == before
+
+
+def test_unusable_characters_in_a_query_string_are_refused(app: Flask, world: World):
+    for path in ("/lectures/", "/staff/lectures/?q=%00", "/staff/schools/?q=a%0Bb", "/youth/?x=%C2%85"):
+        client = world.staff if path.startswith("/staff") else world.public
+        response = client.get(path if "?" in path else path + "?q=%00")
+        assert response.status_code == 400, path
+        assert GUARD_MESSAGE in response.get_data(as_text=True)
+
+
+def test_a_path_id_beyond_the_database_is_not_found(app: Flask, world: World):
+    for path in ("/staff/lectures/99999999999999999999/schedule", "/staff/schools/2147483648"):
+        assert world.staff.get(path).status_code == 404
+
+
+def _encoded(value: str) -> bytes:
+    if value == "\udcff":
+        return b"%ED%A0%80%FF%FE"
+    return quote(value).encode()
+
+
+def _hostile_payloads(fields: list[tuple[str, str]]) -> dict[str, list[tuple[str, bytes]]]:
+    payloads = {label: [(name, _encoded(value)) for name, _ in fields] for label, value in MALFORMED.items()}
+    payloads["missing fields"] = []
+    payloads["duplicated fields"] = [
+        pair for name, _ in fields for pair in ((name, b"1"), (name, quote("０００１-０１-０１").encode()))
+    ]
+    payloads["wrong types"] = [(name, b"true&" + quote(name).encode() + b"[]=1") for name, _ in fields]
+    return payloads
+
+
+def test_malformed_values_never_give_a_server_error(app: Flask, world: World):
+    """Every field of every form filled with each malformed value (and none, and twice)."""
+    with app.app_context():
+        routes = _routes(app, world, "POST")
+    problems = []
+    for route in routes:
+        client = _client_for(route, world)
+        fields = _fields_of(route, world)
+        for label, pairs in _hostile_payloads(fields).items():
+            response = _post(client, route.path, pairs)
+            if response.status_code >= 500:
+                problems.append(f"{route.endpoint} {label}: {response.status_code}")
+            elif response.status_code == 200 and fields and not _shows_a_message(response):
+                problems.append(f"{route.endpoint} {label}: 200 without a message")
+    assert problems == []
+
+
+def test_text_longer_than_any_column_is_refused_and_nothing_is_saved(app: Flask, world: World):
+    with app.app_context():
+        routes = _routes(app, world, "POST")
+    problems = []
+    for route in routes:
+        fields = [(n, k) for n, k in _fields_of(route, world) if k not in ("checkbox", "radio", "hidden")]
+        if not fields:
+            continue
+        client = _client_for(route, world)
+        before = _row_counts(app, skip=("audit_entries",))
+        response = _post(client, route.path, [(name, TOO_LONG.encode()) for name, _ in fields])
+        # A form on another page answers with a redirect back and a flashed message.
+        if response.status_code >= 500:
+            problems.append(f"{route.endpoint}: {response.status_code}")
+        elif response.status_code == 200 and not _shows_a_message(response):
+            problems.append(f"{route.endpoint}: no message")
+        if _row_counts(app, skip=("audit_entries",)) != before:
+            problems.append(f"{route.endpoint}: rows changed")
+    assert problems == []
+
+
+# The public forms, filled in right but for one hostile field ----------------------------------
+
+
+def _valid_request(app: Flask) -> list[tuple[str, str]]:
+    from tests.lectures.factories import form_data
+
+    with app.app_context():
+        program = db.session.scalar(sa.select(Program).where(Program.active.is_(True)).limit(1))
+        school = db.session.scalar(sa.select(School).limit(1))
+        data = form_data(program, school)
+    return list(data.items())
+
+
+def _valid_application(app: Flask) -> list[tuple[str, str]]:
+    from tests.youth.conftest import form_data
+
+    with app.app_context():
+        cohort = db.session.scalar(sa.select(Cohort).order_by(Cohort.id.desc()).limit(1))
+        school = db.session.scalar(sa.select(School.id).limit(1))
+        data = form_data(school, grade=str(sorted(cohort.eligible_grades)[0]))
+    return list(data.items())
+
+
+ONE_FIELD_VALUES = {
+    "superscript digit": "²",
+    "circled digit": "①",
+    "first date": "0001-01-01",
+    "last date": "9999-12-31",
+    "huge number": "9" * 40,
+    "10k characters": "あ" * 10_001,
+    "smtputf8 address": "テスト@example.jp",
+    "65-character key": "k" * 65,
+}
+
+
+@pytest.mark.parametrize("action", ["send", "draft"])
+def test_one_hostile_field_in_an_application_never_gives_a_server_error(app: Flask, world: World, action):
+    base = [(k, v) for k, v in _valid_application(app) if k != "action"] + [("action", action)]
+    _one_field_at_a_time(app, world.public, "/youth/apply", base)
+
+
+def test_one_hostile_field_in_a_lecture_request_never_gives_a_server_error(app: Flask, world: World):
+    _one_field_at_a_time(app, world.public, "/lectures/request", _valid_request(app))
+
+
+def _one_field_at_a_time(app: Flask, client: FlaskClient, path: str, base: list[tuple[str, str]]) -> None:
+    problems = []
+    for index, (name, _value) in enumerate(base):
+        if name == "action":
+            continue
+        for label, value in ONE_FIELD_VALUES.items():
+            pairs = [(k, quote(v).encode()) for k, v in base]
+            pairs[index] = (name, quote(value).encode())
+            response = _post(client, path, pairs)
+            if response.status_code >= 500:
+                problems.append(f"{name}={label}: {response.status_code}")
+    assert problems == []
