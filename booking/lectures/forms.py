@@ -125,6 +125,7 @@ class RequestForm(BaseForm):
         _l("Find your school"),
         description=_l("Part of the name is enough, e.g. 思永 or 小倉."),
         filters=[strip],
+        validators=[max_length(100)],
     )
     school_name = StringField(
         _l("School name"),

@@ -75,6 +75,8 @@ def _save(form: ApplicationForm, application: Application | None = None) -> serv
         return None
     submit = request.form.get("action") != "draft"
     if not (form.validate() if submit else form.validate_for_draft()):
+        if form.submission_key.errors:
+            form.submission_key.data = secrets.token_urlsafe(24)  # so that sending again works
         return None
     try:
         return services.save_application(

@@ -71,7 +71,7 @@ def test_an_overlong_form_key_gets_a_message_and_a_new_key_not_a_500(client, coh
         )
     body = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "This form could not be recognised" in body
+    assert "This form is out of date" in body
     key = re.search(r'name="submission_key" type="hidden" value="([^"]*)"', body) or re.search(
         r'name="submission_key" value="([^"]*)"', body
     )
