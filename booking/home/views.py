@@ -11,6 +11,7 @@ from booking.core.security import safe_next_url
 from booking.core.time import utcnow
 from booking.extensions import db
 from booking.home import bp
+from booking.notifications.services import delivery_state
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -39,7 +40,12 @@ def set_language(code: str):
 
 @bp.route("/healthz")
 def healthz():
-    """503 when the site cannot serve (no database); what is degraded while it still serves."""
+    """503 when the site cannot serve (no database); what is degraded while it still serves.
+
+    `ratelimit` is "degraded" while Redis cannot be reached (each worker counts on its own);
+    `outbox` is "delayed" while emails wait for a retry or for a sender that is not running,
+    and "held" where no mail server is set (the local demo): nothing is lost meanwhile.
+    """
     ratelimit = "ok" if storage_available() else "degraded"  # counted per worker meanwhile
     try:
         db.session.execute(sa.text("SELECT 1"))
@@ -48,7 +54,9 @@ def healthz():
         return jsonify(
             status="error", database="unavailable", ratelimit=ratelimit, time=utcnow().isoformat()
         ), 503
-    return jsonify(status="ok", database="ok", ratelimit=ratelimit, time=utcnow().isoformat())
+    return jsonify(
+        status="ok", database="ok", ratelimit=ratelimit, outbox=delivery_state(), time=utcnow().isoformat()
+    )
 
 
 @bp.route("/privacy")

@@ -157,6 +157,30 @@ def count_by_status() -> dict[EmailStatus, int]:
     return counts
 
 
+# An email due longer than this and not yet delivered means the sender is not running or the
+# mail server is refusing: /healthz reports the outbox as delayed.
+DELAYED_AFTER = timedelta(minutes=15)
+
+
+def delivery_state() -> str:
+    """How email delivery stands, for /healthz: "ok", "delayed" or "held" (no mail server set).
+
+    "delayed" when an email waits for a retry after a failed attempt, has been due for longer
+    than DELAYED_AFTER, or was left "sending" by a run that stopped. One query.
+    """
+    if not current_app.config.get("MAIL_SERVER"):
+        return "held"
+    now = utcnow()
+    waiting = sa.or_(
+        sa.and_(
+            OutboxEmail.status == EmailStatus.QUEUED,
+            sa.or_(OutboxEmail.attempts > 0, OutboxEmail.next_attempt_at < now - DELAYED_AFTER),
+        ),
+        sa.and_(OutboxEmail.status == EmailStatus.SENDING, OutboxEmail.claimed_at < now - STALLED_AFTER),
+    )
+    return "delayed" if db.session.scalar(sa.select(sa.exists().where(waiting))) else "ok"
+
+
 def emails_about(related_type: str, related_id: object) -> list[OutboxEmail]:
     """The emails queued about one record, oldest first."""
     return list(

@@ -266,3 +266,31 @@ def test_opening_the_outbox_list_is_audited_without_its_addresses(app, ctx, coor
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "email.list.view"))
     assert entry.details == {"page": 1, "status": "queued"}
     assert entry.subject_type is None and entry.actor_id is not None
+
+
+def test_healthz_says_the_outbox_is_delayed_while_the_mail_server_is_down(ctx, smtp, client):
+    queue()
+    db.session.commit()
+    assert client.get("/healthz").json["outbox"] == "ok"  # due now, not late yet
+    smtp.stop()
+    assert deliver_due().retrying == 1
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json["status"] == "ok"
+    assert health.json["outbox"] == "delayed"  # waiting for a retry: nothing lost
+    smtp.start()
+    row = db.session.scalar(sa.select(OutboxEmail))
+    with time_machine.travel(row.next_attempt_at + timedelta(seconds=1)):
+        assert deliver_due().sent == 1
+        assert client.get("/healthz").json["outbox"] == "ok"
+
+
+def test_healthz_says_the_outbox_is_delayed_when_no_sender_has_run(ctx, smtp, client):
+    queue()
+    db.session.commit()
+    with time_machine.travel(utcnow() + timedelta(minutes=16)):
+        assert client.get("/healthz").json["outbox"] == "delayed"
+
+
+def test_healthz_says_emails_are_held_without_a_mail_server(app, ctx, client):
+    assert not app.config["MAIL_SERVER"]
+    assert client.get("/healthz").json["outbox"] == "held"
