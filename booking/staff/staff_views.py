@@ -57,7 +57,11 @@ def invite_user():
             form.add_error(error)
         else:
             flash(
-                _("%(name)s is invited. The email with the link is in the outbox.", name=user.name), "success"
+                _(
+                    "%(name)s is invited: an email with a link to set a password is on its way.",
+                    name=user.name,
+                ),
+                "success",
             )
             return redirect(url_for("staff.users"))
     return render_template("staff/invite.html", form=form), 422 if form.has_errors else 200
