@@ -1,7 +1,8 @@
 """Lecture programs, schools' requests and their history, lecturers' bookings and time off.
 
-A request moves through the statuses of LECTURE_WORKFLOW only through the verbs below;
-each move writes a history row. Models never commit, mail, or read the web request.
+A request changes status only through the verbs below, as the one table LECTURE_ACTIONS
+allows (the `can_*` questions and LECTURE_WORKFLOW come from it); each move writes a
+history row. Models never commit, mail, or read the web request.
 
 How lecturers' time is kept apart (the clash rule):
 - A scheduled lecture books each of its lecturers from `starts_at` to `ends_at` and
@@ -22,6 +23,7 @@ How lecturers' time is kept apart (the clash rule):
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -125,6 +127,27 @@ class LectureStatus(enum.StrEnum):
     def tone(self) -> str:
         return STATUS_TONES[self]
 
+    # What templates ask of a status, rather than comparing its string.
+    @property
+    def is_submitted(self) -> bool:
+        return self is LectureStatus.SUBMITTED
+
+    @property
+    def is_proposed(self) -> bool:
+        return self is LectureStatus.PROPOSED
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self is LectureStatus.SCHEDULED
+
+    @property
+    def is_completed(self) -> bool:
+        return self is LectureStatus.COMPLETED
+
+    @property
+    def is_declined(self) -> bool:
+        return self is LectureStatus.DECLINED
+
 
 STATUS_LABELS = {
     LectureStatus.SUBMITTED: _l("Received"),
@@ -144,26 +167,10 @@ STATUS_TONES = {
 }
 
 S = LectureStatus
-# Every status move a request can make; anything else is refused.
-LECTURE_WORKFLOW = Workflow.of(
-    LectureStatus,
-    [
-        (S.SUBMITTED, S.PROPOSED),
-        (S.SUBMITTED, S.SCHEDULED),
-        (S.SUBMITTED, S.DECLINED),
-        (S.SUBMITTED, S.CANCELLED),
-        (S.PROPOSED, S.PROPOSED),  # staff offer other dates again
-        (S.PROPOSED, S.SCHEDULED),  # the teacher picks one (or staff schedule)
-        (S.PROPOSED, S.CANCELLED),
-        (S.SCHEDULED, S.SCHEDULED),  # rescheduled
-        (S.SCHEDULED, S.COMPLETED),
-        (S.SCHEDULED, S.CANCELLED),
-    ],
-)
 
 
 class Action(enum.StrEnum):
-    """What can be done to a request; each leads to one status (see ACTION_TARGETS)."""
+    """What can be done to a request (see LECTURE_ACTIONS)."""
 
     PROPOSE = "propose"
     SCHEDULE = "schedule"
@@ -174,16 +181,32 @@ class Action(enum.StrEnum):
     CHOOSE_DATE = "choose_date"
 
 
-ACTION_TARGETS = {
-    Action.PROPOSE: S.PROPOSED,
-    Action.SCHEDULE: S.SCHEDULED,
-    Action.RESCHEDULE: S.SCHEDULED,
-    Action.DECLINE: S.DECLINED,
-    Action.CANCEL: S.CANCELLED,
-    Action.COMPLETE: S.COMPLETED,
-    Action.CHOOSE_DATE: S.SCHEDULED,
+@dataclass(frozen=True)
+class Step:
+    """An action's move: the statuses it can be taken from, and the status it leads to."""
+
+    sources: frozenset[LectureStatus]
+    target: LectureStatus
+
+
+# What can be done to a request in each status, and where it leads; anything else is
+# refused. The `can_*` questions, the verbs and LECTURE_WORKFLOW all come from this table.
+LECTURE_ACTIONS = {
+    Action.PROPOSE: Step(frozenset({S.SUBMITTED, S.PROPOSED}), S.PROPOSED),  # again: other dates
+    Action.SCHEDULE: Step(frozenset({S.SUBMITTED, S.PROPOSED}), S.SCHEDULED),
+    Action.CHOOSE_DATE: Step(frozenset({S.PROPOSED}), S.SCHEDULED),  # the teacher picks a date
+    Action.RESCHEDULE: Step(frozenset({S.SCHEDULED}), S.SCHEDULED),
+    Action.COMPLETE: Step(frozenset({S.SCHEDULED}), S.COMPLETED),
+    Action.DECLINE: Step(frozenset({S.SUBMITTED}), S.DECLINED),
+    Action.CANCEL: Step(frozenset({S.SUBMITTED, S.PROPOSED, S.SCHEDULED}), S.CANCELLED),
 }
-OPEN_STATUSES = frozenset({S.SUBMITTED, S.PROPOSED, S.SCHEDULED})
+# Every status move a request can make.
+LECTURE_WORKFLOW = Workflow.of(
+    LectureStatus,
+    {(source, step.target) for step in LECTURE_ACTIONS.values() for source in step.sources},
+)
+# Open: something can still be done to the request; the other statuses are closed.
+OPEN_STATUSES = frozenset(source for step in LECTURE_ACTIONS.values() for source in step.sources)
 BOOKED_STATUSES = frozenset({S.SCHEDULED, S.COMPLETED})
 
 
@@ -379,33 +402,51 @@ class LectureRequest(db.Model):
 
     # Questions views and templates share.
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
     def is_online(self) -> bool:
         return self.format == LectureFormat.ONLINE
 
+    @property
+    def school_sends_link(self) -> bool:
+        """An online lecture whose meeting link the school issues (otherwise the bureau does)."""
+        return self.meeting_link_by == MeetingHost.SCHOOL
+
+    @property
+    def has_booked_date(self) -> bool:
+        """A date was booked: the lecture is scheduled, was held, or was cancelled once booked."""
+        return self.starts_at is not None and self.status in (S.SCHEDULED, S.COMPLETED, S.CANCELLED)
+
+    def can(self, action: Action, now: datetime | None = None) -> bool:
+        """Whether `action` is possible now: the table allows it from this status, and
+        (to record a lecture as held) it has started, or (to choose a date) dates were proposed.
+        """
+        if self.status not in LECTURE_ACTIONS[action].sources:
+            return False
+        if action == Action.COMPLETE:
+            return self.starts_at is not None and self.starts_at <= (now or utcnow())
+        if action == Action.CHOOSE_DATE:
+            return bool(self.proposals)
+        return True
+
     def can_propose(self) -> bool:
-        return self.status in (S.SUBMITTED, S.PROPOSED)
+        return self.can(Action.PROPOSE)
 
     def can_schedule(self) -> bool:
-        return self.status in (S.SUBMITTED, S.PROPOSED)
+        return self.can(Action.SCHEDULE)
 
     def can_reschedule(self) -> bool:
-        return self.status == S.SCHEDULED
+        return self.can(Action.RESCHEDULE)
 
     def can_decline(self) -> bool:
-        return LECTURE_WORKFLOW.can(self.status, S.DECLINED)
+        return self.can(Action.DECLINE)
 
     def can_cancel(self) -> bool:
-        return LECTURE_WORKFLOW.can(self.status, S.CANCELLED)
+        return self.can(Action.CANCEL)
 
     def can_complete(self, now: datetime) -> bool:
-        return self.status == S.SCHEDULED and self.starts_at is not None and self.starts_at <= now
+        return self.can(Action.COMPLETE, now)
 
     def can_choose_date(self) -> bool:
-        return self.status == S.PROPOSED and bool(self.proposals)
+        return self.can(Action.CHOOSE_DATE)
 
     def has_calendar(self) -> bool:
         return self.status == S.SCHEDULED and self.starts_at is not None
@@ -453,13 +494,14 @@ class LectureRequest(db.Model):
     # Status moves.
     def _move(
         self,
-        target: LectureStatus,
+        action: Action,
         actor: User | None,
         note: str = "",
         internal_note: str = "",
         details: dict[str, Any] | None = None,
         by_school: bool = False,
     ) -> LectureEvent:
+        target = LECTURE_ACTIONS[action].target
         LECTURE_WORKFLOW.check(self.status, target, describe=lambda status: status.label)
         event = LectureEvent(
             from_status=self.status,
@@ -483,16 +525,7 @@ class LectureRequest(db.Model):
 
     def ensure_can(self, action: Action, now: datetime | None = None) -> None:
         """Raise InvalidTransition, with a message for a person, unless `action` is possible now."""
-        allowed = {
-            Action.PROPOSE: self.can_propose,
-            Action.SCHEDULE: self.can_schedule,
-            Action.RESCHEDULE: self.can_reschedule,
-            Action.DECLINE: self.can_decline,
-            Action.CANCEL: self.can_cancel,
-            Action.CHOOSE_DATE: self.can_choose_date,
-            Action.COMPLETE: lambda: self.can_complete(now or utcnow()),
-        }[action]()
-        if allowed:
+        if self.can(action, now):
             return
         if action == Action.SCHEDULE and self.status == S.SCHEDULED:
             raise InvalidTransition(_("This lecture is already scheduled; reschedule it to move it."))
@@ -506,7 +539,7 @@ class LectureRequest(db.Model):
             _(
                 "This cannot be done now: the status “%(current)s” cannot change to “%(target)s”.",
                 current=self.status.label,
-                target=ACTION_TARGETS[action].label,
+                target=LECTURE_ACTIONS[action].target.label,
             )
         )
 
@@ -524,7 +557,7 @@ class LectureRequest(db.Model):
         details: dict[str, Any] = {"starts_at": [start.isoformat() for start, _end in times]}
         if overridden:
             details["overridden"] = list(overridden)
-        self._move(S.PROPOSED, actor, note=message, internal_note=internal_note, details=details)
+        self._move(Action.PROPOSE, actor, note=message, internal_note=internal_note, details=details)
         self.proposal_message = message
         self.proposed_lecturers = list(lecturers)
         existing = self.proposals
@@ -554,7 +587,7 @@ class LectureRequest(db.Model):
         """Book the lecture (from received, or from proposed dates) with its lecturers."""
         self.ensure_can(Action.SCHEDULE)
         self._move(
-            S.SCHEDULED,
+            Action.SCHEDULE,
             actor,
             note=note,
             internal_note=internal_note,
@@ -577,7 +610,7 @@ class LectureRequest(db.Model):
         """Move a scheduled lecture (or change its lecturers); calendars get a newer version."""
         self.ensure_can(Action.RESCHEDULE)
         self._move(
-            S.SCHEDULED,
+            Action.RESCHEDULE,
             actor,
             note=note,
             internal_note=internal_note,
@@ -588,14 +621,14 @@ class LectureRequest(db.Model):
 
     def decline(self, reason: str, actor: User) -> None:
         self.ensure_can(Action.DECLINE)
-        self._move(S.DECLINED, actor, note=reason)
+        self._move(Action.DECLINE, actor, note=reason)
         self.closed_reason = reason
 
     def cancel(self, reason: str, actor: User | None, by_school: bool = False) -> bool:
         """Cancel; returns whether the lecture had been scheduled (calendars need a CANCEL)."""
         self.ensure_can(Action.CANCEL)
         was_scheduled = self.status == S.SCHEDULED
-        self._move(S.CANCELLED, actor, note=reason, by_school=by_school)
+        self._move(Action.CANCEL, actor, note=reason, by_school=by_school)
         self.closed_reason = reason
         for assignment in self.assignments:
             assignment.active = False
@@ -605,7 +638,7 @@ class LectureRequest(db.Model):
 
     def complete(self, actual_audience: int, notes: str, actor: User, now: datetime) -> None:
         self.ensure_can(Action.COMPLETE, now)
-        self._move(S.COMPLETED, actor, details={"actual_audience": actual_audience})
+        self._move(Action.COMPLETE, actor, details={"actual_audience": actual_audience})
         self.actual_audience = actual_audience
         self.completion_notes = notes
 

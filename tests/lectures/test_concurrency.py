@@ -126,10 +126,10 @@ def test_the_same_form_sent_several_times_at_once_makes_one_request(app, ctx, fr
 
 def test_without_the_locks_and_checks_the_database_still_books_once(app, ctx, frozen, login, monkeypatch):
     """Even with the service's own checks and locks taken away, the constraint has the last word."""
-    from booking.lectures import services
+    from booking.lectures.services import staff_actions
 
-    monkeypatch.setattr(services, "clashes", lambda booking, settings: [])
-    monkeypatch.setattr(services, "lock_days", lambda days: None)
+    monkeypatch.setattr(staff_actions, "clashes", lambda booking, settings: [])
+    monkeypatch.setattr(staff_actions, "lock_days", lambda days: None)
     program = make_program()
     lecturer_id = make_lecturer(name="水野 健太").id
     requests = [make_request(program) for _ in range(THREADS)]

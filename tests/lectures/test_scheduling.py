@@ -27,6 +27,16 @@ def book(lecture, starts_at, lecturers, actor, **extra):
     return services.schedule_request(lecture.id, data, actor)
 
 
+def assert_booked(lecture, starts_at, lecturers) -> LectureRequest:
+    """The database holds `lecture` as scheduled at `starts_at` with exactly `lecturers`."""
+    db.session.expire_all()
+    saved = db.session.get(LectureRequest, lecture.id)
+    assert saved.status == LectureStatus.SCHEDULED
+    assert saved.starts_at == starts_at
+    assert sorted(a.lecturer_id for a in saved.assignments if a.active) == sorted(u.id for u in lecturers)
+    return saved
+
+
 def refusals(error: DomainError) -> list[str]:
     return [e.message for e in services.errors_of(error)]
 
@@ -80,7 +90,9 @@ def test_the_same_buffer_applies_before_a_booked_lecture(frozen, program, coordi
     existing(program, IN_PERSON, 13, 0, lecturer)
     with pytest.raises(DomainError):
         book(make_request(program, fmt=ONLINE), at(GOOD_DAY, 11, 30), [lecturer], coordinator)  # ends 12:15
-    book(make_request(program, fmt=ONLINE), at(GOOD_DAY, 11, 15), [lecturer], coordinator)  # ends 12:00
+    lecture = make_request(program, fmt=ONLINE)
+    book(lecture, at(GOOD_DAY, 11, 15), [lecturer], coordinator)  # ends 12:00
+    assert_booked(lecture, at(GOOD_DAY, 11, 15), [lecturer])
 
 
 def test_an_overlap_names_the_lecture_it_clashes_with(frozen, program, coordinator, lecturer):
@@ -93,7 +105,10 @@ def test_an_overlap_names_the_lecture_it_clashes_with(frozen, program, coordinat
 
 def test_another_lecturer_at_the_same_time_is_fine(frozen, program, coordinator, lecturer):
     existing(program, IN_PERSON, 10, 0, lecturer)
-    book(make_request(program), at(GOOD_DAY, 10, 0), [make_lecturer()], coordinator)
+    other = make_lecturer()
+    lecture = make_request(program)
+    book(lecture, at(GOOD_DAY, 10, 0), [other], coordinator)
+    assert_booked(lecture, at(GOOD_DAY, 10, 0), [other])
 
 
 def test_every_lecturer_of_a_lecture_is_checked(frozen, program, coordinator, lecturer):
@@ -106,7 +121,9 @@ def test_every_lecturer_of_a_lecture_is_checked(frozen, program, coordinator, le
 
 def test_a_cancelled_lecture_frees_the_time(frozen, program, coordinator, lecturer):
     make_request(program, status="cancelled_scheduled", lecturers=[lecturer], starts_at=at(GOOD_DAY, 10, 0))
-    book(make_request(program), at(GOOD_DAY, 10, 0), [lecturer], coordinator)
+    lecture = make_request(program)
+    book(lecture, at(GOOD_DAY, 10, 0), [lecturer], coordinator)
+    assert_booked(lecture, at(GOOD_DAY, 10, 0), [lecturer])
 
 
 def add_time_off(lecturer, start, end, reason, actor):
@@ -170,21 +187,19 @@ def test_staff_may_override_the_lead_time_with_a_reason_kept_in_the_history(
     assert event.details["overridden"] == ["lead_time"]
 
 
-def test_staff_may_override_a_weekend_or_a_holiday(frozen, program, coordinator, lecturer):
-    book(
-        make_request(program),
-        at(date(2026, 11, 21), 10, 0),
-        [lecturer],
-        coordinator,
-        override_reason="土曜授業",
-    )
-    book(
-        make_request(program),
-        at(date(2027, 1, 11), 10, 0),
-        [lecturer],
-        coordinator,
-        override_reason="成人の日の行事",
-    )
+@pytest.mark.parametrize(
+    ("day", "rule", "reason"),
+    [(date(2026, 11, 21), "weekend", "土曜授業"), (date(2027, 1, 11), "holiday", "成人の日の行事")],
+    ids=["saturday", "coming-of-age-day"],
+)
+def test_staff_may_override_a_weekend_or_a_holiday(frozen, program, coordinator, lecturer, day, rule, reason):
+    lecture = make_request(program)
+    with pytest.raises(DomainError):
+        book(lecture, at(day, 10, 0), [lecturer], coordinator)
+    book(lecture, at(day, 10, 0), [lecturer], coordinator, override_reason=reason)
+    event = assert_booked(lecture, at(day, 10, 0), [lecturer]).events[-1]
+    assert event.internal_note == reason
+    assert event.details["overridden"] == [rule]
 
 
 def test_blackout_days_school_hours_and_the_past_cannot_be_overridden(frozen, program, coordinator, lecturer):

@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from booking.core.errors import InvalidTransition
 from booking.core.time import utcnow
 from booking.extensions import db
-from booking.lectures.models import LECTURE_WORKFLOW, LectureEvent, LectureRequest, LectureStatus
+from booking.lectures.models import (
+    LECTURE_ACTIONS,
+    LECTURE_WORKFLOW,
+    Action,
+    LectureEvent,
+    LectureRequest,
+    LectureStatus,
+)
 from tests.lectures.factories import make_lecturer, make_program, make_request
 
 S = LectureStatus
@@ -99,6 +106,45 @@ def test_the_table_matches_the_specification():
     assert set(LECTURE_WORKFLOW.targets(S.SCHEDULED)) == {S.SCHEDULED, S.COMPLETED, S.CANCELLED}
     for closed in (S.COMPLETED, S.DECLINED, S.CANCELLED):
         assert LECTURE_WORKFLOW.targets(closed) == set()
+
+
+def ask(lecture: LectureRequest, action: Action) -> bool:
+    """The `can_*` question views and templates ask about `action`."""
+    question = getattr(lecture, f"can_{action.value}")
+    return question(utcnow()) if action == Action.COMPLETE else question()
+
+
+ACTION_CASES = [(action, status) for action in Action for status in LectureStatus]
+
+
+@pytest.mark.parametrize(("action", "status"), ACTION_CASES, ids=[f"{a}-from-{s}" for a, s in ACTION_CASES])
+def test_each_question_answers_yes_exactly_from_the_statuses_of_its_action(people, action, status):
+    actor, lecturer = people
+    lecture = in_status(status, actor, lecturer)
+    allowed = status in LECTURE_ACTIONS[action].sources
+    assert ask(lecture, action) is allowed
+    assert lecture.can(action) is allowed
+    if allowed:
+        lecture.ensure_can(action)
+    else:
+        with pytest.raises(InvalidTransition):
+            lecture.ensure_can(action)
+
+
+def test_the_moves_are_those_of_the_actions():
+    assert set(LECTURE_WORKFLOW.moves()) == {
+        (source, step.target) for step in LECTURE_ACTIONS.values() for source in step.sources
+    }
+
+
+def test_a_proposal_without_dates_cannot_be_chosen_from(people):
+    actor, lecturer = people
+    lecture = in_status(S.PROPOSED, actor, lecturer)
+    for slot in lecture.proposals:
+        lecture.slots.remove(slot)
+    assert not lecture.can_choose_date()
+    with pytest.raises(InvalidTransition, match="選べる日程の提案はありません"):
+        lecture.ensure_can(Action.CHOOSE_DATE)
 
 
 def test_a_lecture_cannot_be_recorded_as_held_before_it_starts(people):

@@ -1,0 +1,134 @@
+"""Outreach lectures: the catalog, schools' requests, scheduling with lecturers, the inbox.
+
+One module per use case; everything is re-exported here, so callers write
+`from booking.lectures import services` and `services.schedule_request(...)`:
+- programs: the catalog staff keep;
+- requests: what schools do (send, follow, cancel, take a proposed date);
+- staff_actions: what staff do to a request (schedule, propose, decline, cancel, record as held);
+- inbox: what staff read (a request, the inbox and its exports, the dashboard);
+- lecturers: lecturers, their diaries and time off;
+- retention: removing teachers' contact details from old requests;
+- common: what several of them share (Refused, the request's lock, private links).
+
+Every use case checks its rules, calls the request's verbs, writes the audit entry and
+queues the emails, then commits once. Writes that read before they write run as the
+only writer (`write_lock()`, BEGIN IMMEDIATE on SQLite) and, on PostgreSQL, lock the rows
+they depend on (the request, the days being scheduled, the fiscal year's counter).
+"""
+
+from booking.lectures.services.common import Refused, add_link, errors_of, lock_request
+from booking.lectures.services.inbox import (
+    SORTS,
+    InboxFilters,
+    export_requests,
+    fiscal_years,
+    get_request,
+    lecturer_names,
+    lectures_between,
+    list_requests,
+    requested_schools,
+    status_counts,
+    view_request,
+    waiting_count,
+)
+from booking.lectures.services.lecturers import (
+    Diary,
+    LecturerSummary,
+    PeriodData,
+    active_lecturers,
+    add_unavailability,
+    diary,
+    get_lecturer,
+    get_unavailability,
+    lecturer_overview,
+    remove_unavailability,
+)
+from booking.lectures.services.programs import (
+    ProgramData,
+    active_programs,
+    all_programs,
+    create_program,
+    get_program,
+    update_program,
+)
+from booking.lectures.services.requests import (
+    RESEND_WINDOW,
+    Candidate,
+    RequestData,
+    Submitted,
+    cancel_by_school,
+    choose_proposed_date,
+    coordinators,
+    find_by_token,
+    next_reference_number,
+    request_problems,
+    submit_request,
+)
+from booking.lectures.services.retention import purge_personal_data
+from booking.lectures.services.staff_actions import (
+    BookingData,
+    ProposalData,
+    cancel_request,
+    complete_request,
+    decline_request,
+    propose_dates,
+    reschedule_request,
+    resend_link,
+    schedule_request,
+)
+
+__all__ = [
+    "RESEND_WINDOW",
+    "SORTS",
+    "BookingData",
+    "Candidate",
+    "Diary",
+    "InboxFilters",
+    "LecturerSummary",
+    "PeriodData",
+    "ProgramData",
+    "ProposalData",
+    "Refused",
+    "RequestData",
+    "Submitted",
+    "active_lecturers",
+    "active_programs",
+    "add_link",
+    "add_unavailability",
+    "all_programs",
+    "cancel_by_school",
+    "cancel_request",
+    "choose_proposed_date",
+    "complete_request",
+    "coordinators",
+    "create_program",
+    "decline_request",
+    "diary",
+    "errors_of",
+    "export_requests",
+    "find_by_token",
+    "fiscal_years",
+    "get_lecturer",
+    "get_program",
+    "get_request",
+    "get_unavailability",
+    "lecturer_names",
+    "lecturer_overview",
+    "lectures_between",
+    "list_requests",
+    "lock_request",
+    "next_reference_number",
+    "propose_dates",
+    "purge_personal_data",
+    "remove_unavailability",
+    "request_problems",
+    "requested_schools",
+    "reschedule_request",
+    "resend_link",
+    "schedule_request",
+    "status_counts",
+    "submit_request",
+    "update_program",
+    "view_request",
+    "waiting_count",
+]

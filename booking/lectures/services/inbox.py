@@ -1,0 +1,214 @@
+"""What staff read: a request's page, the inbox with its filters and exports, the dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload, selectinload
+
+from booking.audit.services import record
+from booking.core.numbers import parse_digits
+from booking.core.time import fiscal_year, today_jst
+from booking.extensions import db
+from booking.lectures.models import (
+    LectureAssignment,
+    LectureEvent,
+    LectureFormat,
+    LectureRequest,
+    LectureSlot,
+    LectureStatus,
+    SlotKind,
+)
+from booking.schools.models import School
+from booking.staff.models import User
+
+
+def get_request(request_id: int) -> LectureRequest | None:
+    return db.session.scalar(
+        sa.select(LectureRequest)
+        .where(LectureRequest.id == request_id)
+        .options(
+            joinedload(LectureRequest.program),
+            joinedload(LectureRequest.school),
+            selectinload(LectureRequest.slots),
+            selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+            selectinload(LectureRequest.events).joinedload(LectureEvent.actor),
+            selectinload(LectureRequest.proposed_lecturers),
+            selectinload(LectureRequest.feedback),
+        )
+    )
+
+
+def view_request(lecture: LectureRequest, actor: User) -> None:
+    """Staff opened a request's details (the teacher's contacts): it is recorded."""
+    record(actor, "lecture.view", "lecture_request", lecture.id)
+    db.session.commit()
+
+
+def lecturer_names(events: list[LectureEvent]) -> dict[int, str]:
+    """Names of the lecturers the history mentions, in one query."""
+    ids = {i for event in events for i in event.details.get("lecturer_ids", [])}
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+SORTS = ("newest", "oldest", "date", "reference", "school")
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: LectureStatus | None = None
+    fiscal_year: int | None = None
+    format: LectureFormat | None = None
+    program_id: int | None = None
+    school_id: int | None = None
+    q: str = ""
+    sort: str = "newest"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
+        """Filters from a query string; anything unknown is ignored rather than refused."""
+
+        def number(name: str) -> int | None:
+            value = (args.get(name) or "").strip()
+            return parse_digits(value)
+
+        status = args.get("status")
+        fmt = args.get("format")
+        sort = args.get("sort") or "newest"
+        return cls(
+            status=LectureStatus(status) if status in {s.value for s in LectureStatus} else None,
+            fiscal_year=number("fiscal_year"),
+            format=LectureFormat(fmt) if fmt in {f.value for f in LectureFormat} else None,
+            program_id=number("program"),
+            school_id=number("school"),
+            q=(args.get("q") or "").strip()[:100],
+            sort=sort if sort in SORTS else "newest",
+        )
+
+
+def _first_choice():
+    return (
+        sa.select(LectureSlot.starts_at)
+        .where(LectureSlot.request_id == LectureRequest.id, LectureSlot.kind == SlotKind.REQUESTED)
+        .order_by(LectureSlot.rank)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _inbox_query(filters: InboxFilters) -> sa.Select:
+    stmt = sa.select(LectureRequest).options(
+        joinedload(LectureRequest.program),
+        selectinload(LectureRequest.slots),
+        selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+    )
+    if filters.status is not None:
+        stmt = stmt.where(LectureRequest.status == filters.status)
+    if filters.fiscal_year is not None:
+        stmt = stmt.where(LectureRequest.fiscal_year == filters.fiscal_year)
+    if filters.format is not None:
+        stmt = stmt.where(LectureRequest.format == filters.format)
+    if filters.program_id is not None:
+        stmt = stmt.where(LectureRequest.program_id == filters.program_id)
+    if filters.school_id is not None:
+        stmt = stmt.where(LectureRequest.school_id == filters.school_id)
+    if filters.q:
+        like = f"%{filters.q}%"
+        stmt = stmt.where(
+            sa.or_(
+                LectureRequest.reference.ilike(like),
+                LectureRequest.school_name.ilike(like),
+                LectureRequest.contact_name.ilike(like),
+                LectureRequest.grade.ilike(like),
+            )
+        )
+    when = sa.func.coalesce(LectureRequest.starts_at, _first_choice())
+    order = {
+        "newest": [LectureRequest.created_at.desc(), LectureRequest.id.desc()],
+        "oldest": [LectureRequest.created_at, LectureRequest.id],
+        "date": [when, LectureRequest.id],
+        "reference": [LectureRequest.fiscal_year, LectureRequest.number],
+        "school": [LectureRequest.school_name, LectureRequest.id],
+    }[filters.sort]
+    return stmt.order_by(*order)
+
+
+def list_requests(filters: InboxFilters, page: int = 1, per_page: int = 50) -> Pagination:
+    return db.paginate(_inbox_query(filters), page=page, per_page=per_page, error_out=False)
+
+
+def export_requests(filters: InboxFilters, actor: User) -> list[LectureRequest]:
+    """Every request the filters match, for a download; the export is recorded.
+
+    The audit entry is committed before the rows are loaded: a commit expires what the
+    session holds, and rows loaded before it would each be fetched again, one by one.
+    """
+    query = _inbox_query(filters)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    record(actor, "lecture.export", "lecture_request", None, rows=count)
+    db.session.commit()
+    return list(db.session.scalars(query.options(selectinload(LectureRequest.feedback))))
+
+
+def fiscal_years() -> list[int]:
+    years = set(db.session.scalars(sa.select(LectureRequest.fiscal_year).distinct()))
+    years.add(fiscal_year(today_jst()))
+    return sorted(years, reverse=True)
+
+
+def status_counts() -> dict[LectureStatus, int]:
+    rows = db.session.execute(
+        sa.select(LectureRequest.status, sa.func.count()).group_by(LectureRequest.status)
+    ).all()
+    counts = dict.fromkeys(LectureStatus, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+def requested_schools() -> list[School]:
+    """Directory schools that have asked for lectures (for the inbox filter)."""
+    return list(
+        db.session.scalars(
+            sa.select(School)
+            .where(
+                School.id.in_(
+                    sa.select(LectureRequest.school_id).where(LectureRequest.school_id.is_not(None))
+                )
+            )
+            .order_by(School.name_kana, School.name)
+        )
+    )
+
+
+# The dashboard ----------------------------------------------------------------------
+
+
+def waiting_count() -> int:
+    """Requests staff have to act on (received, not yet answered)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(LectureRequest.id)).where(LectureRequest.status == LectureStatus.SUBMITTED)
+    )
+
+
+def lectures_between(start: datetime, end: datetime) -> list[LectureRequest]:
+    return list(
+        db.session.scalars(
+            sa.select(LectureRequest)
+            .options(
+                joinedload(LectureRequest.program),
+                selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+            )
+            .where(
+                LectureRequest.status == LectureStatus.SCHEDULED,
+                LectureRequest.starts_at >= start,
+                LectureRequest.starts_at < end,
+            )
+            .order_by(LectureRequest.starts_at)
+        )
+    )
