@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from booking.audit import bp, services
 from booking.core.auth import Role, role_required
 from booking.core.navigation import register_nav
+from booking.core.numbers import page_number
 
 register_nav("audit.log", _l("Audit log"), (Role.ADMIN,), order=950)
 
@@ -16,7 +17,7 @@ register_nav("audit.log", _l("Audit log"), (Role.ADMIN,), order=950)
 @role_required(Role.ADMIN)
 def log():
     action = request.args.get("action") or None
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     return render_template(
         "audit/log.html",
         entries=services.list_entries(action=action, page=page),

@@ -160,6 +160,7 @@ class LooseDateField(Field):
         raw = valuelist[0] if valuelist else ""
         text = unicodedata.normalize("NFKC", raw).strip()
         if not text:
+            self.raw_data = []  # blank counts as missing for InputRequired
             return
         match = re.fullmatch(
             r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*\(.\))?", text, re.ASCII
@@ -202,6 +203,7 @@ class LooseTimeField(Field):
         raw = valuelist[0] if valuelist else ""
         text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
         if not text:
+            self.raw_data = []  # blank counts as missing for InputRequired
             return
         match = (
             re.fullmatch(r"(\d{1,2})[:時](\d{2})(?::\d{2})?分?", text, re.ASCII)
@@ -237,6 +239,7 @@ class LooseIntegerField(Field):
         text = re.sub(r"[\s\u3000]*(人|名|people|persons?)$", "", text)
         text = text.replace(",", "").replace("，", "")
         if not text:
+            self.raw_data = []  # blank counts as missing for InputRequired
             return
         number = parse_digits(text)
         if number is None:

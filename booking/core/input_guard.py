@@ -5,19 +5,23 @@ and U+FFFD (what undecodable bytes become) are refused in every form value, quer
 name and path part: the whole class of "a stray byte gives a server error or a broken
 export" ends here, not in each form. Tab, line feed and carriage return pass; single-line
 fields refuse line breaks themselves (booking.core.forms.BaseForm). A whole number in the
-path beyond what a database integer holds is a page that cannot exist: 404.
+path beyond what a database integer holds is a page that cannot exist: 404. A file sent to
+a form that takes none is refused too (only views marked with `accepts_files` take files).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from booking.core.numbers import LARGEST_ID
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # C0 controls but tab, LF and CR; DEL and the C1 controls; surrogates; the replacement character.
 UNUSABLE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
@@ -48,8 +52,27 @@ def _values() -> Iterable[str]:
             yield value
 
 
+class UnexpectedFiles(BadRequest):
+    """A file was sent to a form that takes none (a file in a text field would reach its
+    validators as an object they cannot read); the page says so."""
+
+    show_description = True
+
+
+def accepts_files(view: F) -> F:
+    """Mark a view whose form takes an uploaded file; every other view refuses files."""
+    view.accepts_files = True  # type: ignore[attr-defined]
+    return view
+
+
 def refuse_unusable_input() -> None:
     """The first check of every request (see the module docstring)."""
+    if request.files:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "accepts_files", False):
+            raise UnexpectedFiles(
+                _("This form does not take files. Nothing was saved. Go back and type your answers instead.")
+            )
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and not 0 <= value <= LARGEST_ID:
             abort(404)

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.routing import Map
 
-from booking.core.redaction import LOG_MARKER, drop_query, mask_private_links
+from booking.core.redaction import LOG_MARKER, drop_query, mask_private_links, mask_token_like
 
 ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
 ERROR_LOGGERS = ("gunicorn.error",)
@@ -38,9 +38,11 @@ class TokenRedactingFilter(logging.Filter):
         self.base_path = ""
 
     def redact(self, text: str) -> str:
-        if self.url_map is None:
-            return text
-        return mask_private_links(text, self.url_map, LOG_MARKER, self.base_path, drop_queries=True)
+        if self.url_map is not None:
+            text = mask_private_links(text, self.url_map, LOG_MARKER, self.base_path, drop_queries=True)
+        # What no route matched (a mangled link, a header a client filled in) still loses
+        # anything that looks like a token.
+        return mask_token_like(text, LOG_MARKER)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, dict):

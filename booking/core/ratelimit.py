@@ -3,9 +3,12 @@ that should not count, the store's health."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 
 from flask import current_app
+from limits import parse as parse_limit
 from limits.storage import MemoryStorage, RedisStorage, Storage
 
 from booking.extensions import limiter
@@ -57,3 +60,18 @@ def storage_available() -> bool:
     (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) and logs one warning when it switches.
     """
     return bool(limiter.storage.check())
+
+
+def first_in_window(scope: str, address: str, limit: str) -> bool:
+    """True for the first `limit` uses of `address` (e.g. "1 per 15 minutes") in `scope`.
+
+    For emails the app sends to an address anyone can type (a reset link, a private link sent
+    again): known and unknown addresses are counted alike, so the answer reveals nothing, and
+    nobody can flood a person's inbox. The address is kept in the limiter's storage only as a
+    keyed hash.
+    """
+    key = hmac.new(
+        current_app.config["SECRET_KEY"].encode("utf-8"), address.encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+    return limiter.limiter.hit(parse_limit(limit), prefix, scope, key)

@@ -32,6 +32,26 @@ _URL = re.compile(
 # Stands for the token while the path is built again; only letters and digits, so unquoted.
 _PLACEHOLDER = "0redacted0token0"
 _METHODS = ("GET", "POST")
+# A run of URL-safe characters (percent escapes included), for the logs' backstop below.
+_RUN = re.compile(r"(?:[A-Za-z0-9_-]|%[0-9A-Fa-f]{2}){32,}")
+TOKEN_LIKE_LENGTH = 32  # private tokens carry 256 bits: 43 characters
+
+
+def mask_token_like(text: str, marker: str = LOG_MARKER) -> str:
+    """`text` with every run that looks like a private token replaced by `marker`.
+
+    The logs' backstop for what no route matches: a mangled link (dot segments, a typo before
+    the route, a quote before the token) or a header a client filled in. A token has 32 or
+    more URL-safe characters with capitals and small letters both; identifiers in code and
+    hexadecimal digests (small letters only) are left alone.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        run = unquote(match[0])
+        looks_random = any(c.isupper() for c in run) and any(c.islower() for c in run)
+        return marker if looks_random and len(run) >= TOKEN_LIKE_LENGTH else match[0]
+
+    return _RUN.sub(replace, text)
 
 
 def mask_private_links(

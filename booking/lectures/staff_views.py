@@ -17,6 +17,7 @@ from booking.core.errors import DomainError
 from booking.core.exports import csv_response, xlsx_response
 from booking.core.i18n import format_datetime
 from booking.core.navigation import register_panel
+from booking.core.numbers import fiscal_year_number, page_number
 from booking.core.time import fiscal_year, now_jst, utcnow
 from booking.lectures import LECTURE_STAFF, bp, feedback, services
 from booking.lectures.forms import (
@@ -86,7 +87,7 @@ def inbox():
     filters = services.InboxFilters.from_args(request.args)
     return render_template(
         "lectures/staff/inbox.html",
-        requests=services.list_requests(filters, page=request.args.get("page", 1, type=int)),
+        requests=services.list_requests(filters, page=request.args.get("page", 1, type=page_number)),
         filters=filters,
         counts=services.status_counts(),
         statuses=list(LectureStatus),
@@ -399,12 +400,12 @@ def complete(request_id: int):
 def feedback_overview():
     """How satisfied schools were: all lectures for coordinators, a lecturer's own for them."""
     lecturer = None if current_user.has_any_role(*LECTURE_STAFF) else current_user
-    year = request.args.get("fiscal_year", type=int)
+    year = request.args.get("fiscal_year", type=fiscal_year_number)
     return render_template(
         "lectures/staff/feedback.html",
         summary=feedback.summary(year, lecturer),
         programs=feedback.program_averages(year, lecturer),
-        answers=feedback.answers(year, lecturer, page=request.args.get("page", 1, type=int)),
+        answers=feedback.answers(year, lecturer, page=request.args.get("page", 1, type=page_number)),
         year=year,
         years=services.fiscal_years(),
         own=lecturer is not None,

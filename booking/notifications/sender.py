@@ -179,9 +179,11 @@ def _server_text(reply: bytes | str) -> str:
 
 def _redact(text: str, recipient: str) -> str:
     """Remove the address, as typed or as sent, and whatever looks like an address."""
-    for form in {recipient, recipient.strip(), *recipient.strip().split("@")}:
+    for form in sorted({recipient, recipient.strip(), *recipient.strip().split("@")}, key=len, reverse=True):
         if len(form) >= 3:
-            text = re.sub(re.escape(form), "[recipient]", text, flags=re.IGNORECASE)
+            # Whole words only: the local part "refuse" must not eat into "refused".
+            pattern = rf"(?<![\w.+-]){re.escape(form)}(?![\w.+-])"
+            text = re.sub(pattern, "[recipient]", text, flags=re.IGNORECASE)
     return _ANY_ADDRESS.sub("[address]", text)
 
 

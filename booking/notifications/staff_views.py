@@ -19,6 +19,7 @@ from booking.audit.services import record
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.navigation import register_nav, register_panel
+from booking.core.numbers import page_number
 from booking.core.redaction import mask_private_links
 from booking.extensions import db
 from booking.notifications import bp, sender, services
@@ -44,7 +45,7 @@ register_panel("outbox", "notifications/_panel.html", _outbox_panel, order=800)
 @role_required(*OUTBOX_ROLES)
 def outbox():
     status = request.args.get("status") or None
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     stuck = status == "stuck"
     # The list shows recipients' addresses: viewing it is recorded (the filter, not the rows).
     known = stuck or status in {s.value for s in EmailStatus}

@@ -8,6 +8,8 @@ from flask_login import current_user
 
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
+from booking.core.input_guard import accepts_files
+from booking.core.numbers import page_number
 from booking.schools import bp, services
 from booking.schools.forms import ImportForm, SchoolForm
 from booking.schools.models import WARDS, SchoolType
@@ -18,7 +20,7 @@ from booking.schools.models import WARDS, SchoolType
 def index():
     args = request.args
     schools = services.list_schools(
-        args.get("type"), args.get("ward"), args.get("q"), page=args.get("page", 1, type=int)
+        args.get("type"), args.get("ward"), args.get("q"), page=args.get("page", 1, type=page_number)
     )
     return render_template(
         "schools/index.html", schools=schools, types=list(SchoolType), wards=WARDS, filters=args
@@ -70,6 +72,7 @@ def edit(school_id: int):
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@accepts_files
 @role_required(Role.ADMIN)
 def import_csv():
     form = ImportForm()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,17 +10,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from limits import parse as parse_limit
 from sqlalchemy.orm import joinedload
 
 from booking.audit.services import record
 from booking.core.auth import Role
 from booking.core.errors import DomainError
+from booking.core.ratelimit import first_in_window
 from booking.core.time import utcnow
 from booking.core.tokens import hash_token, new_token
 from booking.core.urls import absolute_url
 from booking.db import write_lock
-from booking.extensions import db, limiter
+from booking.extensions import db
 from booking.notifications.services import queue_email, queue_email_where
 from booking.staff.models import SessionEnd, StaffSession, TokenPurpose, User, UserRole, UserToken
 
@@ -250,7 +249,7 @@ def resend_password_link(user: User, actor: User) -> None:
 
 # Reset emails per address (known or not) in this window; further requests are answered
 # the same and send nothing, so nobody can flood a colleague's inbox.
-RESET_EMAILS_PER_ADDRESS = parse_limit("1 per 15 minutes")
+RESET_EMAILS_PER_ADDRESS = "1 per 15 minutes"
 
 
 def request_password_reset(email: str) -> None:
@@ -262,9 +261,7 @@ def request_password_reset(email: str) -> None:
     password yet gets nothing new, and their invitation link stays valid.
     """
     address = normalise_email(email)
-    address_key = hashlib.sha256(address.encode("utf-8")).hexdigest()
-    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
-    if not limiter.limiter.hit(RESET_EMAILS_PER_ADDRESS, prefix, "password-reset", address_key):
+    if not first_in_window("password-reset", address, RESET_EMAILS_PER_ADDRESS):
         return
     qualifies = sa.and_(User.email == address, User.active.is_(True), User.password_hash.is_not(None))
     # Columns, not the entity: loading a User would load its roles too.

@@ -10,6 +10,7 @@ from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.exports import csv_response, xlsx_response
 from booking.core.navigation import register_panel
+from booking.core.numbers import page_number, record_number
 from booking.core.time import JST, jst_to_utc
 from booking.staff.forms import ConfirmForm
 from booking.youth import bp, services
@@ -186,8 +187,8 @@ def _filters() -> services.ApplicationFilters:
     return services.ApplicationFilters(
         status=args.get("status") or None,
         consent=args.get("consent") or None,
-        grade=args.get("grade", type=int),
-        school_id=args.get("school", type=int),
+        grade=args.get("grade", type=record_number),
+        school_id=args.get("school", type=record_number),
         query=(args.get("q") or "").strip() or None,
     )
 
@@ -200,7 +201,7 @@ def staff_applications(cohort_id: int):
         "youth/staff/applications.html",
         cohort=cohort,
         applications=services.view_applications(
-            cohort, _filters(), page=request.args.get("page", 1, type=int), actor=current_user
+            cohort, _filters(), page=request.args.get("page", 1, type=page_number), actor=current_user
         ),
         summary=services.application_summary(cohort),
         schools=services.schools_in(cohort),

@@ -192,3 +192,62 @@ def test_a_database_error_does_not_carry_the_values_into_the_log(ctx):
     db.session.rollback()
     assert "秘密" not in str(raised.value)
     assert not re.search(r"秘密|1-2-3", repr(raised.value))
+
+
+# Files and query-string numbers -------------------------------------------------------------
+
+
+def test_a_file_sent_in_place_of_a_text_field_is_refused_with_a_message(client, ctx):
+    """Only the school import takes a file; elsewhere a file would reach text validators."""
+    from io import BytesIO
+
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(LectureRequest))
+    for path, field in [
+        ("/staff/login", "email"),
+        ("/staff/forgot-password", "email"),
+        ("/lectures/request", "contact_name"),
+        ("/youth/apply", "email"),
+    ]:
+        response = _english(client).post(
+            path,
+            data={field: (BytesIO(b"hello"), "note.txt")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 400, path
+        assert "This form does not take files" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LectureRequest)) == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "fiscal_year=0",
+        "fiscal_year=-1",
+        "fiscal_year=2147483648",
+        "fiscal_year=99999999999999999999",
+        "program=2147483648",
+        "school=9223372036854775808",
+        "page=9223372036854775808",
+        "page=99999999999999999999",
+        "page=²",
+    ],
+)
+def test_numbers_beyond_any_record_in_staff_queries_are_ignored(coordinator_client, query):  # noqa: F811
+    for path in (
+        "/staff/lectures/",
+        "/staff/lectures/feedback",
+        "/staff/outbox/",
+        "/staff/lectures/export.csv",
+    ):
+        response = coordinator_client.get(f"{path}?{query}")
+        assert response.status_code == 200, (path, response.status_code)
+
+
+def test_no_code_reads_query_numbers_with_type_int():
+    """`type=int` takes any size and sign: use booking.core.numbers' bounded converters."""
+    found = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "booking").rglob("*views.py")
+        if "type=int" in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import pytest
 from werkzeug.serving import make_server
 
-from booking.core.redaction import mask_private_links
+from booking.core.logs import TokenRedactingFilter
+from booking.core.redaction import mask_private_links, mask_token_like
 from booking.extensions import db
 from booking.lectures import services as lecture_services
 from tests.lectures.factories import make_program, make_request
@@ -166,3 +167,34 @@ def test_gunicorn_access_log_holds_no_token_referer_or_query(app, private_link):
     assert "Yamada" not in line
     for form in _token_forms(private_link):
         assert form not in line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"GET /youth/./applications/{TOKEN} HTTP/1.1",
+        f"GET /youth/x/../applications/{TOKEN} HTTP/1.1",
+        f"GET /static/../lectures/manage/{TOKEN} HTTP/1.1",
+        f"GET /x/lectures/manage/{TOKEN} HTTP/1.1",
+        f"GET /lecture/manage/{TOKEN} HTTP/1.1",
+        f"GET /lectures/manage/'{TOKEN} HTTP/1.1",
+        f'GET /lectures/manage/"{TOKEN} HTTP/1.1',
+        f"GET /lectures/manage/<{ENCODED} HTTP/1.1",
+        f"{TOKEN}, 127.0.0.1 - - GET / HTTP/1.1",  # a forwarded-for header a client filled in
+    ],
+)
+def test_a_token_on_a_path_no_route_matches_is_still_kept_out_of_the_log(app, line):
+    """The route decides first; what no route matches loses anything that looks like a token."""
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, line, (), None)
+    assert TokenRedactingFilter().filter(record)
+    message = record.getMessage()
+    assert TOKEN not in message and TOKEN[1:] not in message and TOKEN[:-1] not in message
+    assert "[token]" in message
+
+
+def test_code_names_and_digests_are_not_taken_for_tokens():
+    line = (
+        "in test_a_guardian_refusing_while_the_coordinator_publishes "
+        "sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    )
+    assert mask_token_like(line) == line

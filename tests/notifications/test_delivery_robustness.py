@@ -5,6 +5,7 @@ Every test talks to a real SMTP server on loopback (tests/smtp.py).
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -207,3 +208,15 @@ def test_recovering_stuck_emails_needs_the_csrf_token(app, ctx, coordinator_clie
     app.config["WTF_CSRF_ENABLED"] = True
     coordinator_client.post("/staff/outbox/recover-stuck")
     assert rows()["stuck@example.jp"].status == EmailStatus.SENDING
+
+
+def test_a_refusal_reason_stays_readable_when_the_address_is_an_ordinary_word(ctx, smtp):
+    smtp.refused.add("refuse@example.jp")
+    queue("refuse@example.jp")
+    db.session.commit()
+    deliver_due()
+    bad = rows()["refuse@example.jp"]
+    assert bad.last_error.startswith("SMTPRecipientsRefused")  # not "SMTPRecipients[recipient]d"
+    assert "[recipient]d" not in bad.last_error and "550" in bad.last_error
+    assert "refuse@example.jp" not in bad.last_error.lower()
+    assert re.search(r"(?<![\w.+-])refuse(?![\w.+-])", bad.last_error, re.IGNORECASE) is None

@@ -69,6 +69,10 @@ def test_an_admin_changes_the_settings_and_it_is_recorded(admin_client):
         ({"daily_cap": "0"}, "daily_cap"),
         ({"in_person_buffer_minutes": "600"}, "in_person_buffer_minutes"),
         ({"lead_time_days": "abc"}, "lead_time_days"),
+        # Blank but not empty: a missing time, not a server error.
+        ({"school_day_start": " "}, "school_day_start"),
+        ({"school_day_end": "\t"}, "school_day_end"),
+        ({"lead_time_days": "\u3000"}, "lead_time_days"),
     ],
 )
 def test_impossible_settings_are_refused_next_to_their_field(admin_client, change, field):
