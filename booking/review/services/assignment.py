@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,7 +19,7 @@ from booking.core.i18n import current_language
 from booking.core.time import utcnow
 from booking.db import write_lock
 from booking.extensions import db
-from booking.review.assignment import Problem, Shortfall, assign
+from booking.review.assignment import Problem, Shortfall, Solution, assign
 from booking.review.models import (
     ACTIVE,
     STARTED,
@@ -165,75 +166,26 @@ def run_assignment(cohort: Cohort, actor: User, reviewer_ids: set[int] | None = 
     with write_lock():
         now = utcnow()
         cohort = _lock_cohort(cohort.id)
-        if cohort.window_state(now) != WindowState.CLOSED:
-            raise DomainError(_("Reviewers are assigned after the application window closes."))
-        _check_open(cohort)
-        if not criteria_for(cohort):
-            raise DomainError(_("Add the rubric's criteria first: reviewers score with them."))
-        pool_users = reviewers()
-        if reviewer_ids is not None:
-            pool_users = [u for u in pool_users if u.id in reviewer_ids]
-        if not pool_users:
-            raise DomainError(_("Choose at least one reviewer."), field="reviewers")
-        pool = [u.id for u in pool_users]
-        in_pool = set(pool)
+        _check_can_assign(cohort, now)
+        pool = _reviewer_pool(reviewer_ids)
         applications = reviewable_applications(cohort)
         reviews = _cohort_reviews(cohort)
         why = _exclusions(applications, reviews, _schools_of(cohort), _declared())
-        kept: dict[int, set[int]] = defaultdict(set)
-        movable: dict[int, set[int]] = defaultdict(set)
-        current: dict[tuple[int, int], Review] = {}
-        for review in reviews:
-            current[(review.application_id, review.reviewer_id)] = review
-            if review.status in STARTED or (review.manual and review.status in ACTIVE):
-                kept[review.application_id].add(review.reviewer_id)
-            elif review.status == ReviewStatus.ASSIGNED:
-                movable[review.application_id].add(review.reviewer_id)
+        standing = _StandingReviews.of(reviews)
         solution = assign(
             Problem(
                 applications=[a.id for a in applications],
                 reviewers=pool,
                 per_application=cohort.reviewers_per_application,
                 excluded={a.id: why[a.id].all for a in applications},
-                kept={a: frozenset(r) for a, r in kept.items()},
-                movable={a: frozenset(r) for a, r in movable.items()},
+                kept={a: frozenset(r) for a, r in standing.kept.items()},
+                movable={a: frozenset(r) for a, r in standing.movable.items()},
                 seed=cohort.id,
             )
         )
-        added = dropped = 0
-        for application in applications:
-            chosen = solution.assignment[application.id]
-            for reviewer_id in movable.get(application.id, set()) - chosen:
-                db.session.delete(current[(application.id, reviewer_id)])
-                dropped += 1
-            db.session.flush()
-            for reviewer_id in sorted(
-                chosen - kept.get(application.id, set()) - movable.get(application.id, set())
-            ):
-                db.session.add(
-                    Review(
-                        cohort_id=cohort.id,
-                        application_id=application.id,
-                        reviewer_id=reviewer_id,
-                        queue_key=secrets.token_hex(8),
-                        assigned_at=now,
-                    )
-                )
-                added += 1
+        added, dropped = _apply_solution(cohort, applications, standing, solution, now)
         codes = {a.id: a.code for a in applications}
-        problems = [
-            _shortfall_message(s, codes[s.application], len(pool), why[s.application], in_pool)
-            for s in solution.shortfalls
-        ]
-        if not solution.balanced and solution.loads:
-            problems.append(
-                _(
-                    "The reviewers' loads could not be kept within one of each other (they range from "
-                    "%(low)d to %(high)d), because of the conflicts above or reviews already started.",
-                    low=min(solution.loads.values()),
-                    high=max(solution.loads.values()),
-                )
-            )
+        problems = _assignment_problems(solution, codes, pool, why)
         _round_for_update(cohort).last_assigned_at = now
         record(
             actor,
@@ -249,6 +201,96 @@ def run_assignment(cohort: Cohort, actor: User, reviewer_ids: set[int] | None = 
         db.session.commit()
     kept_count = sum(len(v) for v in solution.assignment.values()) - added
     return AssignmentReport(added, kept_count, dropped, problems, solution.loads)
+
+
+def _check_can_assign(cohort: Cohort, now: datetime) -> None:
+    """Reviewers are assigned once the window has closed, while the review is open, with a rubric."""
+    if cohort.window_state(now) != WindowState.CLOSED:
+        raise DomainError(_("Reviewers are assigned after the application window closes."))
+    _check_open(cohort)
+    if not criteria_for(cohort):
+        raise DomainError(_("Add the rubric's criteria first: reviewers score with them."))
+
+
+def _reviewer_pool(reviewer_ids: set[int] | None) -> list[int]:
+    """The active reviewers the coordinator chose (all of them when None)."""
+    pool = [u.id for u in reviewers() if reviewer_ids is None or u.id in reviewer_ids]
+    if not pool:
+        raise DomainError(_("Choose at least one reviewer."), field="reviewers")
+    return pool
+
+
+@dataclass
+class _StandingReviews:
+    """The cohort's reviews before a run: those it keeps, and those it may move."""
+
+    # application -> reviewers whose review stays (started, or added by hand).
+    kept: dict[int, set[int]]
+    # application -> reviewers assigned but not started: the run may give the essay to another.
+    movable: dict[int, set[int]]
+    by_pair: dict[tuple[int, int], Review]
+
+    @classmethod
+    def of(cls, reviews: list[Review]) -> _StandingReviews:
+        found = cls(defaultdict(set), defaultdict(set), {})
+        for review in reviews:
+            found.by_pair[(review.application_id, review.reviewer_id)] = review
+            if review.status in STARTED or (review.manual and review.status in ACTIVE):
+                found.kept[review.application_id].add(review.reviewer_id)
+            elif review.status == ReviewStatus.ASSIGNED:
+                found.movable[review.application_id].add(review.reviewer_id)
+        return found
+
+
+def _apply_solution(
+    cohort: Cohort,
+    applications: list[Application],
+    standing: _StandingReviews,
+    solution: Solution,
+    now: datetime,
+) -> tuple[int, int]:
+    """Drop the unstarted reviews the solution moved, add the new ones; (added, dropped)."""
+    added = dropped = 0
+    for application in applications:
+        chosen = solution.assignment[application.id]
+        movable = standing.movable.get(application.id, set())
+        for reviewer_id in movable - chosen:
+            db.session.delete(standing.by_pair[(application.id, reviewer_id)])
+            dropped += 1
+        db.session.flush()
+        for reviewer_id in sorted(chosen - standing.kept.get(application.id, set()) - movable):
+            db.session.add(
+                Review(
+                    cohort_id=cohort.id,
+                    application_id=application.id,
+                    reviewer_id=reviewer_id,
+                    queue_key=secrets.token_hex(8),
+                    assigned_at=now,
+                )
+            )
+            added += 1
+    return added, dropped
+
+
+def _assignment_problems(
+    solution: Solution, codes: dict[int, str], pool: list[int], why: dict[int, Exclusions]
+) -> list[str]:
+    """What the run could not do, for a person: each application short of reviewers, uneven loads."""
+    in_pool = set(pool)
+    problems = [
+        _shortfall_message(s, codes[s.application], len(pool), why[s.application], in_pool)
+        for s in solution.shortfalls
+    ]
+    if not solution.balanced and solution.loads:
+        problems.append(
+            _(
+                "The reviewers' loads could not be kept within one of each other (they range from "
+                "%(low)d to %(high)d), because of the conflicts above or reviews already started.",
+                low=min(solution.loads.values()),
+                high=max(solution.loads.values()),
+            )
+        )
+    return problems
 
 
 @dataclass
