@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -259,15 +258,7 @@ def _apply_solution(
             dropped += 1
         db.session.flush()
         for reviewer_id in sorted(chosen - standing.kept.get(application.id, set()) - movable):
-            db.session.add(
-                Review(
-                    cohort_id=cohort.id,
-                    application_id=application.id,
-                    reviewer_id=reviewer_id,
-                    queue_key=secrets.token_hex(8),
-                    assigned_at=now,
-                )
-            )
+            db.session.add(Review.assign(cohort.id, application.id, reviewer_id, now))
             added += 1
     return added, dropped
 
@@ -394,16 +385,10 @@ def add_reviewer(cohort: Cohort, application_id: int, reviewer_id: int, actor: U
                 _("%(name)s already reviews this essay.", name=reviewer.name), field="reviewer_id"
             )
         if review is None:
-            review = Review(
-                cohort_id=cohort.id,
-                application_id=application.id,
-                reviewer_id=reviewer.id,
-                queue_key=secrets.token_hex(8),
-            )
+            review = Review.assign(cohort.id, application.id, reviewer.id)
             db.session.add(review)
         else:
-            review.restore()
-            review.queue_key = secrets.token_hex(8)
+            review.restore(actor)
         review.manual = True
         review.assigned_at = utcnow()
         db.session.flush()
@@ -429,10 +414,9 @@ def remove_reviewer(review: Review, actor: User) -> None:
         cohort = _lock_cohort(review.cohort_id)
         _check_open(cohort)
         review = db.session.get(Review, review.id, populate_existing=True)
-        if not review.is_active:
+        if not review.can_remove():
             raise DomainError(_("This reviewer is no longer on the essay."))
-        review.remove()
-        review.manual = False
+        review.remove(actor)
         record(
             actor,
             "review.assignment.remove",

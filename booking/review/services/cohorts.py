@@ -52,9 +52,13 @@ def is_closed(cohort: Cohort) -> bool:
     return found is not None and found.is_closed
 
 
-def _check_open(cohort: Cohort) -> None:
+def _check_not_published(cohort: Cohort) -> None:
     if cohort.results_published_at is not None:
         raise DomainError(_("The results of this cohort have been published: the review is over."))
+
+
+def _check_open(cohort: Cohort) -> None:
+    _check_not_published(cohort)
     if is_closed(cohort):
         raise DomainError(_("The review of this cohort is closed. Reopen it to make changes."))
 
@@ -96,12 +100,16 @@ def cohorts_overview() -> list[CohortProgress]:
     return list(found.values())
 
 
+def _round_to_change(cohort: Cohort) -> ReviewRound:
+    """The cohort's round, the cohort locked; refused once the results are out."""
+    cohort = _lock_cohort(cohort.id)
+    _check_not_published(cohort)
+    return _round_for_update(cohort)
+
+
 def close_review(cohort: Cohort, actor: User) -> None:
     with write_lock():
-        cohort = _lock_cohort(cohort.id)
-        if cohort.results_published_at is not None:
-            raise DomainError(_("The results of this cohort have been published: the review is over."))
-        current = _round_for_update(cohort)
+        current = _round_to_change(cohort)
         if current.is_closed:
             raise DomainError(_("The review is already closed."))
         current.closed_at = utcnow()
@@ -112,10 +120,7 @@ def close_review(cohort: Cohort, actor: User) -> None:
 
 def reopen_review(cohort: Cohort, actor: User) -> None:
     with write_lock():
-        cohort = _lock_cohort(cohort.id)
-        if cohort.results_published_at is not None:
-            raise DomainError(_("The results of this cohort have been published: the review is over."))
-        current = _round_for_update(cohort)
+        current = _round_to_change(cohort)
         current.closed_at = None
         current.closed_by_id = None
         record(actor, "review.reopen", "youth_cohort", cohort.id)

@@ -8,9 +8,6 @@ from flask_babel import gettext as _
 
 from booking.audit.services import record
 from booking.extensions import db
-from booking.review.models import (
-    ReviewStatus,
-)
 from booking.review.services.ranking import ranking
 from booking.review.services.reviewing import review_scores
 from booking.staff.models import User
@@ -70,7 +67,7 @@ def reviews_export(cohort: Cohort, fmt: str, actor: User) -> tuple[list[str], li
     codes = {row.application.id: row.application.code for row in board.rows}
     rows = []
     for review in sorted(board.reviews, key=lambda r: (codes.get(r.application_id, ""), r.reviewer.name)):
-        if review.status != ReviewStatus.SUBMITTED:
+        if not review.is_submitted:
             continue
         score, z = z_by_review.get((review.application_id, review.reviewer_id), (None, None))
         values = review_scores(review)

@@ -14,7 +14,6 @@ from booking.review.models import (
     ACTIVE,
     Criterion,
     Review,
-    ReviewStatus,
 )
 from booking.review.ranking import ScoredReview, Standing, rank
 from booking.review.services.assignment import ReviewerProgress, progress, reviewable_applications
@@ -71,9 +70,7 @@ def ranking(cohort: Cohort, sort: str = "rank") -> Ranking:
     for review in reviews:
         assigned[review.application_id] += 1
     scored = [
-        ScoredReview(r.application_id, r.reviewer_id, review_scores(r))
-        for r in reviews
-        if r.status == ReviewStatus.SUBMITTED
+        ScoredReview(r.application_id, r.reviewer_id, review_scores(r)) for r in reviews if r.is_submitted
     ]
     standings = rank([a.id for a in applications], scored, _specs(criteria), assigned)
     rows = [RankingRow(a, standings[a.id]) for a in applications]

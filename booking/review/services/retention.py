@@ -7,16 +7,15 @@ import sqlalchemy as sa
 from booking.audit.services import record
 from booking.db import write_lock
 from booking.extensions import db
-from booking.review.models import (
-    Review,
-)
+from booking.review.models import Review, ReviewHistory
 from booking.youth.models import Cohort
 
 
 def purge_comments() -> str:
-    """Reviewers' comments go with the essays they discuss, once a cohort's personal data is deleted.
+    """Reviewers' comments, and the notes in the reviews' history, go once a cohort's personal data is.
 
-    Scores stay (they are not personal data, and the ranking of past cohorts keeps its figures).
+    Scores and the history's moves stay (they are not personal data, and the ranking of past
+    cohorts keeps its figures).
     """
     purged = sa.select(Cohort.id).where(Cohort.personal_data_purged_at.is_not(None))
     with write_lock():
@@ -24,7 +23,14 @@ def purge_comments() -> str:
             sa.update(Review).where(Review.cohort_id.in_(purged), Review.comment != "").values(comment="")
         )
         count = result.rowcount or 0
-        if count:
-            record(None, "review.comments.purge", None, None, reviews=count)
+        reviews_of_purged = sa.select(Review.id).where(Review.cohort_id.in_(purged))
+        result = db.session.execute(
+            sa.update(ReviewHistory)
+            .where(ReviewHistory.review_id.in_(reviews_of_purged), ReviewHistory.note != "")
+            .values(note="")
+        )
+        notes = result.rowcount or 0
+        if count or notes:
+            record(None, "review.comments.purge", None, None, reviews=count, notes=notes)
         db.session.commit()
-    return f"Review: comments of {count} review(s) in purged cohorts deleted."
+    return f"Review: comments of {count} review(s) and {notes} history note(s) in purged cohorts deleted."

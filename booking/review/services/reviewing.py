@@ -45,7 +45,7 @@ class QueueGroup:
 
     @property
     def submitted(self) -> int:
-        return sum(1 for r in self.reviews if r.status == ReviewStatus.SUBMITTED)
+        return sum(1 for r in self.reviews if r.is_submitted)
 
 
 def queue_for(reviewer: User) -> list[QueueGroup]:
@@ -187,10 +187,10 @@ def save_review(
         _check_open(cohort)
         criteria = criteria_for(cohort)
         checked = _check_scores(criteria, values, complete=submit)
-        was_submitted = review.status == ReviewStatus.SUBMITTED
+        was_submitted = review.is_submitted
         comment = comment.strip()
         if submit:
-            review.submit({k: v for k, v in checked.items() if v is not None}, comment, now)
+            review.submit({k: v for k, v in checked.items() if v is not None}, comment, now, actor)
             weights = _specs(criteria)
             record(
                 actor,
@@ -201,7 +201,7 @@ def save_review(
                 weighted=round(weighted_score(review_scores(review), weights), 2),
             )
         else:
-            review.save_draft(checked, comment, now)
+            review.save_draft(checked, comment, now, actor)
         db.session.commit()
     return review
 
@@ -221,11 +221,9 @@ def flag_conflict(review: Review, actor: User) -> User | None:
             raise DomainError(_("This essay is no longer on your list."))
         cohort = _lock_cohort(review.cohort_id)
         _check_open(cohort)
-        if review.status == ReviewStatus.SUBMITTED:
+        if review.is_submitted:
             raise DomainError(_("A submitted review cannot be given up. Ask the coordinator."))
-        review.flag_conflict()
-        review.scores.clear()
-        review.comment = ""
+        review.flag_conflict(actor)
         db.session.flush()
         replacement = _replacement(cohort, review.application_id)
         new_review_id = None
@@ -236,12 +234,7 @@ def flag_conflict(review: Review, actor: User) -> User | None:
                 )
             )
             if existing is None:
-                existing = Review(
-                    cohort_id=cohort.id,
-                    application_id=review.application_id,
-                    reviewer_id=replacement.id,
-                    queue_key=secrets.token_hex(8),
-                )
+                existing = Review.assign(cohort.id, review.application_id, replacement.id)
                 db.session.add(existing)
             db.session.flush()
             new_review_id = existing.id
