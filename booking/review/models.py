@@ -7,6 +7,8 @@ Nothing here holds an applicant's personal data. A review points at an `Applicat
 from __future__ import annotations
 
 import enum
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.core.errors import DomainError
+from booking.core.errors import DomainError, InvalidTransition
 from booking.core.i18n import localised
 from booking.core.time import utcnow
 from booking.core.workflow import Workflow
@@ -124,25 +126,60 @@ REVIEW_STATUS_LABELS = {
     ReviewStatus.REMOVED: _l("Removed"),
 }
 
-# Reviews that count: on the reviewer's list, and towards the application's reviewers.
-ACTIVE = (ReviewStatus.ASSIGNED, ReviewStatus.DRAFT, ReviewStatus.SUBMITTED)
-# Reviews with work in them: running the assignment again keeps these.
-STARTED = (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED)
+
+class ReviewAction(enum.StrEnum):
+    """What can happen to a review; each one is a move in REVIEW_ACTIONS."""
+
+    SAVE_DRAFT = "save_draft"
+    SUBMIT = "submit"
+    # The reviewer submits again: the status stays, the scores the ranking reads change.
+    REVISE = "revise"
+    FLAG_CONFLICT = "flag_conflict"
+    REMOVE = "remove"
+    RESTORE = "restore"
+
+
+@dataclass(frozen=True)
+class ReviewMove:
+    sources: frozenset[ReviewStatus]
+    target: ReviewStatus
+
+
+def _from(sources: tuple[ReviewStatus, ...], target: ReviewStatus) -> ReviewMove:
+    return ReviewMove(frozenset(sources), target)
+
+
+_S = ReviewStatus
+# The one table of what can happen to a review, from which statuses, to which. The status
+# workflow and every `can_*` question are read from it.
+REVIEW_ACTIONS: dict[ReviewAction, ReviewMove] = {
+    ReviewAction.SAVE_DRAFT: _from((_S.ASSIGNED, _S.DRAFT), _S.DRAFT),
+    ReviewAction.SUBMIT: _from((_S.ASSIGNED, _S.DRAFT), _S.SUBMITTED),
+    ReviewAction.REVISE: _from((_S.SUBMITTED,), _S.SUBMITTED),
+    ReviewAction.FLAG_CONFLICT: _from((_S.ASSIGNED, _S.DRAFT), _S.CONFLICT),
+    ReviewAction.REMOVE: _from((_S.ASSIGNED, _S.DRAFT, _S.SUBMITTED), _S.REMOVED),
+    ReviewAction.RESTORE: _from((_S.REMOVED,), _S.ASSIGNED),
+}
 
 REVIEW_WORKFLOW = Workflow.of(
     ReviewStatus,
-    [
-        (ReviewStatus.ASSIGNED, ReviewStatus.DRAFT),
-        (ReviewStatus.ASSIGNED, ReviewStatus.SUBMITTED),
-        (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED),
-        (ReviewStatus.ASSIGNED, ReviewStatus.CONFLICT),
-        (ReviewStatus.DRAFT, ReviewStatus.CONFLICT),
-        (ReviewStatus.ASSIGNED, ReviewStatus.REMOVED),
-        (ReviewStatus.DRAFT, ReviewStatus.REMOVED),
-        (ReviewStatus.SUBMITTED, ReviewStatus.REMOVED),
-        (ReviewStatus.REMOVED, ReviewStatus.ASSIGNED),
-    ],
+    {
+        (source, move.target)
+        for move in REVIEW_ACTIONS.values()
+        for source in move.sources
+        if source != move.target
+    },
 )
+
+# Reviews that count: on the reviewer's list, and towards the application's reviewers (the
+# statuses a review can be scored from).
+ACTIVE = tuple(
+    s
+    for s in ReviewStatus
+    if s in REVIEW_ACTIONS[ReviewAction.SUBMIT].sources | REVIEW_ACTIONS[ReviewAction.REVISE].sources
+)
+# Reviews with work in them: running the assignment again keeps these.
+STARTED = (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED)
 
 
 class Review(db.Model):
@@ -173,6 +210,12 @@ class Review(db.Model):
     scores: Mapped[list[Score]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="Score.criterion_id"
     )
+    history: Mapped[list[ReviewHistory]] = relationship(
+        back_populates="review",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ReviewHistory.occurred_at, ReviewHistory.id",
+    )
 
     __table_args__ = (
         sa.UniqueConstraint("application_id", "reviewer_id", name="uq_review_reviews_application_reviewer"),
@@ -180,13 +223,26 @@ class Review(db.Model):
         sa.CheckConstraint("status != 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
     )
 
+    @classmethod
+    def assign(
+        cls, cohort_id: int, application_id: int, reviewer_id: int, now: datetime | None = None
+    ) -> Review:
+        """A new review of the essay, at a random place in the reviewer's own order."""
+        return cls(
+            cohort_id=cohort_id,
+            application_id=application_id,
+            reviewer_id=reviewer_id,
+            queue_key=secrets.token_hex(8),
+            assigned_at=now or utcnow(),
+        )
+
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
 
     @property
-    def is_started(self) -> bool:
-        return self.status in STARTED
+    def is_submitted(self) -> bool:
+        return self.status == ReviewStatus.SUBMITTED
 
     def score_for(self, criterion_id: int) -> int | None:
         for score in self.scores:
@@ -194,16 +250,46 @@ class Review(db.Model):
                 return score.value
         return None
 
+    def can(self, action: ReviewAction) -> bool:
+        """Whether the table of moves allows `action` from the review's status."""
+        return self.status in REVIEW_ACTIONS[action].sources
+
     def can_edit(self, review_round: ReviewRound | None) -> bool:
         """The reviewer can score and revise until the coordinator closes the review."""
-        return self.is_active and not (review_round is not None and review_round.is_closed)
+        scorable = self.can(ReviewAction.SUBMIT) or self.can(ReviewAction.REVISE)
+        return scorable and not (review_round is not None and review_round.is_closed)
 
     def can_flag_conflict(self, review_round: ReviewRound | None) -> bool:
-        return self.status in (ReviewStatus.ASSIGNED, ReviewStatus.DRAFT) and self.can_edit(review_round)
+        return self.can(ReviewAction.FLAG_CONFLICT) and self.can_edit(review_round)
 
-    def _move(self, target: ReviewStatus) -> None:
-        REVIEW_WORKFLOW.check(self.status, target, describe=lambda s: s.label)
-        self.status = target
+    def can_remove(self) -> bool:
+        return self.can(ReviewAction.REMOVE)
+
+    def can_restore(self) -> bool:
+        return self.can(ReviewAction.RESTORE)
+
+    def _act(
+        self, action: ReviewAction, actor: User | None, now: datetime | None = None, note: str = ""
+    ) -> ReviewHistory:
+        """Check `action` against the table, move the status and write the history row."""
+        move = REVIEW_ACTIONS[action]
+        if not self.can(action):
+            REVIEW_WORKFLOW.check(self.status, move.target, describe=lambda s: s.label)
+            # The target is reachable from here, but not by this action (a revision of a draft).
+            raise InvalidTransition(
+                _("This cannot be done now: the review is “%(current)s”.", current=self.status.label)
+            )
+        entry = ReviewHistory(
+            action=action,
+            from_status=self.status,
+            to_status=move.target,
+            actor_id=actor.id if actor is not None else None,
+            occurred_at=now or utcnow(),
+            note=note.strip(),
+        )
+        self.history.append(entry)
+        self.status = move.target
+        return entry
 
     def set_scores(self, values: dict[int, int | None], comment: str, now: datetime) -> None:
         """Keep the given scores (a draft may leave some out) and the comment."""
@@ -220,29 +306,36 @@ class Review(db.Model):
         self.comment = comment
         self.saved_at = now
 
-    def save_draft(self, values: dict[int, int | None], comment: str, now: datetime) -> None:
-        if self.status == ReviewStatus.SUBMITTED:
+    def save_draft(
+        self, values: dict[int, int | None], comment: str, now: datetime, actor: User | None = None
+    ) -> None:
+        """Keep the scores as a draft; the first save moves the review to draft (a history row)."""
+        if self.is_submitted:
             raise DomainError(_("A submitted review is revised by submitting it again."))
-        if self.status == ReviewStatus.ASSIGNED:
-            self._move(ReviewStatus.DRAFT)
+        if self.status != ReviewStatus.DRAFT:
+            self._act(ReviewAction.SAVE_DRAFT, actor, now)
         self.set_scores(values, comment, now)
 
-    def submit(self, values: dict[int, int], comment: str, now: datetime) -> None:
+    def submit(self, values: dict[int, int], comment: str, now: datetime, actor: User | None = None) -> None:
         """Submit, or revise a submitted review (it stays submitted, with the new time)."""
+        self._act(ReviewAction.REVISE if self.is_submitted else ReviewAction.SUBMIT, actor, now)
         self.submitted_at = now
-        if self.status != ReviewStatus.SUBMITTED:
-            self._move(ReviewStatus.SUBMITTED)
         self.set_scores(dict(values), comment, now)
 
-    def flag_conflict(self) -> None:
-        self._move(ReviewStatus.CONFLICT)
+    def flag_conflict(self, actor: User | None = None) -> None:
+        """The reviewer gives the essay up; what they had written goes with it."""
+        self._act(ReviewAction.FLAG_CONFLICT, actor)
+        self.scores.clear()
+        self.comment = ""
 
-    def remove(self) -> None:
-        self._move(ReviewStatus.REMOVED)
+    def remove(self, actor: User | None = None, note: str = "") -> None:
+        self._act(ReviewAction.REMOVE, actor, note=note)
+        self.manual = False
 
-    def restore(self) -> None:
+    def restore(self, actor: User | None = None, note: str = "") -> None:
         """A coordinator puts a removed reviewer back on the essay; earlier scores are dropped."""
-        self._move(ReviewStatus.ASSIGNED)
+        self._act(ReviewAction.RESTORE, actor, note=note)
+        self.queue_key = secrets.token_hex(8)
         self.scores.clear()
         self.comment = ""
         self.saved_at = None
@@ -269,3 +362,26 @@ class Score(db.Model):
         sa.UniqueConstraint("review_id", "criterion_id", name="uq_review_scores_review_criterion"),
         sa.CheckConstraint("value >= 0", name="value_not_negative"),
     )
+
+
+class ReviewHistory(db.Model):
+    """One move of a review: what was done, from which status to which, by whom, when.
+
+    The note is a reason typed by staff, never essay text or a name; it is deleted with the
+    cohort's personal data, like the reviewers' comments.
+    """
+
+    __tablename__ = "review_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("review_reviews.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[ReviewAction] = mapped_column(enum_type(ReviewAction, "review_history_action"))
+    from_status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus, "review_history_from"))
+    to_status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus, "review_history_to"))
+    # None when the system moved it.
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,118 @@
+"""The ranking for coordinators: weighted and normalised scores, one essay's reviews."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from booking.audit.services import record
+from booking.extensions import db
+from booking.review.models import (
+    ACTIVE,
+    Criterion,
+    Review,
+)
+from booking.review.ranking import ScoredReview, Standing, rank
+from booking.review.services.assignment import ReviewerProgress, progress, reviewable_applications
+from booking.review.services.cohorts import REVIEWABLE
+from booking.review.services.reviewing import review_scores
+from booking.review.services.rubric import _specs, criteria_for
+from booking.staff.models import User
+from booking.youth.models import Application, Cohort
+
+
+@dataclass
+class RankingRow:
+    application: Application
+    standing: Standing
+
+
+@dataclass
+class Ranking:
+    cohort: Cohort
+    criteria: list[Criterion]
+    rows: list[RankingRow]
+    progress: list[ReviewerProgress]
+    reviewer_names: dict[int, str]
+    reviews: list[Review]
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for row in self.rows if row.standing.disagreement)
+
+
+SORTS = {
+    "rank": lambda row: (row.standing.rank is None, row.standing.rank or 0),
+    "code": lambda row: row.application.code,
+    "weighted": lambda row: (row.standing.weighted_mean is None, -(row.standing.weighted_mean or 0)),
+    "normalised": lambda row: (row.standing.normalised is None, -(row.standing.normalised or 0)),
+    "spread": lambda row: (row.standing.z_spread is None, -(row.standing.z_spread or 0)),
+    "done": lambda row: (row.standing.reviews_done - row.standing.reviews_assigned, row.application.code),
+}
+
+
+def ranking(cohort: Cohort, sort: str = "rank") -> Ranking:
+    """Every application with its weighted mean, normalised score, spread and reviews done."""
+    criteria = criteria_for(cohort)
+    applications = reviewable_applications(cohort)
+    reviews = list(
+        db.session.scalars(
+            sa.select(Review)
+            .where(Review.cohort_id == cohort.id, Review.status.in_(ACTIVE))
+            .options(selectinload(Review.scores), joinedload(Review.reviewer))
+            .order_by(Review.id)
+        )
+    )
+    assigned: dict[int, int] = defaultdict(int)
+    for review in reviews:
+        assigned[review.application_id] += 1
+    scored = [
+        ScoredReview(r.application_id, r.reviewer_id, review_scores(r)) for r in reviews if r.is_submitted
+    ]
+    standings = rank([a.id for a in applications], scored, _specs(criteria), assigned)
+    rows = [RankingRow(a, standings[a.id]) for a in applications]
+    rows.sort(key=SORTS.get(sort, SORTS["rank"]))
+    names = {r.reviewer_id: r.reviewer.name for r in reviews}
+    return Ranking(cohort, criteria, rows, progress(cohort, reviews), names, reviews)
+
+
+def view_ranking(cohort: Cohort, sort: str, actor: User) -> Ranking:
+    """The ranking for coordinators (every essay's scores, by code); the viewing is audited."""
+    # Audited first: a commit after loading would expire every row the page then reads.
+    record(actor, "review.ranking.view", "youth_cohort", cohort.id, sort=sort)
+    db.session.commit()
+    return ranking(cohort, sort=sort)
+
+
+def view_application_reviews(
+    cohort: Cohort, application_id: int, actor: User
+) -> tuple[Application, RankingRow, list[Review]] | None:
+    """One essay's reviews (scores and comments) for coordinators; the viewing is audited."""
+    code = db.session.scalar(
+        sa.select(Application.code).where(
+            Application.id == application_id,
+            Application.cohort_id == cohort.id,
+            Application.status.in_(REVIEWABLE),
+        )
+    )
+    if code is None:
+        return None
+    # Audited first: a commit after loading would expire every row the page then reads.
+    record(actor, "review.application.view", "youth_application", application_id, code=code)
+    db.session.commit()
+    return application_reviews(cohort, application_id)
+
+
+def application_reviews(
+    cohort: Cohort, application_id: int
+) -> tuple[Application, RankingRow, list[Review]] | None:
+    """For coordinators: one essay with every reviewer's scores and comment."""
+    board = ranking(cohort)
+    row = next((r for r in board.rows if r.application.id == application_id), None)
+    if row is None:
+        return None
+    reviews = [r for r in board.reviews if r.application_id == application_id]
+    return row.application, row, reviews
