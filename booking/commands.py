@@ -35,15 +35,16 @@ DEMO_SEEDERS = [
 ]
 
 # Each sends what is due and returns a line describing what it queued.
-REMINDERS: list = [youth_services.send_consent_reminders, selection_services.send_offer_reminders]
-REMINDERS += [
+REMINDERS = [
+    youth_services.send_consent_reminders,
+    selection_services.send_offer_reminders,
     lectures_reminders.send_lecture_reminders,
     lectures_reminders.send_connection_test_reminders,
     lectures_reminders.send_feedback_reminders,
 ]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
-PURGERS: list = [
+PURGERS = [
     youth_services.purge_personal_data,
     review_services.purge_comments,
     lectures_services.purge_personal_data,
@@ -66,8 +67,6 @@ def send_reminders_command() -> None:
     """Queue the reminders that are due; each reminder is queued once."""
     for remind in REMINDERS:
         click.echo(remind())
-    if not REMINDERS:
-        click.echo("No reminders are defined yet.")
 
 
 @click.command("purge-personal-data")
@@ -76,8 +75,6 @@ def purge_personal_data_command() -> None:
     """Delete or anonymise personal data past its retention period, keeping the counts."""
     for purge in PURGERS:
         click.echo(purge())
-    if not PURGERS:
-        click.echo("Nothing holds personal data past a retention period yet.")
 
 
 COMMANDS = [seed_demo_command, send_reminders_command, purge_personal_data_command]

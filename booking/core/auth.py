@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -11,26 +10,26 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from booking.core.enums import LabelledEnum
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     ADMIN = "admin"
     COORDINATOR = "coordinator"
     LECTURER = "lecturer"
     REVIEWER = "reviewer"
 
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
 
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.LECTURER: _l("Lecturer"),
-    Role.REVIEWER: _l("Reviewer"),
-}
+ROLE_LABELS = Role.set_labels(
+    {
+        Role.ADMIN: _l("Administrator"),
+        Role.COORDINATOR: _l("Coordinator"),
+        Role.LECTURER: _l("Lecturer"),
+        Role.REVIEWER: _l("Reviewer"),
+    }
+)
 
 
 def role_required(*roles: Role) -> Callable[[F], F]:

@@ -312,3 +312,7 @@ class BaseForm(FlaskForm):
     @property
     def has_errors(self) -> bool:
         return bool(self.all_errors)
+
+
+class ConfirmForm(BaseForm):
+    """A bare form for POST buttons (CSRF token only)."""

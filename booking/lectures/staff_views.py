@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.exports import csv_response, xlsx_response
+from booking.core.forms import ConfirmForm
 from booking.core.i18n import format_datetime
 from booking.core.navigation import register_panel
 from booking.core.numbers import fiscal_year_number, page_number
@@ -39,7 +40,6 @@ from booking.lectures.models import (
 from booking.lectures.scheduling import availability
 from booking.notifications.services import emails_about
 from booking.settings.services import current_settings
-from booking.staff.forms import ConfirmForm
 from booking.staff.models import User
 
 

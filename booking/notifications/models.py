@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.core.enums import LabelledEnum
 from booking.core.time import utcnow
 from booking.db import enum_type
 from booking.extensions import db
 
 
-class EmailStatus(enum.StrEnum):
+class EmailStatus(LabelledEnum):
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+
+
+EMAIL_STATUS_LABELS = EmailStatus.set_labels(
+    {
+        EmailStatus.QUEUED: _l("Queued"),
+        EmailStatus.SENDING: _l("Sending"),
+        EmailStatus.SENT: _l("Sent"),
+        EmailStatus.FAILED: _l("Failed"),
+    }
+)
 
 
 class OutboxEmail(db.Model):

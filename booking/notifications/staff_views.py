@@ -18,6 +18,7 @@ from flask_login import current_user
 from booking.audit.services import record
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
+from booking.core.forms import ConfirmForm
 from booking.core.navigation import register_nav, register_panel
 from booking.core.numbers import page_number
 from booking.core.redaction import mask_private_links
@@ -25,7 +26,6 @@ from booking.extensions import db
 from booking.notifications import bp, sender, services
 from booking.notifications.models import EmailStatus, OutboxEmail
 from booking.notifications.sender import smtp_configured
-from booking.staff.forms import ConfirmForm
 
 OUTBOX_ROLES = (Role.ADMIN, Role.COORDINATOR)
 

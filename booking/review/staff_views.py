@@ -17,13 +17,13 @@ from wtforms import SelectChoice
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.exports import csv_response, xlsx_response
+from booking.core.forms import ConfirmForm
 from booking.core.navigation import register_panel
 from booking.core.time import utcnow
 from booking.review import bp, services
 from booking.review.forms import AddReviewerForm, AssignmentForm, ConflictsForm, CriterionForm, score_form
 from booking.review.models import Criterion
 from booking.review.ranking import DISAGREEMENT_Z
-from booking.staff.forms import ConfirmForm
 from booking.youth.models import Cohort
 from booking.youth.services import get_cohort
 

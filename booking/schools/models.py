@@ -2,37 +2,35 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
+from booking.core.enums import LabelledEnum
 from booking.core.time import utcnow
 from booking.db import enum_type
 from booking.extensions import db
 
 
-class SchoolType(enum.StrEnum):
+class SchoolType(LabelledEnum):
     ELEMENTARY = "elementary"
     JUNIOR_HIGH = "junior_high"
     HIGH = "high"
     SPECIAL_NEEDS = "special_needs"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(SCHOOL_TYPE_LABELS[self])
 
-
-SCHOOL_TYPE_LABELS = {
-    SchoolType.ELEMENTARY: _l("Elementary school"),
-    SchoolType.JUNIOR_HIGH: _l("Junior high school"),
-    SchoolType.HIGH: _l("High school"),
-    SchoolType.SPECIAL_NEEDS: _l("Special needs school"),
-    SchoolType.OTHER: _l("Other"),
-}
+SCHOOL_TYPE_LABELS = SchoolType.set_labels(
+    {
+        SchoolType.ELEMENTARY: _l("Elementary school"),
+        SchoolType.JUNIOR_HIGH: _l("Junior high school"),
+        SchoolType.HIGH: _l("High school"),
+        SchoolType.SPECIAL_NEEDS: _l("Special needs school"),
+        SchoolType.OTHER: _l("Other"),
+    }
+)
 
 # The city's seven wards, in the order the city lists them.
 WARDS = ("門司区", "小倉北区", "小倉南区", "若松区", "八幡東区", "八幡西区", "戸畑区")

@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
+from booking.core.forms import ConfirmForm
 from booking.selection import bp, services
 from booking.selection.forms import DecisionForm, ReportForm, attendance_form, mark_field_name
-from booking.staff.forms import ConfirmForm
 from booking.youth.models import ApplicationStatus, Cohort
 from booking.youth.services import get_cohort
 

@@ -8,10 +8,10 @@ from flask_login import current_user
 
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
+from booking.core.forms import ConfirmForm
 from booking.core.time import today_jst
 from booking.settings import bp, services
 from booking.settings.forms import BlackoutDayForm, SettingsForm
-from booking.staff.forms import ConfirmForm
 
 
 def _page(form: SettingsForm, blackout_form: BlackoutDayForm, status: int = 200):

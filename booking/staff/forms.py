@@ -143,7 +143,3 @@ class InviteForm(BaseForm):
     roles = _roles_field()
     language = _language_field()
     time_zone = _time_zone_field()
-
-
-class ConfirmForm(BaseForm):
-    """A bare form for POST buttons (CSRF token only)."""

@@ -88,10 +88,6 @@ class User(db.Model):
         """Sign the user out of every browser: their server-side sessions are deleted."""
         self.sessions.clear()
 
-    @property
-    def can_sign_in(self) -> bool:
-        return self.active and self.password_hash is not None
-
     def __repr__(self) -> str:
         return f"<User {self.id}>"
 

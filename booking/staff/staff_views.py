@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
+from booking.core.forms import ConfirmForm
 from booking.core.navigation import panels_for
 from booking.staff import bp, services
-from booking.staff.forms import ConfirmForm, InviteForm, PreferencesForm, UserForm
+from booking.staff.forms import InviteForm, PreferencesForm, UserForm
 from booking.staff.models import User
 
 ANY_STAFF = tuple(Role)

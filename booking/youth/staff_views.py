@@ -9,10 +9,10 @@ from flask_login import current_user
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.exports import csv_response, xlsx_response
+from booking.core.forms import ConfirmForm
 from booking.core.navigation import register_panel
 from booking.core.numbers import page_number, record_number
 from booking.core.time import JST, jst_to_utc
-from booking.staff.forms import ConfirmForm
 from booking.youth import bp, services
 from booking.youth.forms import CohortForm, EventForm
 from booking.youth.models import GRADES, ApplicationStatus, Cohort, CohortEvent, ConsentStatus, EventKind

@@ -214,6 +214,14 @@ def test_staff_can_read_every_email_in_the_outbox(app, ctx, coordinator_client):
     assert actions.count("email.view") == 2
 
 
+def test_the_outbox_names_each_state_in_words(ctx, coordinator_client):
+    queue()
+    db.session.commit()
+    page = coordinator_client.get("/staff/outbox/").get_data(as_text=True)
+    assert "送信待ち (1)" in page and "送信済み (0)" in page and "送信失敗 (0)" in page
+    assert '<span class="tag tag--info">送信待ち</span>' in page
+
+
 def test_failed_emails_are_shown_to_staff_and_can_be_sent_again(app, ctx, coordinator_client, smtp):
     email = queue()
     email.status = EmailStatus.FAILED
