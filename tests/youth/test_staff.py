@@ -14,6 +14,7 @@ from booking.core.auth import Role
 from booking.extensions import db
 from booking.youth import services
 from booking.youth.models import Application, Cohort, CohortEvent, ConsentStatus
+from booking.youth.rules import essay_length_message
 from tests.factories import make_user
 from tests.helpers import count_queries
 from tests.youth.conftest import DURING, ESSAY, make_cohort
@@ -128,7 +129,7 @@ def test_the_list_shows_code_name_school_grade_consent_status_and_length(staff_c
         "受付済み",
     ):
         assert text in body
-    assert str(services.essay_length_message(cohort, ESSAY) or "712") in body
+    assert str(essay_length_message(cohort, ESSAY) or "712") in body
 
 
 def test_drafts_are_not_in_the_list(staff_client, cohort, schools):

@@ -1,0 +1,353 @@
+"""Applying: drafts, submissions and changes made through the public form."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from booking.audit.services import record
+from booking.core.errors import DomainError
+from booking.core.i18n import LANGUAGES
+from booking.core.time import utcnow
+from booking.core.tokens import hash_token
+from booking.db import write_lock
+from booking.extensions import db
+from booking.notifications.services import queue_email
+from booking.schools.models import School, SchoolType
+from booking.youth.models import (
+    GRADES,
+    Applicant,
+    Application,
+    ApplicationStatus,
+    Audience,
+    Cohort,
+)
+from booking.youth.rules import eligible_grades_message, essay_length_message, normalise_email
+from booking.youth.services.links import ask_guardian, issue_link, links_context, revoke_links
+from booking.youth.services.public import window_message
+
+SCHOOL_TYPES = {SchoolType.HIGH, SchoolType.OTHER}
+
+
+class ApplicationRejected(DomainError):
+    """Several rules refused the application; each problem names its field."""
+
+    def __init__(self, problems: list[DomainError]) -> None:
+        super().__init__(problems[0].message, field=problems[0].field)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ApplicationData:
+    family_name: str = ""
+    given_name: str = ""
+    family_name_kana: str = ""
+    given_name_kana: str = ""
+    school_id: int | None = None
+    school_name: str = ""
+    grade: int | None = None
+    email: str = ""
+    phone: str = ""
+    guardian_name: str = ""
+    guardian_relationship: str = ""
+    guardian_email: str = ""
+    guardian_phone: str = ""
+    essay: str = ""
+    attest_eligibility: bool = False
+    attest_schedule: bool = False
+    privacy_consent: bool = False
+
+
+@dataclass(frozen=True)
+class Saved:
+    application: Application
+    # A fresh private link for the student, to send the browser to ("" when none was made).
+    token: str
+    submitted_now: bool = False
+    # The same form had already been sent: nothing new was made, and no new link either.
+    repeated: bool = False
+
+
+# A form's hidden key recognises the same form sent again for this long, as for lectures.
+SUBMISSION_KEY_WINDOW = timedelta(hours=24)
+SUBMISSION_KEY_MAX_LENGTH = 64
+
+
+class SubmissionKeyRefused(DomainError):
+    """The form's hidden key is not one the form makes: the view gives the form a new one."""
+
+
+def _submission_key_hash(key: str | None) -> str | None:
+    """The SHA-256 kept for a form's key (the key itself is never stored)."""
+    if not key:
+        return None
+    if len(key) > SUBMISSION_KEY_MAX_LENGTH:
+        raise SubmissionKeyRefused(
+            _("This form could not be recognised. Check what you entered and send it again.")
+        )
+    return hash_token(key)
+
+
+# The label that derives the email key from SECRET_KEY when EMAIL_HASH_KEY is not set
+# (migration 0008 derives it the same way).
+EMAIL_KEY_LABEL = b"booking youth email key"
+
+
+def _email_hash_key() -> bytes:
+    explicit = current_app.config.get("EMAIL_HASH_KEY")
+    if explicit:
+        return explicit.encode("utf-8")
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(secret, EMAIL_KEY_LABEL, hashlib.sha256).digest()
+
+
+def email_key(email: str) -> str:
+    """The student's address, normalised and keyed (HMAC-SHA256): without the key, a list of
+    addresses cannot be tested against the stored values."""
+    return hmac.new(_email_hash_key(), normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _problems(cohort: Cohort, data: ApplicationData) -> list[DomainError]:
+    """The cohort's rules a submission must meet (the form shows the same messages first)."""
+    problems: list[DomainError] = []
+    required = {
+        "family_name": _("Enter your family name."),
+        "given_name": _("Enter your given name."),
+        "family_name_kana": _("Enter your family name in kana."),
+        "given_name_kana": _("Enter your given name in kana."),
+        "email": _("Enter your email address."),
+        "phone": _("Enter your phone number."),
+        "guardian_name": _("Enter your guardian's name."),
+        "guardian_relationship": _("Enter how your guardian is related to you."),
+        "guardian_email": _("Enter your guardian's email address."),
+        "guardian_phone": _("Enter your guardian's phone number."),
+    }
+    for name, message in required.items():
+        if not getattr(data, name):
+            problems.append(DomainError(message, field=name))
+    if data.school_id is None and not data.school_name:
+        problems.append(
+            DomainError(_("Choose your school, or “My school is not in this list”."), field="school_id")
+        )
+    if not cohort.is_eligible_grade(data.grade):
+        problems.append(DomainError(eligible_grades_message(cohort), field="grade"))
+    if data.email and normalise_email(data.email) == normalise_email(data.guardian_email):
+        problems.append(
+            DomainError(
+                _("Enter your guardian's own address: it must differ from your email address."),
+                field="guardian_email",
+            )
+        )
+    message = essay_length_message(cohort, data.essay)
+    if message:
+        problems.append(DomainError(message, field="essay"))
+    attestations = {
+        "attest_eligibility": _("Confirm that you can apply."),
+        "attest_schedule": _("Confirm that you can take part on every date."),
+        "privacy_consent": _("Agree to the handling of personal information to apply."),
+    }
+    for name, message in attestations.items():
+        if not getattr(data, name):
+            problems.append(DomainError(message, field=name))
+    return problems
+
+
+def _check_school(data: ApplicationData) -> None:
+    if data.school_id is None:
+        return
+    school = db.session.get(School, data.school_id)
+    if school is None or not school.active or school.school_type not in SCHOOL_TYPES:
+        raise DomainError(_("Choose your school from the list."), field="school_id")
+
+
+def duplicate_message() -> str:
+    return _(
+        "An application with this email address has already been sent for this year's training. "
+        "Each student can apply once. To change it, use the private link we emailed you; we can "
+        "send that link again."
+    )
+
+
+def _fill(application: Application, data: ApplicationData) -> None:
+    applicant = application.applicant
+    for name in (
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "school_name",
+        "phone",
+        "guardian_name",
+        "guardian_relationship",
+        "guardian_phone",
+        "attest_eligibility",
+        "attest_schedule",
+        "privacy_consent",
+    ):
+        setattr(applicant, name, getattr(data, name))
+    applicant.school_id = data.school_id
+    if data.school_id is not None:
+        applicant.school_name = ""
+    applicant.grade = data.grade if data.grade in GRADES else None
+    applicant.email = normalise_email(data.email)
+    applicant.guardian_email = normalise_email(data.guardian_email)
+    application.set_essay(data.essay)
+
+
+def _by_submission_key(key_hash: str) -> Application | None:
+    return db.session.scalar(sa.select(Application).where(Application.submission_key_hash == key_hash))
+
+
+def save_application(
+    cohort: Cohort,
+    data: ApplicationData,
+    *,
+    submit: bool,
+    application: Application | None = None,
+    submission_key: str | None = None,
+    language: str = "ja",
+) -> Saved:
+    """Create or change a draft or an application; with `submit`, every rule applies.
+
+    A form sent twice (same `submission_key`) gives back the record the first one made.
+    """
+    if application is not None and not application.is_draft:
+        submit = True  # a sent application is never put back to a draft: every rule applies
+    key_hash = _submission_key_hash(submission_key) if application is None else None
+    if key_hash:
+        existing = _by_submission_key(key_hash)
+        if existing is not None:
+            return _again(existing)
+    with write_lock():
+        now = utcnow()
+        # The cohort row is locked for the rest of the transaction (PostgreSQL): applicant
+        # numbers are taken one at a time.
+        cohort = db.session.get(Cohort, cohort.id, with_for_update=True, populate_existing=True)
+        if application is not None:
+            application = db.session.get(Application, application.id, populate_existing=True)
+            if not application.can_edit(now):
+                raise DomainError(
+                    window_message(cohort, now) or _("This application can no longer be changed.")
+                )
+        if not cohort.can_accept_applications(now):
+            raise DomainError(window_message(cohort, now))
+        _check_school(data)
+        if submit:
+            problems = _problems(cohort, data)
+            if problems:
+                raise ApplicationRejected(problems)
+            _check_not_duplicate(cohort, data.email, application)
+        elif not data.email:
+            raise DomainError(draft_email_message(), field="email")
+
+        new = application is None
+        if new:
+            application = Application(
+                cohort=cohort,
+                status=ApplicationStatus.DRAFT,
+                submission_key_hash=key_hash,
+                applicant=Applicant(language=language if language in LANGUAGES else "ja"),
+            )
+            db.session.add(application)
+        old_guardian_email = application.applicant.guardian_email
+        was_draft = application.is_draft
+        _fill(application, data)
+        token = issue_link(application, Audience.STUDENT) if new or (submit and was_draft) else ""
+        submitted_now = False
+
+        if submit and was_draft:
+            application.submit(cohort.next_applicant_code(), email_key(data.email), now)
+            submitted_now = True
+            db.session.flush()
+            queue_email(
+                application.applicant.email,
+                "youth/submitted_to_student",
+                application.applicant.language,
+                links_context(application, token),
+                related=("youth_application", application.id),
+            )
+            ask_guardian(application)
+            record(
+                None, "youth.application.submit", "youth_application", application.id, code=application.code
+            )
+        elif not was_draft and not _changed(application):
+            pass  # the same form sent again (a double click): nothing to record or announce
+        elif not was_draft:
+            application.email_key = email_key(data.email)
+            db.session.flush()
+            if application.applicant.guardian_email != old_guardian_email:
+                revoke_links(application, Audience.GUARDIAN)
+                application.reset_consent(by="student")
+                ask_guardian(application)
+            queue_email(
+                application.applicant.email,
+                "youth/updated_to_student",
+                application.applicant.language,
+                links_context(application, None),
+                related=("youth_application", application.id),
+            )
+            record(
+                None, "youth.application.update", "youth_application", application.id, code=application.code
+            )
+        elif new:
+            db.session.flush()
+            queue_email(
+                application.applicant.email,
+                "youth/draft_saved_to_student",
+                application.applicant.language,
+                links_context(application, token),
+                related=("youth_application", application.id),
+            )
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            if key_hash and application is not None and new:
+                existing = _by_submission_key(key_hash)
+                if existing is not None:
+                    return _again(existing)
+            raise DomainError(duplicate_message(), field="email") from None
+    return Saved(application, token, submitted_now)
+
+
+def _changed(application: Application) -> bool:
+    session = db.session()
+    return session.is_modified(application) or session.is_modified(application.applicant)
+
+
+def _again(existing: Application) -> Saved:
+    """The same form arrived again: the record it already made, and no new private link.
+
+    The link went by email with the first; minting one per resent form would let whoever
+    holds the form's key open the application again and again. After a day the key is no
+    longer recognised as the same form: the sender is told to use the emailed link.
+    """
+    if utcnow() - existing.created_at > SUBMISSION_KEY_WINDOW:
+        raise DomainError(
+            _(
+                "This form was already sent. Please use the private link in the email we sent you; "
+                "we can send that link again."
+            ),
+            field="email",
+        )
+    return Saved(existing, "", repeated=True)
+
+
+def draft_email_message() -> str:
+    return _("To save a draft, enter your email address: the link to come back to it is sent there.")
+
+
+def _check_not_duplicate(cohort: Cohort, email: str, application: Application | None) -> None:
+    stmt = sa.select(Application.id).where(
+        Application.cohort_id == cohort.id, Application.email_key == email_key(email)
+    )
+    if application is not None:
+        stmt = stmt.where(Application.id != application.id)
+    if db.session.scalar(stmt) is not None:
+        raise DomainError(duplicate_message(), field="email")
