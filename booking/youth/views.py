@@ -73,16 +73,18 @@ def _save(form: ApplicationForm, application: Application | None = None) -> serv
     if message:
         form.add_error(message)
         return None
-    submit = request.form.get("action") != "draft"
-    if not (form.validate() if submit else form.validate_for_draft()):
+    draft = request.form.get("action") == "draft"
+    if not (form.validate_for_draft() if draft else form.validate()):
         if form.submission_key.errors:
             form.submission_key.data = secrets.token_urlsafe(24)  # so that sending again works
         return None
     try:
-        return services.save_application(
+        if application is not None and not application.is_draft:
+            return services.update_application(application, _data(form))
+        save = services.save_draft if draft else services.submit_application
+        return save(
             cohort,
             _data(form),
-            submit=submit,
             application=application,
             submission_key=form.submission_key.data,
             language=current_language(),

@@ -23,7 +23,9 @@ from booking.youth.services.applying import (
     draft_email_message,
     duplicate_message,
     email_key,
-    save_application,
+    save_draft,
+    submit_application,
+    update_application,
 )
 from booking.youth.services.cohorts import (
     CohortData,
@@ -54,6 +56,9 @@ from booking.youth.services.links import (
     revoke_links,
     send_consent_link_again,
     send_student_link_again,
+)
+from booking.youth.services.locking import (
+    lock_cohort,
 )
 from booking.youth.services.public import (
     featured_cohort,
@@ -100,15 +105,18 @@ __all__ = [
     "links_context",
     "list_applications",
     "list_cohorts",
+    "lock_cohort",
     "past_cohorts",
     "purge_personal_data",
     "resend_link",
     "revoke_links",
-    "save_application",
+    "save_draft",
     "schools_in",
     "send_consent_link_again",
     "send_consent_reminders",
     "send_student_link_again",
+    "submit_application",
+    "update_application",
     "update_cohort",
     "update_event",
     "view_application",

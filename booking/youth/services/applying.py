@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -30,6 +30,7 @@ from booking.youth.models import (
 )
 from booking.youth.rules import eligible_grades_message, essay_length_message, normalise_email
 from booking.youth.services.links import ask_guardian, issue_link, links_context, revoke_links
+from booking.youth.services.locking import lock_cohort
 from booking.youth.services.public import window_message
 
 SCHOOL_TYPES = {SchoolType.HIGH, SchoolType.OTHER}
@@ -204,98 +205,36 @@ def _by_submission_key(key_hash: str) -> Application | None:
     return db.session.scalar(sa.select(Application).where(Application.submission_key_hash == key_hash))
 
 
-def save_application(
+def save_draft(
     cohort: Cohort,
     data: ApplicationData,
     *,
-    submit: bool,
     application: Application | None = None,
     submission_key: str | None = None,
     language: str = "ja",
 ) -> Saved:
-    """Create or change a draft or an application; with `submit`, every rule applies.
+    """Keep a draft, new or started before: only an address to send its link to is needed.
 
-    A form sent twice (same `submission_key`) gives back the record the first one made.
+    A new draft gets a private link by email. A form sent twice (same `submission_key`)
+    gives back the draft the first one made.
     """
-    if application is not None and not application.is_draft:
-        submit = True  # a sent application is never put back to a draft: every rule applies
-    key_hash = _submission_key_hash(submission_key) if application is None else None
-    if key_hash:
-        existing = _by_submission_key(key_hash)
-        if existing is not None:
-            return _again(existing)
+    key_hash, again = _sent_before(submission_key) if application is None else (None, None)
+    if again is not None:
+        return again
     with write_lock():
         now = utcnow()
-        # The cohort row is locked for the rest of the transaction (PostgreSQL): applicant
-        # numbers are taken one at a time.
-        cohort = db.session.get(Cohort, cohort.id, with_for_update=True, populate_existing=True)
-        if application is not None:
-            application = db.session.get(Application, application.id, populate_existing=True)
-            if not application.can_edit(now):
-                raise DomainError(
-                    window_message(cohort, now) or _("This application can no longer be changed.")
-                )
-        if not cohort.can_accept_applications(now):
-            raise DomainError(window_message(cohort, now))
+        cohort, application = _open_for_changes(cohort.id, application, now)
+        if application is not None and not application.is_draft:
+            # Sent meanwhile (the same form twice): never put back to a draft, every rule applies.
+            return _update(cohort, application, data, now)
         _check_school(data)
-        if submit:
-            problems = _problems(cohort, data)
-            if problems:
-                raise ApplicationRejected(problems)
-            _check_not_duplicate(cohort, data.email, application)
-        elif not data.email:
+        if not data.email:
             raise DomainError(draft_email_message(), field="email")
-
-        new = application is None
-        if new:
-            application = Application(
-                cohort=cohort,
-                status=ApplicationStatus.DRAFT,
-                submission_key_hash=key_hash,
-                applicant=Applicant(language=language if language in LANGUAGES else "ja"),
-            )
-            db.session.add(application)
-        old_guardian_email = application.applicant.guardian_email
-        was_draft = application.is_draft
-        _fill(application, data)
-        token = issue_link(application, Audience.STUDENT) if new or (submit and was_draft) else ""
-        submitted_now = False
-
-        if submit and was_draft:
-            application.submit(cohort.next_applicant_code(), email_key(data.email), now)
-            submitted_now = True
-            db.session.flush()
-            queue_email(
-                application.applicant.email,
-                "youth/submitted_to_student",
-                application.applicant.language,
-                links_context(application, token),
-                related=("youth_application", application.id),
-            )
-            ask_guardian(application)
-            record(
-                None, "youth.application.submit", "youth_application", application.id, code=application.code
-            )
-        elif not was_draft and not _changed(application):
-            pass  # the same form sent again (a double click): nothing to record or announce
-        elif not was_draft:
-            application.email_key = email_key(data.email)
-            db.session.flush()
-            if application.applicant.guardian_email != old_guardian_email:
-                revoke_links(application, Audience.GUARDIAN)
-                application.reset_consent(by="student")
-                ask_guardian(application)
-            queue_email(
-                application.applicant.email,
-                "youth/updated_to_student",
-                application.applicant.language,
-                links_context(application, None),
-                related=("youth_application", application.id),
-            )
-            record(
-                None, "youth.application.update", "youth_application", application.id, code=application.code
-            )
-        elif new:
+        token = ""
+        if application is None:
+            application = _new_application(cohort, key_hash, language)
+            _fill(application, data)
+            token = issue_link(application, Audience.STUDENT)
             db.session.flush()
             queue_email(
                 application.applicant.email,
@@ -304,16 +243,140 @@ def save_application(
                 links_context(application, token),
                 related=("youth_application", application.id),
             )
-        try:
-            db.session.commit()
-        except sa.exc.IntegrityError:
-            db.session.rollback()
-            if key_hash and application is not None and new:
-                existing = _by_submission_key(key_hash)
-                if existing is not None:
-                    return _again(existing)
-            raise DomainError(duplicate_message(), field="email") from None
-    return Saved(application, token, submitted_now)
+        else:
+            _fill(application, data)
+        return _commit(key_hash) or Saved(application, token)
+
+
+def submit_application(
+    cohort: Cohort,
+    data: ApplicationData,
+    *,
+    application: Application | None = None,
+    submission_key: str | None = None,
+    language: str = "ja",
+) -> Saved:
+    """Send an application, new or a draft until now: every rule applies.
+
+    It gets its applicant code and a private link; the student is emailed and the guardian
+    asked for consent. A form sent twice (same `submission_key`) gives back the application
+    the first one made.
+    """
+    key_hash, again = _sent_before(submission_key) if application is None else (None, None)
+    if again is not None:
+        return again
+    with write_lock():
+        now = utcnow()
+        cohort, application = _open_for_changes(cohort.id, application, now)
+        if application is not None and not application.is_draft:
+            return _update(cohort, application, data, now)  # sent meanwhile: the same form twice
+        _check_submission(cohort, data, application)
+        if application is None:
+            application = _new_application(cohort, key_hash, language)
+        _fill(application, data)
+        token = issue_link(application, Audience.STUDENT)
+        application.submit(cohort.next_applicant_code(), email_key(data.email), now)
+        db.session.flush()
+        queue_email(
+            application.applicant.email,
+            "youth/submitted_to_student",
+            application.applicant.language,
+            links_context(application, token),
+            related=("youth_application", application.id),
+        )
+        ask_guardian(application)
+        record(None, "youth.application.submit", "youth_application", application.id, code=application.code)
+        return _commit(key_hash) or Saved(application, token, submitted_now=True)
+
+
+def update_application(application: Application, data: ApplicationData) -> Saved:
+    """Change a sent application until the window closes: every rule applies.
+
+    The student is told of the change; a new guardian address asks the new guardian afresh.
+    """
+    with write_lock():
+        now = utcnow()
+        cohort, application = _open_for_changes(application.cohort_id, application, now)
+        return _update(cohort, application, data, now)
+
+
+def _sent_before(submission_key: str | None) -> tuple[str | None, Saved | None]:
+    """The hash kept for a new form's key, and what that form made if it was sent before."""
+    key_hash = _submission_key_hash(submission_key)
+    existing = _by_submission_key(key_hash) if key_hash else None
+    return key_hash, _again(existing) if existing is not None else None
+
+
+def _open_for_changes(
+    cohort_id: int, application: Application | None, now: datetime
+) -> tuple[Cohort, Application | None]:
+    """The cohort (its row locked: applicant numbers are taken one at a time) and the
+    application read afresh, refused unless both still take changes."""
+    cohort = lock_cohort(cohort_id)
+    if application is not None:
+        application = db.session.get(Application, application.id, populate_existing=True)
+        if not application.can_edit(now):
+            raise DomainError(window_message(cohort, now) or _("This application can no longer be changed."))
+    if not cohort.can_accept_applications(now):
+        raise DomainError(window_message(cohort, now))
+    return cohort, application
+
+
+def _check_submission(cohort: Cohort, data: ApplicationData, application: Application | None) -> None:
+    """Every rule a sent application meets, and one application per student."""
+    _check_school(data)
+    problems = _problems(cohort, data)
+    if problems:
+        raise ApplicationRejected(problems)
+    _check_not_duplicate(cohort, data.email, application)
+
+
+def _new_application(cohort: Cohort, key_hash: str | None, language: str) -> Application:
+    application = Application(
+        cohort=cohort,
+        status=ApplicationStatus.DRAFT,
+        submission_key_hash=key_hash,
+        applicant=Applicant(language=language if language in LANGUAGES else "ja"),
+    )
+    db.session.add(application)
+    return application
+
+
+def _update(cohort: Cohort, application: Application, data: ApplicationData, now: datetime) -> Saved:
+    """The change to a sent application, under the cohort's lock; then the commit."""
+    _check_submission(cohort, data, application)
+    old_guardian_email = application.applicant.guardian_email
+    _fill(application, data)
+    # The same form sent again (a double click) changes nothing: nothing to record or announce.
+    if _changed(application):
+        application.email_key = email_key(data.email)
+        db.session.flush()
+        if application.applicant.guardian_email != old_guardian_email:
+            revoke_links(application, Audience.GUARDIAN)
+            application.reset_consent(by="student")
+            ask_guardian(application)
+        queue_email(
+            application.applicant.email,
+            "youth/updated_to_student",
+            application.applicant.language,
+            links_context(application, None),
+            related=("youth_application", application.id),
+        )
+        record(None, "youth.application.update", "youth_application", application.id, code=application.code)
+    return _commit(None) or Saved(application, "")
+
+
+def _commit(key_hash: str | None) -> Saved | None:
+    """Commit; when the database refuses, the same form's first record, else a duplicate."""
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        existing = _by_submission_key(key_hash) if key_hash else None
+        if existing is not None:
+            return _again(existing)
+        raise DomainError(duplicate_message(), field="email") from None
+    return None
 
 
 def _changed(application: Application) -> bool:
