@@ -21,10 +21,9 @@ from booking.selection.services.places import (
     DECIDABLE,
     cohort_decisions,
     decision_for,
-    free_place_number,
+    free_place,
     full_message,
     lock_cohort,
-    places_held,
     waitlisted,
 )
 from booking.staff.models import User
@@ -118,8 +117,8 @@ def decide(cohort: Cohort, application_id: int, decision: ApplicationStatus, act
             row.waitlist_position = None
             db.session.flush()
             if decision == ApplicationStatus.ACCEPTED:
-                number = free_place_number(cohort)
-                if places_held(cohort) >= cohort.places or number is None:
+                number = free_place(cohort)
+                if number is None:
                     raise DomainError(full_message(cohort))
                 row.place_number = number
             elif decision == ApplicationStatus.WAITLISTED:

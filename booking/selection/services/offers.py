@@ -23,9 +23,8 @@ from booking.selection.models import Decision
 from booking.selection.services.calendar import calendar_events
 from booking.selection.services.places import (
     decision_of,
-    free_place_number,
+    free_place,
     lock_cohort,
-    places_held,
     waitlist_ranks,
     waitlisted,
 )
@@ -89,8 +88,8 @@ def _fill_places(cohort: Cohort, now: datetime, actor: User | None) -> list[Appl
     """Offer every free place to the next on the waiting list (with consent), in order."""
     promoted: list[Application] = []
     waiting = [(a, d) for a, d in waitlisted(cohort) if a.can_be_offered_a_place()]
-    while waiting and places_held(cohort) < cohort.places:
-        number = free_place_number(cohort)
+    while waiting:
+        number = free_place(cohort)
         if number is None:
             break
         application, decision = waiting.pop(0)

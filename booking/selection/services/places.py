@@ -64,15 +64,19 @@ def decision_of(application: Application) -> Decision | None:
     return db.session.scalar(sa.select(Decision).where(Decision.application_id == application.id))
 
 
-def places_held(cohort: Cohort) -> int:
-    return db.session.scalar(
+def free_place(cohort: Cohort) -> int | None:
+    """The number of a place free to give, or None when the cohort's places are all held.
+
+    Counted under the cohort's row lock; the unique (cohort, place number) constraint
+    stops whatever races past it.
+    """
+    held = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Application)
         .where(Application.cohort_id == cohort.id, Application.status.in_(HOLDING_A_PLACE))
     )
-
-
-def free_place_number(cohort: Cohort) -> int | None:
+    if held >= cohort.places:
+        return None
     taken = set(
         db.session.scalars(
             sa.select(Decision.place_number).where(
