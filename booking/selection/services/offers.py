@@ -34,6 +34,7 @@ from booking.staff.services import users_with_role
 from booking.youth.models import (
     Application,
     ApplicationStatus,
+    ChangedBy,
     Cohort,
 )
 
@@ -97,7 +98,9 @@ def _fill_places(cohort: Cohort, now: datetime, actor: User | None) -> list[Appl
         db.session.flush()
         decision.place_number = number
         decision.make_offer(now, cohort.offer_days)
-        application.offer_place(by="staff" if actor else "system", actor=actor, note="from the waiting list")
+        application.offer_place(
+            by=ChangedBy.STAFF if actor else ChangedBy.SYSTEM, actor=actor, note="from the waiting list"
+        )
         db.session.flush()
         applicant = application.applicant
         context = result_context(application, decision, student_link(application), None)

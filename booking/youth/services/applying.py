@@ -26,6 +26,7 @@ from booking.youth.models import (
     Application,
     ApplicationStatus,
     Audience,
+    ChangedBy,
     Cohort,
 )
 from booking.youth.rules import eligible_grades_message, essay_length_message, normalise_email
@@ -353,7 +354,7 @@ def _update(cohort: Cohort, application: Application, data: ApplicationData, now
         db.session.flush()
         if application.applicant.guardian_email != old_guardian_email:
             revoke_links(application, Audience.GUARDIAN)
-            application.reset_consent(by="student")
+            application.reset_consent(by=ChangedBy.STUDENT)
             ask_guardian(application)
         queue_email(
             application.applicant.email,

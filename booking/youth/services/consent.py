@@ -22,6 +22,7 @@ from booking.youth.models import (
     Application,
     ApplicationStatus,
     Audience,
+    ChangedBy,
     Cohort,
     ConsentStatus,
 )
@@ -55,7 +56,7 @@ def answer_consent(application: Application, decision: ConsentStatus, signed_nam
         applicant.consent_signed_name = signed_name.strip()
         if decision != ConsentStatus.GIVEN and application.status in NEEDING_CONSENT:
             taken_back = application.status
-            application.take_back_decision(by="guardian", note="consent withdrawn")
+            application.take_back_decision(by=ChangedBy.GUARDIAN, note="consent withdrawn")
             for release in DECISION_TAKEN_BACK:
                 release(application)
             record(
