@@ -18,8 +18,8 @@ from booking.core.time import utcnow
 from booking.core.tokens import hash_token
 from booking.db import write_lock
 from booking.extensions import db
-from booking.notifications.services import queue_email
 from booking.schools.models import School, SchoolType
+from booking.youth import notifications
 from booking.youth.models import (
     GRADES,
     Applicant,
@@ -30,7 +30,7 @@ from booking.youth.models import (
     Cohort,
 )
 from booking.youth.rules import eligible_grades_message, essay_length_message, normalise_email
-from booking.youth.services.links import ask_guardian, issue_link, links_context, revoke_links
+from booking.youth.services.links import ask_guardian, issue_link, revoke_links
 from booking.youth.services.locking import lock_cohort
 from booking.youth.services.public import window_message
 
@@ -237,13 +237,7 @@ def save_draft(
             _fill(application, data)
             token = issue_link(application, Audience.STUDENT)
             db.session.flush()
-            queue_email(
-                application.applicant.email,
-                "youth/draft_saved_to_student",
-                application.applicant.language,
-                links_context(application, token),
-                related=("youth_application", application.id),
-            )
+            notifications.draft_saved(application, token)
         else:
             _fill(application, data)
         return _commit(key_hash) or Saved(application, token)
@@ -278,13 +272,7 @@ def submit_application(
         token = issue_link(application, Audience.STUDENT)
         application.submit(cohort.next_applicant_code(), email_key(data.email), now)
         db.session.flush()
-        queue_email(
-            application.applicant.email,
-            "youth/submitted_to_student",
-            application.applicant.language,
-            links_context(application, token),
-            related=("youth_application", application.id),
-        )
+        notifications.submitted(application, token)
         ask_guardian(application)
         record(None, "youth.application.submit", "youth_application", application.id, code=application.code)
         return _commit(key_hash) or Saved(application, token, submitted_now=True)
@@ -356,13 +344,7 @@ def _update(cohort: Cohort, application: Application, data: ApplicationData, now
             revoke_links(application, Audience.GUARDIAN)
             application.reset_consent(by=ChangedBy.STUDENT)
             ask_guardian(application)
-        queue_email(
-            application.applicant.email,
-            "youth/updated_to_student",
-            application.applicant.language,
-            links_context(application, None),
-            related=("youth_application", application.id),
-        )
+        notifications.updated(application)
         record(None, "youth.application.update", "youth_application", application.id, code=application.code)
     return _commit(None) or Saved(application, "")
 

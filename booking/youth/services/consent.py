@@ -12,11 +12,9 @@ from sqlalchemy.orm import joinedload
 from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.core.time import utcnow
-from booking.core.urls import absolute_url
 from booking.db import write_lock
 from booking.extensions import db
-from booking.notifications.models import OutboxEmail
-from booking.notifications.services import queue_email
+from booking.youth import notifications
 from booking.youth.models import (
     NEEDING_CONSENT,
     Application,
@@ -26,7 +24,7 @@ from booking.youth.models import (
     Cohort,
     ConsentStatus,
 )
-from booking.youth.services.links import issue_link, links_context
+from booking.youth.services.links import issue_link
 
 # Called with an application whose decision is taken back because its guardian withdrew
 # consent before publication: selection frees its place or its spot on the waiting list.
@@ -67,13 +65,7 @@ def answer_consent(application: Application, decision: ConsentStatus, signed_nam
                 code=application.code,
                 decision=taken_back.value,
             )
-        queue_email(
-            application.applicant.email,
-            "youth/consent_recorded_to_student",
-            application.applicant.language,
-            links_context(application, None),
-            related=("youth_application", application.id),
-        )
+        notifications.consent_recorded(application)
         record(None, "youth.consent", "youth_application", application.id, consent=decision.value)
         db.session.commit()
 
@@ -98,18 +90,9 @@ def send_consent_reminders(now: datetime | None = None) -> str:
                 .order_by(Application.id)
             )
             for application in waiting:
-                key = f"youth:consent-reminder:{application.id}"
-                if db.session.scalar(sa.select(OutboxEmail.id).where(OutboxEmail.dedupe_key == key)):
+                if notifications.consent_reminder_queued(application):
                     continue
-                token = issue_link(application, Audience.GUARDIAN)
-                queue_email(
-                    application.applicant.guardian_email,
-                    "youth/consent_reminder_to_guardian",
-                    application.applicant.language,
-                    {**links_context(application, None), "link": absolute_url("youth.consent", token=token)},
-                    dedupe_key=key,
-                    related=("youth_application", application.id),
-                )
+                notifications.consent_reminder(application, issue_link(application, Audience.GUARDIAN))
                 queued += 1
         db.session.commit()
     return f"Youth training: {queued} consent reminder(s) to guardians queued."

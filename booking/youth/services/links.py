@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -16,7 +14,6 @@ from booking.core.tokens import hash_token, new_token
 from booking.core.urls import absolute_url
 from booking.db import write_lock
 from booking.extensions import db
-from booking.notifications.services import queue_email
 from booking.staff.models import User
 from booking.youth import notifications
 from booking.youth.models import (
@@ -50,6 +47,11 @@ def issue_link(application: Application, audience: Audience) -> str:
     return token
 
 
+def new_student_link(application: Application) -> str:
+    """A fresh private link to the student's page, as a full address (only its hash is stored)."""
+    return absolute_url("youth.application", token=issue_link(application, Audience.STUDENT))
+
+
 def revoke_links(application: Application, audience: Audience) -> None:
     db.session.execute(
         sa.update(AccessLink)
@@ -62,25 +64,9 @@ def revoke_links(application: Application, audience: Audience) -> None:
     )
 
 
-def links_context(application: Application, student_token: str | None) -> dict[str, Any]:
-    return {
-        "application": application,
-        "applicant": application.applicant,
-        "cohort": application.cohort,
-        "link": absolute_url("youth.application", token=student_token) if student_token else None,
-    }
-
-
 def ask_guardian(application: Application) -> None:
-    applicant = application.applicant
-    token = issue_link(application, Audience.GUARDIAN)
-    queue_email(
-        applicant.guardian_email,
-        "youth/consent_request_to_guardian",
-        applicant.language,
-        {**links_context(application, None), "link": absolute_url("youth.consent", token=token)},
-        related=("youth_application", application.id),
-    )
+    """Ask the guardian for consent, with a fresh consent link."""
+    notifications.consent_requested(application, issue_link(application, Audience.GUARDIAN))
 
 
 def resend_link(cohort: Cohort, email: str) -> None:
@@ -142,14 +128,7 @@ def send_student_link_again(application_id: int, actor: User) -> Application:
         application = _sent_application(application_id)
         if not application.applicant.email:
             raise DomainError(_("This application no longer has the student's email address."))
-        token = issue_link(application, Audience.STUDENT)
-        queue_email(
-            application.applicant.email,
-            "youth/link_to_student",
-            application.applicant.language,
-            links_context(application, token),
-            related=("youth_application", application.id),
-        )
+        notifications.link_sent_again(application, issue_link(application, Audience.STUDENT))
         record(actor, "youth.link.resend", "youth_application", application.id, audience="student")
         db.session.commit()
     return application
