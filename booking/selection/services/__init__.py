@@ -1,7 +1,6 @@
 """Selection's use cases, one module each, re-exported here for the views and the commands."""
 
 from booking.selection.services.calendar import (
-    calendar_events,
     calendar_for,
     send_calendar,
 )
@@ -48,8 +47,6 @@ from booking.selection.services.publication import (
     preview,
     publication_problems,
     publish_results,
-    result_context,
-    student_link,
 )
 from booking.selection.services.reports import (
     ReportData,
@@ -71,7 +68,6 @@ __all__ = [
     "answer_offer",
     "attendance_sheet",
     "board",
-    "calendar_events",
     "calendar_for",
     "cohort_decisions",
     "decide",
@@ -95,11 +91,9 @@ __all__ = [
     "published_reports",
     "record_attendance",
     "report_for",
-    "result_context",
     "save_report",
     "send_calendar",
     "send_offer_reminders",
-    "student_link",
     "view_attendance_sheet",
     "waitlist_ranks",
     "waitlisted",

@@ -10,17 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from booking.audit.services import record
-from booking.core.auth import Role
 from booking.core.errors import DomainError
 from booking.core.i18n import format_datetime
 from booking.core.time import utcnow
-from booking.core.urls import absolute_url
 from booking.db import write_lock
 from booking.extensions import db
-from booking.notifications.ics import ics_attachment
-from booking.notifications.services import queue_email
+from booking.selection import notifications
 from booking.selection.models import Decision
-from booking.selection.services.calendar import calendar_events
 from booking.selection.services.places import (
     decision_of,
     free_place,
@@ -28,15 +24,14 @@ from booking.selection.services.places import (
     waitlist_ranks,
     waitlisted,
 )
-from booking.selection.services.publication import result_context, student_link
 from booking.staff.models import User
-from booking.staff.services import users_with_role
 from booking.youth.models import (
     Application,
     ApplicationStatus,
     ChangedBy,
     Cohort,
 )
+from booking.youth.services import new_student_link
 
 
 @dataclass
@@ -66,25 +61,6 @@ def offer_view(application: Application, now: datetime | None = None) -> OfferVi
     )
 
 
-def _coordinators_told(cohort: Cohort, left: Application, reason: str, promoted: list[Application]) -> None:
-    for coordinator in users_with_role(Role.COORDINATOR):
-        queue_email(
-            coordinator.email,
-            "selection/place_passed_to_coordinator",
-            coordinator.language,
-            {
-                "cohort": cohort,
-                "left": left,
-                "reason": reason,
-                "promoted": promoted,
-                "link": absolute_url("selection.participants", cohort_id=cohort.id),
-                "user": coordinator,
-            },
-            dedupe_key=f"selection:place-passed:{left.id}:{coordinator.id}",
-            related=("youth_cohort", cohort.id),
-        )
-
-
 def _fill_places(cohort: Cohort, now: datetime, actor: User | None) -> list[Application]:
     """Offer every free place to the next on the waiting list (with consent), in order."""
     promoted: list[Application] = []
@@ -102,17 +78,7 @@ def _fill_places(cohort: Cohort, now: datetime, actor: User | None) -> list[Appl
             by=ChangedBy.STAFF if actor else ChangedBy.SYSTEM, actor=actor, note="from the waiting list"
         )
         db.session.flush()
-        applicant = application.applicant
-        context = result_context(application, decision, student_link(application), None)
-        for audience, address in (("student", applicant.email), ("guardian", applicant.guardian_email)):
-            queue_email(
-                address,
-                f"selection/offer_to_{audience}",
-                applicant.language,
-                context,
-                dedupe_key=f"selection:offer:{application.id}:{audience}",
-                related=("youth_application", application.id),
-            )
+        notifications.offered_from_waitlist(application, decision, new_student_link(application))
         record(
             actor,
             "selection.offer.promote",
@@ -135,7 +101,7 @@ def _leave_place(
     decision.waitlist_position = None
     db.session.flush()
     promoted = _fill_places(cohort, now, actor)
-    _coordinators_told(cohort, application, reason, promoted)
+    notifications.place_passed(cohort, application, reason, promoted)
     return promoted
 
 
@@ -146,7 +112,7 @@ def answer_offer(application: Application, accept: bool, now: datetime | None = 
     """
     with write_lock():
         now = now or utcnow()
-        cohort = lock_cohort(application.cohort_id)
+        lock_cohort(application.cohort_id)  # held to the commit: one answer or change at a time
         application = db.session.get(Application, application.id, populate_existing=True)
         decision = decision_of(application)
         if application.status == ApplicationStatus.CONFIRMED and accept:
@@ -172,35 +138,14 @@ def answer_offer(application: Application, accept: bool, now: datetime | None = 
                 )
             )
         decision.answered_at = now
-        applicant = application.applicant
         promoted: list[Application] = []
         if accept:
             application.accept_place()
-            attachment = ics_attachment(
-                calendar_events(cohort, applicant.language), "PUBLISH", "youth-training.ics"
-            )
-            context = result_context(application, decision, student_link(application), None)
-            for audience, address in (("student", applicant.email), ("guardian", applicant.guardian_email)):
-                queue_email(
-                    address,
-                    f"selection/confirmed_to_{audience}",
-                    applicant.language,
-                    context,
-                    attachments=[attachment],
-                    dedupe_key=f"selection:confirmed:{application.id}:{audience}",
-                    related=("youth_application", application.id),
-                )
+            notifications.confirmed(application, decision, new_student_link(application))
             record(None, "selection.offer.accept", "youth_application", application.id, code=application.code)
         else:
             application.decline_place()
-            queue_email(
-                applicant.email,
-                "selection/declined_to_student",
-                applicant.language,
-                result_context(application, decision, None, None),
-                dedupe_key=f"selection:declined:{application.id}",
-                related=("youth_application", application.id),
-            )
+            notifications.declined(application, decision)
             record(
                 None, "selection.offer.decline", "youth_application", application.id, code=application.code
             )
@@ -260,33 +205,18 @@ def send_offer_reminders(now: datetime | None = None) -> str:
             ).all()
         )
         for application, decision in open_offers:
-            applicant = application.applicant
             if now >= decision.offer_deadline_at:
                 application.expire_offer()
-                queue_email(
-                    applicant.email,
-                    "selection/expired_to_student",
-                    applicant.language,
-                    result_context(application, decision, None, None),
-                    dedupe_key=f"selection:expired:{application.id}",
-                    related=("youth_application", application.id),
-                )
+                notifications.expired(application, decision)
                 record(
                     None, "selection.offer.expire", "youth_application", application.id, code=application.code
                 )
                 promoted += len(_leave_place(application, decision, "expired", now, None))
                 expired += 1
             elif decision.reminder_sent_at is None and now >= decision.reminder_due_at:
-                sent = queue_email(
-                    applicant.email,
-                    "selection/offer_reminder_to_student",
-                    applicant.language,
-                    result_context(application, decision, student_link(application), None),
-                    dedupe_key=f"selection:offer-reminder:{application.id}",
-                    related=("youth_application", application.id),
-                )
+                sent = notifications.offer_reminder(application, decision, new_student_link(application))
                 decision.reminder_sent_at = now
-                if sent is not None:
+                if sent:
                     record(
                         None,
                         "selection.offer.remind",

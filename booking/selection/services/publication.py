@@ -12,12 +12,12 @@ from sqlalchemy.orm import joinedload
 from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.core.time import utcnow
-from booking.core.tokens import new_token
 from booking.core.urls import absolute_url
 from booking.db import write_lock
 from booking.extensions import db
-from booking.notifications.services import RenderedEmail, queue_email, render_email
+from booking.notifications.services import RenderedEmail
 from booking.review import services as review_services
+from booking.selection import notifications
 from booking.selection.models import Decision
 from booking.selection.services.places import (
     DECIDABLE,
@@ -29,12 +29,11 @@ from booking.selection.services.places import (
 from booking.staff.models import User
 from booking.youth.models import (
     DECISIONS,
-    AccessLink,
     Application,
     ApplicationStatus,
-    Audience,
     Cohort,
 )
+from booking.youth.services import new_student_link
 
 
 def publication_problems(cohort: Cohort) -> list[str]:
@@ -71,25 +70,6 @@ def publication_problems(cohort: Cohort) -> list[str]:
     return problems
 
 
-def student_link(application: Application) -> str:
-    """A fresh private link to the student's page (only its hash is stored)."""
-    token, digest = new_token()
-    db.session.add(AccessLink(application=application, audience=Audience.STUDENT, token_hash=digest))
-    return absolute_url("youth.application", token=token)
-
-
-def result_context(application: Application, decision: Decision | None, link: str | None, rank: int | None):
-    return {
-        "application": application,
-        "applicant": application.applicant,
-        "cohort": application.cohort,
-        "decision": decision,
-        "status": application.status.value,
-        "link": link,
-        "waitlist_rank": rank,
-    }
-
-
 @dataclass
 class PreviewItem:
     status: ApplicationStatus
@@ -111,7 +91,7 @@ def preview(cohort: Cohort, actor: User) -> tuple[list[PreviewItem], int]:
     ranks = waitlist_ranks(cohort)
     groups: dict[tuple[ApplicationStatus, str, str], list[Application]] = {}
     for application in applications:
-        for audience in ("student", "guardian"):
+        for audience in notifications.AUDIENCES:
             key = (application.status, audience, application.applicant.language)
             groups.setdefault(key, []).append(application)
     items = []
@@ -125,17 +105,10 @@ def preview(cohort: Cohort, actor: User) -> tuple[list[PreviewItem], int]:
             # As it will read: the deadline counted from now.
             decision = Decision(offered_at=now, offer_deadline_at=now + _offer_delta(cohort))
         placeholder = absolute_url("youth.index") + "applications/(" + _("private link") + ")"
-        context = result_context(sample, decision, placeholder, ranks.get(sample.id))
-        items.append(
-            PreviewItem(
-                status,
-                audience,
-                language,
-                len(members),
-                sample.code,
-                render_email(f"selection/result_to_{audience}", language, context),
-            )
+        email = notifications.render_result(
+            sample, decision, placeholder, ranks.get(sample.id), audience, language
         )
+        items.append(PreviewItem(status, audience, language, len(members), sample.code, email))
     record(actor, "selection.preview.view", "youth_cohort", cohort.id, samples=len(items))
     db.session.commit()
     return items, sum(item.count for item in items)
@@ -189,20 +162,8 @@ def publish_results(cohort: Cohort, actor: User) -> PublishReport:
             if application.status == ApplicationStatus.ACCEPTED:
                 decision.make_offer(now, cohort.offer_days)
             counts[application.status.value] += 1
-            applicant = application.applicant
-            context = result_context(
-                application, decision, student_link(application), ranks.get(application.id)
-            )
-            for audience, address in (("student", applicant.email), ("guardian", applicant.guardian_email)):
-                sent = queue_email(
-                    address,
-                    f"selection/result_to_{audience}",
-                    applicant.language,
-                    context,
-                    dedupe_key=f"selection:result:{application.id}:{audience}",
-                    related=("youth_application", application.id),
-                )
-                queued += sent is not None
+            link = new_student_link(application)
+            queued += notifications.result(application, decision, link, ranks.get(application.id))
         record(actor, "selection.publish", "youth_cohort", cohort.id, emails=queued, **counts)
         db.session.commit()
     return PublishReport(queued)
