@@ -37,7 +37,6 @@ from booking.selection.services.places import (
     free_place,
     full_message,
     get_application,
-    lock_cohort,
     waitlist_ranks,
     waitlisted,
 )
@@ -78,7 +77,6 @@ __all__ = [
     "full_message",
     "get_application",
     "get_event",
-    "lock_cohort",
     "move_waitlisted",
     "offer_view",
     "participant_counts",

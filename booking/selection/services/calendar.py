@@ -11,13 +11,12 @@ from booking.extensions import db
 from booking.notifications.ics import build_calendar
 from booking.selection import notifications
 from booking.selection.services.participants import participants_of
-from booking.selection.services.places import lock_cohort
 from booking.staff.models import User
 from booking.youth.models import (
     Application,
     Cohort,
 )
-from booking.youth.services import new_student_link
+from booking.youth.services import lock_cohort, new_student_link
 
 
 def calendar_for(application: Application, language: str | None = None) -> bytes:

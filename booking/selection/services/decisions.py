@@ -23,7 +23,6 @@ from booking.selection.services.places import (
     decision_for,
     free_place,
     full_message,
-    lock_cohort,
     waitlisted,
 )
 from booking.staff.models import User
@@ -33,6 +32,7 @@ from booking.youth.models import (
     ApplicationStatus,
     Cohort,
 )
+from booking.youth.services import lock_cohort
 
 
 @dataclass

@@ -20,7 +20,6 @@ from booking.selection.models import Decision
 from booking.selection.services.places import (
     decision_of,
     free_place,
-    lock_cohort,
     waitlist_ranks,
     waitlisted,
 )
@@ -31,7 +30,7 @@ from booking.youth.models import (
     ChangedBy,
     Cohort,
 )
-from booking.youth.services import new_student_link
+from booking.youth.services import lock_cohort, new_student_link
 
 
 @dataclass

@@ -25,11 +25,6 @@ from booking.youth.models import (
 DECIDABLE = (ApplicationStatus.SUBMITTED, *DECISIONS)
 
 
-def lock_cohort(cohort_id: int) -> Cohort:
-    """The cohort, its row locked until the commit (PostgreSQL); call inside write_lock()."""
-    return db.session.get(Cohort, cohort_id, with_for_update=True, populate_existing=True)
-
-
 def cohort_decisions(cohort: Cohort) -> dict[int, Decision]:
     return {
         d.application_id: d

@@ -23,7 +23,6 @@ from booking.selection.services.places import (
     DECIDABLE,
     cohort_decisions,
     decision_for,
-    lock_cohort,
     waitlist_ranks,
 )
 from booking.staff.models import User
@@ -33,7 +32,7 @@ from booking.youth.models import (
     ApplicationStatus,
     Cohort,
 )
-from booking.youth.services import new_student_link
+from booking.youth.services import lock_cohort, new_student_link
 
 
 def publication_problems(cohort: Cohort) -> list[str]:

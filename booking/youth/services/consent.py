@@ -25,6 +25,7 @@ from booking.youth.models import (
     ConsentStatus,
 )
 from booking.youth.services.links import issue_link
+from booking.youth.services.locking import lock_cohort
 
 # Called with an application whose decision is taken back because its guardian withdrew
 # consent before publication: selection frees its place or its spot on the waiting list.
@@ -45,7 +46,7 @@ def answer_consent(application: Application, decision: ConsentStatus, signed_nam
     if not signed_name.strip():
         raise DomainError(_("Type your full name to sign your answer."), field="signed_name")
     with write_lock():
-        cohort = db.session.get(Cohort, application.cohort_id, with_for_update=True, populate_existing=True)
+        cohort = lock_cohort(application.cohort_id)
         application = db.session.get(Application, application.id, populate_existing=True)
         if not cohort.can_change_consent():
             raise DomainError(consent_closed_message())
