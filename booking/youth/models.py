@@ -180,10 +180,6 @@ class CohortEvent(db.Model):
     def place(self, language: str | None = None) -> str:
         return localised(self, "place", language)
 
-    @property
-    def is_overseas(self) -> bool:
-        return self.kind == EventKind.OVERSEAS_DISPATCH
-
 
 class ApplicationStatus(enum.StrEnum):
     DRAFT = "draft"

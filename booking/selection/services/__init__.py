@@ -49,7 +49,6 @@ from booking.selection.services.publication import (
 )
 from booking.selection.services.reports import (
     ReportData,
-    participant_counts,
     published_reports,
     report_for,
     save_report,
@@ -79,7 +78,6 @@ __all__ = [
     "get_event",
     "move_waitlisted",
     "offer_view",
-    "participant_counts",
     "participants",
     "participants_of",
     "preview",

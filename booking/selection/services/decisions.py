@@ -50,10 +50,6 @@ class Board:
     review_closed: bool
     counts: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def places_left(self) -> int:
-        return max(0, self.cohort.places - self.counts.get("held", 0))
-
 
 def board(cohort: Cohort) -> Board:
     """The ranking with each application's decision, and the waiting list in its order."""

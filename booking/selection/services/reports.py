@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -15,8 +14,6 @@ from booking.extensions import db
 from booking.selection.models import ActivityReport
 from booking.staff.models import User
 from booking.youth.models import (
-    Application,
-    ApplicationStatus,
     Cohort,
 )
 
@@ -66,21 +63,4 @@ def published_reports() -> list[ActivityReport]:
             .options(selectinload(ActivityReport.cohort))
             .order_by(Cohort.fiscal_year.desc())
         )
-    )
-
-
-def participant_counts(cohorts: Iterable[Cohort]) -> dict[int, int]:
-    """Students who took part (accepted their place) per cohort run with this system."""
-    ids = [c.id for c in cohorts]
-    if not ids:
-        return {}
-    return dict(
-        db.session.execute(
-            sa.select(Application.cohort_id, sa.func.count())
-            .where(
-                Application.cohort_id.in_(ids),
-                Application.status == ApplicationStatus.CONFIRMED,
-            )
-            .group_by(Application.cohort_id)
-        ).all()
     )
