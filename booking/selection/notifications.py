@@ -32,7 +32,7 @@ def _context(
         "applicant": application.applicant,
         "cohort": application.cohort,
         "decision": decision,
-        "status": application.status.value,
+        "status": application.status,
         "link": link,
         "waitlist_rank": rank,
     }

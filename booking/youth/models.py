@@ -34,6 +34,14 @@ class WindowState(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
 
+    @property
+    def is_open(self) -> bool:
+        return self == WindowState.OPEN
+
+    @property
+    def is_not_yet_open(self) -> bool:
+        return self == WindowState.NOT_YET_OPEN
+
 
 class Cohort(db.Model):
     """One year's training: the call for applications and the program's dates."""
@@ -198,6 +206,45 @@ class ApplicationStatus(enum.StrEnum):
     def label(self) -> str:
         return str(APPLICATION_STATUS_LABELS[self])
 
+    # What the pages and emails ask of a status (templates never compare its value).
+    @property
+    def is_undecided(self) -> bool:
+        """Received, and no decision taken (or none published to the student yet)."""
+        return self == ApplicationStatus.SUBMITTED
+
+    @property
+    def can_be_decided(self) -> bool:
+        """Coordinators can decide on it, or change or take back the decision."""
+        return self == ApplicationStatus.SUBMITTED or self in DECISIONS
+
+    @property
+    def is_accepted(self) -> bool:
+        return self == ApplicationStatus.ACCEPTED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self == ApplicationStatus.WAITLISTED
+
+    @property
+    def is_not_selected(self) -> bool:
+        return self == ApplicationStatus.NOT_SELECTED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self == ApplicationStatus.CONFIRMED
+
+    @property
+    def is_declined(self) -> bool:
+        return self == ApplicationStatus.DECLINED
+
+    @property
+    def is_expired(self) -> bool:
+        return self == ApplicationStatus.EXPIRED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self == ApplicationStatus.WITHDRAWN
+
     @property
     def tone(self) -> str:
         return {
@@ -260,6 +307,18 @@ class ConsentStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return str(CONSENT_STATUS_LABELS[self])
+
+    @property
+    def is_pending(self) -> bool:
+        return self == ConsentStatus.PENDING
+
+    @property
+    def is_given(self) -> bool:
+        return self == ConsentStatus.GIVEN
+
+    @property
+    def is_refused(self) -> bool:
+        return self == ConsentStatus.REFUSED
 
     @property
     def tone(self) -> str:
