@@ -77,15 +77,21 @@ def consent_recorded(application: Application) -> None:
     _to_student(application, "consent_recorded")
 
 
-def consent_requested(application: Application, token: str) -> None:
-    """The guardian is asked to consent, with their own private link."""
+def _to_guardian(application: Application, template: str, token: str, dedupe_key: str | None = None) -> None:
+    """To the guardian, with their own private link (to the consent page)."""
     queue_email(
         application.applicant.guardian_email,
-        "youth/consent_request_to_guardian",
+        f"youth/{template}_to_guardian",
         application.applicant.language,
         _context(application, absolute_url("youth.consent", token=token)),
+        dedupe_key=dedupe_key,
         related=("youth_application", application.id),
     )
+
+
+def consent_requested(application: Application, token: str) -> None:
+    """The guardian is asked to consent."""
+    _to_guardian(application, "consent_request", token)
 
 
 def _consent_reminder_key(application: Application) -> str:
@@ -100,14 +106,7 @@ def consent_reminder_queued(application: Application) -> bool:
 
 def consent_reminder(application: Application, token: str) -> None:
     """The guardian has not answered yet: a reminder with a fresh consent link, once."""
-    queue_email(
-        application.applicant.guardian_email,
-        "youth/consent_reminder_to_guardian",
-        application.applicant.language,
-        _context(application, absolute_url("youth.consent", token=token)),
-        dedupe_key=_consent_reminder_key(application),
-        related=("youth_application", application.id),
-    )
+    _to_guardian(application, "consent_reminder", token, _consent_reminder_key(application))
 
 
 def _typed(value: object, column: sa.Column) -> sa.BindParameter:

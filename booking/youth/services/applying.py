@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -219,28 +220,7 @@ def save_draft(
     A new draft gets a private link by email. A form sent twice (same `submission_key`)
     gives back the draft the first one made.
     """
-    key_hash, again = _sent_before(submission_key) if application is None else (None, None)
-    if again is not None:
-        return again
-    with write_lock():
-        now = utcnow()
-        cohort, application = _open_for_changes(cohort.id, application, now)
-        if application is not None and not application.is_draft:
-            # Sent meanwhile (the same form twice): never put back to a draft, every rule applies.
-            return _update(cohort, application, data, now)
-        _check_school(data)
-        if not data.email:
-            raise DomainError(draft_email_message(), field="email")
-        token = ""
-        if application is None:
-            application = _new_application(cohort, key_hash, language)
-            _fill(application, data)
-            token = issue_link(application, Audience.STUDENT)
-            db.session.flush()
-            notifications.draft_saved(application, token)
-        else:
-            _fill(application, data)
-        return _commit(key_hash) or Saved(application, token)
+    return _save(_keep_draft, cohort, data, application, submission_key, language)
 
 
 def submit_application(
@@ -257,6 +237,30 @@ def submit_application(
     asked for consent. A form sent twice (same `submission_key`) gives back the application
     the first one made.
     """
+    return _save(_send, cohort, data, application, submission_key, language)
+
+
+@dataclass
+class _Change:
+    """A draft or a submission under way, under the cohort's lock."""
+
+    cohort: Cohort
+    data: ApplicationData
+    application: Application | None  # None: a new one
+    key_hash: str | None
+    language: str
+    now: datetime
+
+
+def _save(
+    step: Callable[[_Change], Saved],
+    cohort: Cohort,
+    data: ApplicationData,
+    application: Application | None,
+    submission_key: str | None,
+    language: str,
+) -> Saved:
+    """What a draft and a submission share: the same form recognised, the lock, the window."""
     key_hash, again = _sent_before(submission_key) if application is None else (None, None)
     if again is not None:
         return again
@@ -264,18 +268,40 @@ def submit_application(
         now = utcnow()
         cohort, application = _open_for_changes(cohort.id, application, now)
         if application is not None and not application.is_draft:
-            return _update(cohort, application, data, now)  # sent meanwhile: the same form twice
-        _check_submission(cohort, data, application)
-        if application is None:
-            application = _new_application(cohort, key_hash, language)
-        _fill(application, data)
+            # Sent meanwhile (the same form twice): never put back to a draft, every rule applies.
+            return _update(cohort, application, data, now)
+        return step(_Change(cohort, data, application, key_hash, language, now))
+
+
+def _keep_draft(change: _Change) -> Saved:
+    _check_school(change.data)
+    if not change.data.email:
+        raise DomainError(draft_email_message(), field="email")
+    application, token = change.application, ""
+    if application is None:
+        application = _new_application(change.cohort, change.key_hash, change.language)
+        _fill(application, change.data)
         token = issue_link(application, Audience.STUDENT)
-        application.submit(cohort.next_applicant_code(), email_key(data.email), now)
         db.session.flush()
-        notifications.submitted(application, token)
-        ask_guardian(application)
-        record(None, "youth.application.submit", "youth_application", application.id, code=application.code)
-        return _commit(key_hash) or Saved(application, token, submitted_now=True)
+        notifications.draft_saved(application, token)
+    else:
+        _fill(application, change.data)
+    return _commit(change.key_hash) or Saved(application, token)
+
+
+def _send(change: _Change) -> Saved:
+    cohort, data, application = change.cohort, change.data, change.application
+    _check_submission(cohort, data, application)
+    if application is None:
+        application = _new_application(cohort, change.key_hash, change.language)
+    _fill(application, data)
+    token = issue_link(application, Audience.STUDENT)
+    application.submit(cohort.next_applicant_code(), email_key(data.email), change.now)
+    db.session.flush()
+    notifications.submitted(application, token)
+    ask_guardian(application)
+    record(None, "youth.application.submit", "youth_application", application.id, code=application.code)
+    return _commit(change.key_hash) or Saved(application, token, submitted_now=True)
 
 
 def update_application(application: Application, data: ApplicationData) -> Saved:
