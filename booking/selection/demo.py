@@ -17,7 +17,7 @@ from booking.extensions import db
 from booking.review import services as review_services
 from booking.selection.models import ActivityReport, Attendance, AttendanceStatus, Decision
 from booking.staff.models import User
-from booking.youth.models import Application, ApplicationStatus, Cohort
+from booking.youth.models import Application, ApplicationStatus, ChangedBy, Cohort
 
 DECLINING_RANK = 4  # the selected student who could not go (a family matter)
 
@@ -96,7 +96,7 @@ def _seed_2019(cohort: Cohort, coordinator: User | None) -> bool:
             db.session.flush()
             promoted_decision.place_number = place
             promoted_decision.offered_at, promoted_decision.offer_deadline_at = when, when + timedelta(days=7)
-            promoted.offer_place(by="system", note="from the waiting list")
+            promoted.offer_place(by=ChangedBy.SYSTEM, note="from the waiting list")
             _at(promoted, when)
             answered = jst_to_utc(date(2019, 7, 11), time(20))
             promoted.accept_place()

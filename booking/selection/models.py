@@ -98,6 +98,10 @@ class AttendanceStatus(enum.StrEnum):
     def label(self) -> str:
         return str(ATTENDANCE_LABELS[self])
 
+    @property
+    def tone(self) -> str:
+        return {AttendanceStatus.PRESENT: "success", AttendanceStatus.EXCUSED: "warning"}.get(self, "error")
+
 
 ATTENDANCE_LABELS = {
     AttendanceStatus.PRESENT: _l("Present"),

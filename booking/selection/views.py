@@ -1,13 +1,48 @@
-"""Public: a participant downloads the program's events from their private page."""
+"""Public: the result and the offer on the student's private page, the calendar, the reports.
+
+The student's page is youth's (`/youth/applications/<token>`); selection adds to it through
+youth's hooks what it shows of the result, and answers the offer posted to that same page.
+"""
 
 from __future__ import annotations
 
-from flask import Response, abort
+from typing import Any
 
+from flask import Response, abort, flash, request
+from flask_babel import gettext as _
+
+from booking.core.errors import DomainError
 from booking.core.i18n import current_language
 from booking.selection import bp, services
-from booking.youth.models import ApplicationStatus, Audience
+from booking.youth import hooks
+from booking.youth.models import Application, ApplicationStatus, Audience
 from booking.youth.services import application_for_token
+
+
+def _answer_offer(application: Application) -> dict[str, Any] | None:
+    """Accept or decline the offered place; a decline must be confirmed with its checkbox."""
+    accept = request.form.get("action") == "accept_offer"
+    if not accept and request.form.get("confirm_decline") != "y":
+        return {
+            "decline_error": _("To decline, tick the box to confirm that your place goes to another student.")
+        }
+    try:
+        services.answer_offer(application, accept=accept)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash(
+            _("Thank you. You have accepted your place; we have emailed you the dates.")
+            if accept
+            else _("Your answer is recorded: you have declined the place. Thank you for telling us."),
+            "success",
+        )
+    return None
+
+
+hooks.APPLICATION_ACTIONS.update(accept_offer=_answer_offer, decline_offer=_answer_offer)
+hooks.APPLICATION_CONTEXT.append(lambda application: {"offer": services.offer_view(application)})
+hooks.INDEX_CONTEXT.append(lambda: {"reports": services.published_reports()})
 
 
 @bp.route("/youth/applications/<token>/calendar.ics")

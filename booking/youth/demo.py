@@ -317,8 +317,8 @@ def _applications(cohort: Cohort) -> int:
     schools = {name: school_id for name, school_id in db.session.execute(sa.select(School.name, School.id))}
     now = utcnow()
     for number, student in enumerate(STUDENTS):
-        saved = services.save_application(
-            cohort, _application_data(number, student, schools), submit=True, language="ja"
+        saved = services.submit_application(
+            cohort, _application_data(number, student, schools), language="ja"
         )
         answer = CONSENT[number]
         if answer != "P":
@@ -332,9 +332,7 @@ def _applications(cohort: Cohort) -> int:
             application.consent_answered_at = min(sent + timedelta(hours=26), now)
         db.session.commit()
     for offset, student in enumerate(DRAFTS):
-        services.save_application(
-            cohort, _application_data(len(STUDENTS) + offset, student, schools, draft=True), submit=False
-        )
+        services.save_draft(cohort, _application_data(len(STUDENTS) + offset, student, schools, draft=True))
     return len(STUDENTS)
 
 

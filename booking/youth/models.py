@@ -34,6 +34,14 @@ class WindowState(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
 
+    @property
+    def is_open(self) -> bool:
+        return self == WindowState.OPEN
+
+    @property
+    def is_not_yet_open(self) -> bool:
+        return self == WindowState.NOT_YET_OPEN
+
 
 class Cohort(db.Model):
     """One year's training: the call for applications and the program's dates."""
@@ -180,10 +188,6 @@ class CohortEvent(db.Model):
     def place(self, language: str | None = None) -> str:
         return localised(self, "place", language)
 
-    @property
-    def is_overseas(self) -> bool:
-        return self.kind == EventKind.OVERSEAS_DISPATCH
-
 
 class ApplicationStatus(enum.StrEnum):
     DRAFT = "draft"
@@ -201,6 +205,45 @@ class ApplicationStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return str(APPLICATION_STATUS_LABELS[self])
+
+    # What the pages and emails ask of a status (templates never compare its value).
+    @property
+    def is_undecided(self) -> bool:
+        """Received, and no decision taken (or none published to the student yet)."""
+        return self == ApplicationStatus.SUBMITTED
+
+    @property
+    def can_be_decided(self) -> bool:
+        """Coordinators can decide on it, or change or take back the decision."""
+        return self == ApplicationStatus.SUBMITTED or self in DECISIONS
+
+    @property
+    def is_accepted(self) -> bool:
+        return self == ApplicationStatus.ACCEPTED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self == ApplicationStatus.WAITLISTED
+
+    @property
+    def is_not_selected(self) -> bool:
+        return self == ApplicationStatus.NOT_SELECTED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self == ApplicationStatus.CONFIRMED
+
+    @property
+    def is_declined(self) -> bool:
+        return self == ApplicationStatus.DECLINED
+
+    @property
+    def is_expired(self) -> bool:
+        return self == ApplicationStatus.EXPIRED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self == ApplicationStatus.WITHDRAWN
 
     @property
     def tone(self) -> str:
@@ -264,6 +307,18 @@ class ConsentStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return str(CONSENT_STATUS_LABELS[self])
+
+    @property
+    def is_pending(self) -> bool:
+        return self == ConsentStatus.PENDING
+
+    @property
+    def is_given(self) -> bool:
+        return self == ConsentStatus.GIVEN
+
+    @property
+    def is_refused(self) -> bool:
+        return self == ConsentStatus.REFUSED
 
     @property
     def tone(self) -> str:
@@ -353,11 +408,13 @@ class Application(db.Model):
     def can_answer_consent(self) -> bool:
         return not self.is_draft and self.cohort.can_change_consent()
 
-    def _move(self, target: ApplicationStatus, by: str, actor: User | None = None, note: str = "") -> None:
+    def _move(
+        self, target: ApplicationStatus, by: ChangedBy, actor: User | None = None, note: str = ""
+    ) -> None:
         APPLICATION_WORKFLOW.check(self.status, target, describe=lambda s: s.label)
         self.history.append(
             ApplicationHistory(
-                event="status",
+                event=HistoryEvent.STATUS,
                 from_value=self.status.value,
                 to_value=target.value,
                 by=by,
@@ -368,7 +425,7 @@ class Application(db.Model):
         self.status = target
 
     def submit(self, code: str, email_key: str, now: datetime) -> None:
-        self._move(ApplicationStatus.SUBMITTED, by="student")
+        self._move(ApplicationStatus.SUBMITTED, by=ChangedBy.STUDENT)
         self.code = code
         self.email_key = email_key
         self.submitted_at = now
@@ -398,27 +455,32 @@ class Application(db.Model):
         """A coordinator's decision (or SUBMITTED to take it back); the service checks the rules."""
         if decision not in (*DECISIONS, ApplicationStatus.SUBMITTED):
             raise ValueError(f"{decision} is not a selection decision")
-        self._move(decision, by="staff", actor=actor)
+        self._move(decision, by=ChangedBy.STAFF, actor=actor)
 
-    def take_back_decision(self, by: str, note: str = "") -> None:
+    def take_back_decision(self, by: ChangedBy, note: str = "") -> None:
         """The decision no longer stands (the guardian withdrew consent before publication)."""
         self._move(ApplicationStatus.SUBMITTED, by=by, note=note)
 
-    def offer_place(self, by: str, actor: User | None = None, note: str = "") -> None:
+    def offer_place(self, by: ChangedBy, actor: User | None = None, note: str = "") -> None:
         """A place freed up and goes to this student from the waiting list."""
         self._move(ApplicationStatus.ACCEPTED, by=by, actor=actor, note=note)
 
     def accept_place(self) -> None:
-        self._move(ApplicationStatus.CONFIRMED, by="student")
+        self._move(ApplicationStatus.CONFIRMED, by=ChangedBy.STUDENT)
 
     def decline_place(self) -> None:
-        self._move(ApplicationStatus.DECLINED, by="student")
+        self._move(ApplicationStatus.DECLINED, by=ChangedBy.STUDENT)
 
     def expire_offer(self) -> None:
-        self._move(ApplicationStatus.EXPIRED, by="system", note="deadline passed")
+        self._move(ApplicationStatus.EXPIRED, by=ChangedBy.SYSTEM, note="deadline passed")
 
     def withdraw(self, actor: User | None, note: str = "") -> None:
-        self._move(ApplicationStatus.WITHDRAWN, by="staff" if actor else "student", actor=actor, note=note)
+        self._move(
+            ApplicationStatus.WITHDRAWN,
+            by=ChangedBy.STAFF if actor else ChangedBy.STUDENT,
+            actor=actor,
+            note=note,
+        )
 
     # Consent ---------------------------------------------------------------------------
 
@@ -428,17 +490,23 @@ class Application(db.Model):
             raise ValueError("a guardian answers with consent given or refused")
         self.history.append(
             ApplicationHistory(
-                event="consent", from_value=self.consent_status.value, to_value=status.value, by="guardian"
+                event=HistoryEvent.CONSENT,
+                from_value=self.consent_status.value,
+                to_value=status.value,
+                by=ChangedBy.GUARDIAN,
             )
         )
         self.consent_status = status
         self.consent_answered_at = now
 
-    def reset_consent(self, by: str) -> None:
+    def reset_consent(self, by: ChangedBy) -> None:
         """A new guardian (another address) has to answer afresh."""
         self.history.append(
             ApplicationHistory(
-                event="consent", from_value=self.consent_status.value, to_value="pending", by=by
+                event=HistoryEvent.CONSENT,
+                from_value=self.consent_status.value,
+                to_value=ConsentStatus.PENDING.value,
+                by=by,
             )
         )
         self.consent_status = ConsentStatus.PENDING
@@ -529,6 +597,44 @@ class AccessLink(db.Model):
     application: Mapped[Application] = relationship()
 
 
+class HistoryEvent(enum.StrEnum):
+    """What a history row records: a move of the application's status, or of the consent."""
+
+    STATUS = "status"
+    CONSENT = "consent"
+
+    @property
+    def label(self) -> str:
+        return str(HISTORY_EVENT_LABELS[self])
+
+
+HISTORY_EVENT_LABELS = {
+    HistoryEvent.STATUS: _l("Status"),
+    HistoryEvent.CONSENT: _l("Guardian's consent"),
+}
+
+
+class ChangedBy(enum.StrEnum):
+    """Who made a move: the student, the guardian, staff (with the user), or the system."""
+
+    STUDENT = "student"
+    GUARDIAN = "guardian"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+    @property
+    def label(self) -> str:
+        return str(CHANGED_BY_LABELS[self])
+
+
+CHANGED_BY_LABELS = {
+    ChangedBy.STUDENT: _l("the student"),
+    ChangedBy.GUARDIAN: _l("the guardian"),
+    ChangedBy.STAFF: _l("staff"),
+    ChangedBy.SYSTEM: _l("the system"),
+}
+
+
 class ApplicationHistory(db.Model):
     """Every status move and consent answer: what, from, to, by whom, when."""
 
@@ -539,18 +645,17 @@ class ApplicationHistory(db.Model):
         sa.ForeignKey("youth_applications.id", ondelete="CASCADE"), index=True
     )
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
-    event: Mapped[str] = mapped_column(sa.String(20))  # "status" or "consent"
+    event: Mapped[HistoryEvent] = mapped_column(enum_type(HistoryEvent, "youth_history_event"))
     from_value: Mapped[str] = mapped_column(sa.String(20))
     to_value: Mapped[str] = mapped_column(sa.String(20))
-    # "student", "guardian", "staff" or "system"
-    by: Mapped[str] = mapped_column(sa.String(20))
+    by: Mapped[ChangedBy] = mapped_column(enum_type(ChangedBy, "youth_history_by"))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     actor: Mapped[User | None] = relationship()
 
     def _label(self, value: str) -> str:
-        statuses = ConsentStatus if self.event == "consent" else ApplicationStatus
+        statuses = ConsentStatus if self.event == HistoryEvent.CONSENT else ApplicationStatus
         try:
             return statuses(value).label
         except ValueError:
@@ -566,12 +671,4 @@ class ApplicationHistory(db.Model):
 
     @property
     def by_label(self) -> str:
-        return str(HISTORY_BY_LABELS.get(self.by, self.by))
-
-
-HISTORY_BY_LABELS = {
-    "student": _l("the student"),
-    "guardian": _l("the guardian"),
-    "staff": _l("staff"),
-    "system": _l("the system"),
-}
+        return self.by.label

@@ -12,8 +12,7 @@ from booking.core.i18n import current_language
 from booking.core.numbers import parse_digits
 from booking.core.ratelimit import public_form_limit
 from booking.core.time import utcnow
-from booking.selection import services as selection_services
-from booking.youth import bp, services
+from booking.youth import bp, hooks, services
 from booking.youth.forms import OTHER_SCHOOL, ApplicationForm, ConsentForm, ResendLinkForm
 from booking.youth.models import Application, Audience, ConsentStatus
 from booking.youth.rules import grade_label, grade_list
@@ -38,7 +37,7 @@ def index():
         state=cohort.window_state(utcnow()) if cohort else None,
         past=services.past_cohorts(exclude=cohort),
         resend_form=ResendLinkForm(),
-        reports=selection_services.published_reports(),
+        **hooks.context(hooks.INDEX_CONTEXT),
     )
 
 
@@ -73,16 +72,18 @@ def _save(form: ApplicationForm, application: Application | None = None) -> serv
     if message:
         form.add_error(message)
         return None
-    submit = request.form.get("action") != "draft"
-    if not (form.validate() if submit else form.validate_for_draft()):
+    draft = request.form.get("action") == "draft"
+    if not (form.validate_for_draft() if draft else form.validate()):
         if form.submission_key.errors:
             form.submission_key.data = secrets.token_urlsafe(24)  # so that sending again works
         return None
     try:
-        return services.save_application(
+        if application is not None and not application.is_draft:
+            return services.update_application(application, _data(form))
+        save = services.save_draft if draft else services.submit_application
+        return save(
             cohort,
             _data(form),
-            submit=submit,
             application=application,
             submission_key=form.submission_key.data,
             language=current_language(),
@@ -149,13 +150,15 @@ def apply():
 @public_form_limit()
 def application(token: str):
     found = services.application_for_token(token, Audience.STUDENT) or abort(404)
-    decline_error = None
-    if request.method == "POST" and request.form.get("action") in OFFER_ACTIONS:
-        decline_error = _answer_offer(found)
-        if decline_error is None:
-            return redirect(url_for("youth.application", token=token))
+    # A form another feature answers on this page (selection: the answer to an offer).
+    action = (
+        hooks.APPLICATION_ACTIONS.get(request.form.get("action", "")) if request.method == "POST" else None
+    )
+    shown = action(found) if action is not None else None
+    if action is not None and shown is None:
+        return redirect(url_for("youth.application", token=token))
     form = ApplicationForm(found.cohort, data=None if request.method == "POST" else _prefill(found))
-    if request.method == "POST" and decline_error is None:
+    if request.method == "POST" and action is None:
         if not found.can_edit(utcnow()):
             form.add_error(
                 services.window_message(found.cohort) or _("This application can no longer be changed.")
@@ -165,7 +168,7 @@ def application(token: str):
             if saved is not None:
                 flash(_saved_message(saved), "success")
                 return redirect(url_for("youth.application", token=saved.token or token))
-    status = 422 if form.has_errors or decline_error else 200
+    status = 422 if form.has_errors or shown else 200
     return render_template(
         "youth/application.html",
         application=found,
@@ -174,32 +177,10 @@ def application(token: str):
         form=form,
         can_edit=found.can_edit(utcnow()),
         window=services.window_message(found.cohort),
-        offer=selection_services.offer_view(found),
         token=token,
-        decline_error=decline_error,
+        **hooks.context(hooks.APPLICATION_CONTEXT, found),
+        **(shown or {}),
     ), status
-
-
-OFFER_ACTIONS = ("accept_offer", "decline_offer")
-
-
-def _answer_offer(application: Application) -> str | None:
-    """Accept or decline the offered place; a decline must be confirmed with its checkbox."""
-    accept = request.form.get("action") == "accept_offer"
-    if not accept and request.form.get("confirm_decline") != "y":
-        return _("To decline, tick the box to confirm that your place goes to another student.")
-    try:
-        selection_services.answer_offer(application, accept=accept)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(
-            _("Thank you. You have accepted your place; we have emailed you the dates.")
-            if accept
-            else _("Your answer is recorded: you have declined the place. Thank you for telling us."),
-            "success",
-        )
-    return None
 
 
 def _prefill(application: Application) -> dict:

@@ -64,7 +64,7 @@ def pages(ctx) -> dict[str, str]:
         closes_at=now + timedelta(days=5),
     )
     school_id = db.session.scalar(db.select(School.id))
-    saved = youth.save_application(cohort, _data(1, school_id), submit=True, language="ja")
+    saved = youth.submit_application(cohort, _data(1, school_id), language="ja")
     (request,) = outbox(ctx, template="youth/consent_request_to_guardian")
     consent_path = re.search(r"(/youth/consent/\S+)", request.body_text).group(1)
     return {

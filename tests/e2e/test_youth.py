@@ -160,7 +160,7 @@ def test_the_student_and_guardian_pages_in_english(phone_page: Page, live_app, o
     from tests.youth.test_codes import _data
 
     school_id = db.session.scalar(db.select(School.id).where(School.school_type == SchoolType.HIGH))
-    saved = services.save_application(open_cohort, _data(1, school_id), submit=True, language="en")
+    saved = services.submit_application(open_cohort, _data(1, school_id), language="en")
     phone_page.goto(f"/language/en?next=/youth/applications/{saved.token}")
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("Your application")
     expect(phone_page.get_by_text("Awaiting the guardian's answer")).to_be_visible()

@@ -100,7 +100,7 @@ def test_students_and_guardians_links_are_masked(app, ctx, coordinator_client):
     db.session.add(school)
     db.session.commit()
     with time_machine.travel(DURING, tick=False):
-        youth_services.save_application(cohort, _data(1, school.id), submit=True)
+        youth_services.submit_application(cohort, _data(1, school.id))
     for template, route in [
         ("youth/submitted_to_student", "/youth/applications"),
         ("youth/consent_request_to_guardian", "/youth/consent"),

@@ -55,7 +55,7 @@ def application(ctx) -> Application:
     db.session.add(school)
     db.session.commit()
     with time_machine.travel(DURING, tick=False):
-        saved = youth_services.save_application(cohort, _data(7, school.id), submit=True)
+        saved = youth_services.submit_application(cohort, _data(7, school.id))
     return saved.application
 
 

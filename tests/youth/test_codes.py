@@ -45,8 +45,8 @@ def test_codes_count_per_cohort(ctx, schools):
         this_year = make_cohort()
         other = make_cohort(fiscal_year=2025, title_ja="2025年度")
         for n in range(3):
-            services.save_application(this_year, _data(n, schools["high"]), submit=True)
-        services.save_application(other, _data(9, schools["high"]), submit=True)
+            services.submit_application(this_year, _data(n, schools["high"]))
+        services.submit_application(other, _data(9, schools["high"]))
     codes = db.session.execute(sa.select(Cohort.fiscal_year, Application.code).join(Cohort)).all()
     assert sorted(codes) == [
         (2025, "Y-2025-001"),
@@ -59,8 +59,8 @@ def test_codes_count_per_cohort(ctx, schools):
 def test_the_database_refuses_a_second_application_with_the_same_code(ctx, schools):
     with time_machine.travel(DURING, tick=False):
         cohort = make_cohort()
-        first = services.save_application(cohort, _data(1, schools["high"]), submit=True).application
-        second = services.save_application(cohort, _data(2, schools["high"]), submit=True).application
+        first = services.submit_application(cohort, _data(1, schools["high"])).application
+        second = services.submit_application(cohort, _data(2, schools["high"])).application
     second = db.session.get(Application, second.id)
     second.code = first.code
     with pytest.raises(sa.exc.IntegrityError):
@@ -71,8 +71,8 @@ def test_the_database_refuses_a_second_application_with_the_same_code(ctx, schoo
 def test_the_database_refuses_two_submitted_applications_from_one_student(ctx, schools):
     with time_machine.travel(DURING, tick=False):
         cohort = make_cohort()
-        first = services.save_application(cohort, _data(1, schools["high"]), submit=True).application
-        second = services.save_application(cohort, _data(2, schools["high"]), submit=True).application
+        first = services.submit_application(cohort, _data(1, schools["high"])).application
+        second = services.submit_application(cohort, _data(2, schools["high"])).application
     db.session.get(Application, second.id).email_key = db.session.get(Application, first.id).email_key
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
@@ -94,9 +94,7 @@ def test_codes_stay_unique_when_many_students_submit_at_once(app, ctx, schools):
                 with app.app_context():
                     target = db.session.get(Cohort, cohort_id)
                     barrier.wait()
-                    services.save_application(
-                        target, _data(n, school_id), submit=True, submission_key=f"k{n}"
-                    )
+                    services.submit_application(target, _data(n, school_id), submission_key=f"k{n}")
                     db.session.remove()
             except BaseException as error:  # surfaced below
                 errors.append(error)

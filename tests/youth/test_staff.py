@@ -14,6 +14,7 @@ from booking.core.auth import Role
 from booking.extensions import db
 from booking.youth import services
 from booking.youth.models import Application, Cohort, CohortEvent, ConsentStatus
+from booking.youth.rules import essay_length_message
 from tests.factories import make_user
 from tests.helpers import count_queries
 from tests.youth.conftest import DURING, ESSAY, make_cohort
@@ -35,7 +36,7 @@ def _applications(cohort: Cohort, school_id: int, n: int) -> list[Application]:
     made = []
     with time_machine.travel(DURING, tick=False):
         for i in range(n):
-            made.append(services.save_application(cohort, _data(i, school_id), submit=True).application)
+            made.append(services.submit_application(cohort, _data(i, school_id)).application)
     return made
 
 
@@ -128,12 +129,12 @@ def test_the_list_shows_code_name_school_grade_consent_status_and_length(staff_c
         "受付済み",
     ):
         assert text in body
-    assert str(services.essay_length_message(cohort, ESSAY) or "712") in body
+    assert str(essay_length_message(cohort, ESSAY) or "712") in body
 
 
 def test_drafts_are_not_in_the_list(staff_client, cohort, schools):
     with time_machine.travel(DURING, tick=False):
-        services.save_application(cohort, _data(5, schools["high"]), submit=False)
+        services.save_draft(cohort, _data(5, schools["high"]))
     body = staff_client.get(f"/staff/youth/cohorts/{cohort.id}/applications").get_data(as_text=True)
     assert "山田 生徒5" not in body
     assert "未送信の下書き 1" in body
@@ -163,7 +164,7 @@ def test_the_list_runs_the_same_number_of_queries_for_3_or_30_applications(
     _applications_more = _applications
     with time_machine.travel(DURING, tick=False):
         for i in range(3, 30):
-            services.save_application(cohort, _data(i, schools["high"]), submit=True)
+            services.submit_application(cohort, _data(i, schools["high"]))
     with count_queries(app) as many:
         staff_client.get(url)
     assert many.count == few.count
@@ -185,7 +186,7 @@ def test_opening_an_application_is_audited_without_its_text(staff_client, cohort
 
 def test_drafts_cannot_be_opened_by_staff(staff_client, cohort, schools):
     with time_machine.travel(DURING, tick=False):
-        draft = services.save_application(cohort, _data(1, schools["high"]), submit=False).application
+        draft = services.save_draft(cohort, _data(1, schools["high"])).application
     assert staff_client.get(f"/staff/youth/applications/{draft.id}").status_code == 404
 
 
