@@ -7,7 +7,7 @@ is emptied with the cohort's personal data. Reviews that exist before the upgrad
 without history.
 
 Revision ID: 0011_review_history
-Revises: 0009_staff_sessions
+Revises: 0010_history_enums
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_review_history'
-down_revision = '0009_staff_sessions'
+down_revision = '0010_history_enums'
 branch_labels = None
 depends_on = None
 
