@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language
+from booking.core.ratelimit import first_in_window
 from booking.core.time import utcnow
 from booking.core.tokens import hash_token, new_token
 from booking.core.urls import absolute_url
@@ -69,15 +70,20 @@ def ask_guardian(application: Application) -> None:
     notifications.consent_requested(application, issue_link(application, Audience.GUARDIAN))
 
 
+# Emails of "send my link again" per address; further requests are answered the same.
+LINK_EMAILS_PER_ADDRESS = "1 per 15 minutes"
+
+
 def resend_link(cohort: Cohort, email: str) -> None:
     """Email a fresh private link to the address on file, when it has an application or draft.
 
     Silent either way, and the same work either way (see youth.notifications): the answer
     and its timing say nothing about whether the address has applied. The link opens the
-    application, or else the latest draft.
+    application, or else the latest draft. One email per address in LINK_EMAILS_PER_ADDRESS,
+    known or not: nobody can flood a student's inbox or pile up live links.
     """
     address = normalise_email(email)
-    if not address:
+    if not address or not first_in_window("youth-link", address, LINK_EMAILS_PER_ADDRESS):
         return
     with write_lock():
         rows = list(
