@@ -10,13 +10,23 @@ from werkzeug.exceptions import HTTPException
 class DomainError(Exception):
     """A rule of the service refused the action; the message is meant for a person.
 
-    `field` names the form field the message belongs next to, when there is one.
+    `field` names the form field the message belongs next to, when there is one. A service
+    that checks several rules at once raises `DomainError.several(errors)`: `errors` lists
+    every message (a single error lists itself), so a view shows them all in one pass.
     """
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors: list[DomainError] = [self]
+
+    @classmethod
+    def several(cls, errors: list[DomainError]) -> DomainError:
+        """One error carrying `errors` (at least one), the first standing for them all."""
+        combined = cls(errors[0].message, field=errors[0].field)
+        combined.errors = list(errors)
+        return combined
 
     def __str__(self) -> str:
         return str(self.message)

@@ -62,7 +62,7 @@ register_panel("lectures", "lectures/staff/_panel.html", _lectures_panel, order=
 
 def _put_errors(form, error: DomainError, fields: dict[str, str] | None = None) -> None:
     """Each of the service's reasons next to its field (renamed where the form differs)."""
-    for problem in services.errors_of(error):
+    for problem in error.errors:
         field = (fields or {}).get(problem.field or "", problem.field)
         form.add_error(problem.message, field=field)
 

@@ -118,7 +118,7 @@ def new_request():
         try:
             result = services.submit_request(_request_data(form))
         except DomainError as error:
-            for problem in services.errors_of(error):
+            for problem in error.errors:
                 form.add_error(problem)
         else:
             message = (

@@ -88,14 +88,12 @@ def _save(form: ApplicationForm, application: Application | None = None) -> serv
             submission_key=form.submission_key.data,
             language=current_language(),
         )
-    except services.ApplicationRejected as rejected:
-        for problem in rejected.problems:
-            form.add_error(problem)
     except services.SubmissionKeyRefused as error:
         form.add_error(error)
         form.submission_key.data = secrets.token_urlsafe(24)  # so that sending again works
     except DomainError as error:
-        form.add_error(error)
+        for problem in error.errors:
+            form.add_error(problem)
     return None
 
 

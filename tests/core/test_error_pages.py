@@ -54,3 +54,16 @@ def test_method_not_allowed_page(client):
     response = client.post("/")
     assert response.status_code == 405
     assert "この操作はここではできません" in response.get_data(as_text=True)
+
+
+def test_one_domain_error_carries_several_messages_each_with_its_field():
+    from booking.core.errors import DomainError
+
+    single = DomainError("Enter a date.", field="date_1")
+    assert single.errors == [single]
+    combined = DomainError.several([single, DomainError("Enter a time.", field="time_1")])
+    assert (combined.message, combined.field) == ("Enter a date.", "date_1")
+    assert [(e.message, e.field) for e in combined.errors] == [
+        ("Enter a date.", "date_1"),
+        ("Enter a time.", "time_1"),
+    ]

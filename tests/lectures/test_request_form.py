@@ -8,6 +8,7 @@ from datetime import date, time
 import pytest
 import sqlalchemy as sa
 
+from booking.core.errors import DomainError
 from booking.extensions import db
 from booking.lectures import services
 from booking.lectures.models import LectureEvent, LectureRequest, LectureStatus
@@ -164,7 +165,7 @@ def test_coming_of_age_day_2027_is_refused_in_japanese_too(client, frozen, progr
 
 def test_the_service_refuses_a_holiday_without_the_form(ctx, frozen, program):
     data = request_data(program, candidates=(services.Candidate(1, date(2027, 1, 11), time(10, 30)),))
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(DomainError) as refused:
         services.submit_request(data)
     assert [e.field for e in refused.value.errors] == ["candidate_1_date"]
     assert count_requests() == 0

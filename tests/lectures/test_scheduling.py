@@ -38,7 +38,7 @@ def assert_booked(lecture, starts_at, lecturers) -> LectureRequest:
 
 
 def refusals(error: DomainError) -> list[str]:
-    return [e.message for e in services.errors_of(error)]
+    return [e.message for e in error.errors]
 
 
 @pytest.fixture
@@ -278,7 +278,7 @@ def test_proposed_dates_are_checked_against_the_diary(frozen, program, coordinat
             services.ProposalData((at(GOOD_DAY, 9, 0), at(GOOD_DAY, 13, 30)), (lecturer.id,), "ご提案"),
             coordinator,
         )
-    assert [e.field for e in services.errors_of(refused.value)] == ["date_2"]
+    assert [e.field for e in refused.value.errors] == ["date_2"]
 
 
 # The database's own guard, for code that skips the services ----------------------------

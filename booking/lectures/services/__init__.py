@@ -8,7 +8,7 @@ One module per use case; everything is re-exported here, so callers write
 - inbox: what staff read (a request, the inbox and its exports, the dashboard);
 - lecturers: lecturers, their diaries and time off;
 - retention: removing teachers' contact details from old requests;
-- common: what several of them share (Refused, the request's lock, private links).
+- common: what several of them share (the request's lock, private links, bookings).
 
 Every use case checks its rules, calls the request's verbs, writes the audit entry and
 queues the emails, then commits once. Writes that read before they write run as the
@@ -16,7 +16,7 @@ only writer (`write_lock()`, BEGIN IMMEDIATE on SQLite) and, on PostgreSQL, lock
 they depend on (the request, the days being scheduled, the fiscal year's counter).
 """
 
-from booking.lectures.services.common import Refused, add_link, errors_of, lock_request
+from booking.lectures.services.common import add_link, lock_request
 from booking.lectures.services.inbox import (
     SORTS,
     InboxFilters,
@@ -88,7 +88,6 @@ __all__ = [
     "PeriodData",
     "ProgramData",
     "ProposalData",
-    "Refused",
     "RequestData",
     "Submitted",
     "active_lecturers",
@@ -104,7 +103,6 @@ __all__ = [
     "create_program",
     "decline_request",
     "diary",
-    "errors_of",
     "export_requests",
     "find_by_token",
     "fiscal_years",

@@ -15,18 +15,6 @@ from booking.extensions import db
 from booking.lectures.models import LectureLink, LectureRequest
 
 
-class Refused(DomainError):
-    """Several reasons at once, each meant for its own field."""
-
-    def __init__(self, errors: list[DomainError]) -> None:
-        super().__init__(errors[0].message, field=errors[0].field)
-        self.errors = errors
-
-
-def errors_of(error: DomainError) -> list[DomainError]:
-    return list(getattr(error, "errors", [error]))
-
-
 def _write_booking(write: Callable[[], None]) -> None:
     """Flush or commit a booking; one saved by someone else in the same instant, caught by
     the database itself, comes back as a message for a person.

@@ -38,7 +38,7 @@ from booking.lectures.models import (
 )
 from booking.lectures.rules import slot_problems
 from booking.lectures.scheduling import Booking, clashes, days_to_lock, lock_days
-from booking.lectures.services.common import Refused, add_link, commit_booking, flush_booking, lock_request
+from booking.lectures.services.common import add_link, commit_booking, flush_booking, lock_request
 from booking.schools.models import School, SchoolType
 from booking.settings.services import current_settings
 from booking.staff.models import User
@@ -145,14 +145,14 @@ def request_problems(
 
 
 def _check_request(data: RequestData) -> tuple[Program, School | None]:
-    """Every rule the request breaks, each next to its field (raises Refused)."""
+    """Every rule the request breaks, each next to its field (raises DomainError.several)."""
     errors = request_problems(
         data.program_id, data.format, data.audience_size, data.school_id, data.candidates
     )
     if data.program_id is None:
         errors.insert(0, DomainError(_("Choose a lecture from the list."), field="program_id"))
     if errors:
-        raise Refused(errors)
+        raise DomainError.several(errors)
     program = db.session.get(Program, data.program_id)
     school = db.session.get(School, data.school_id) if data.school_id is not None else None
     return program, school

@@ -20,7 +20,7 @@ from booking.lectures import notifications
 from booking.lectures.models import Action, LectureRequest
 from booking.lectures.rules import slot_problems
 from booking.lectures.scheduling import Booking, clashes, days_to_lock, lock_days
-from booking.lectures.services.common import Refused, add_link, commit_booking, flush_booking, lock_request
+from booking.lectures.services.common import add_link, commit_booking, flush_booking, lock_request
 from booking.settings.services import current_settings
 from booking.staff.models import User, UserRole
 
@@ -97,7 +97,7 @@ def _book(lecture: LectureRequest, data: BookingData, actor: User, action: Actio
     lock_days(days_to_lock(booking))
     errors += clashes(booking, settings)
     if errors:
-        raise Refused(errors)
+        raise DomainError.several(errors)
     verb = lecture.schedule if action == Action.SCHEDULE else lecture.reschedule
     verb(
         booking.starts_at,
@@ -166,7 +166,7 @@ def propose_dates(request_id: int, data: ProposalData, actor: User) -> LectureRe
             errors += found
             times.append((booking.starts_at, booking.ends_at))
         if errors:
-            raise Refused(errors)
+            raise DomainError.several(errors)
         lecture.propose(
             times,
             lecturers,

@@ -38,14 +38,6 @@ from booking.youth.services.public import window_message
 SCHOOL_TYPES = {SchoolType.HIGH, SchoolType.OTHER}
 
 
-class ApplicationRejected(DomainError):
-    """Several rules refused the application; each problem names its field."""
-
-    def __init__(self, problems: list[DomainError]) -> None:
-        super().__init__(problems[0].message, field=problems[0].field)
-        self.problems = problems
-
-
 @dataclass(frozen=True)
 class ApplicationData:
     family_name: str = ""
@@ -342,7 +334,7 @@ def _check_submission(cohort: Cohort, data: ApplicationData, application: Applic
     _check_school(data)
     problems = _problems(cohort, data)
     if problems:
-        raise ApplicationRejected(problems)
+        raise DomainError.several(problems)
     _check_not_duplicate(cohort, data.email, application)
 
 
