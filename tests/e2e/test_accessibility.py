@@ -7,12 +7,14 @@ skipped, except in CI, where they must run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from booking.core.time import fiscal_year, today_jst, utcnow
 from booking.extensions import db
@@ -94,6 +96,20 @@ def violations(page: Page, axe_source: str) -> list[str]:
     ]
 
 
+def send_and_wait_for_the_answer(page: Page) -> None:
+    """Send the page's form and wait until the answer page has loaded.
+
+    axe must not run on a page still being replaced. A form the browser itself holds back
+    (its own checks of required fields) keeps the page: then there is nothing to wait for.
+    """
+    page.evaluate("window.__sent = true")
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "() => window.__sent === undefined && document.readyState === 'complete'", timeout=5000
+        )
+
+
 def check_all(page: Page, axe_source: str, pages: dict[str, str], language: str) -> list[str]:
     found = []
     page.goto(f"/language/{language}?next=/")
@@ -108,7 +124,7 @@ def check_all(page: Page, axe_source: str, pages: dict[str, str], language: str)
             "guardian's page",
             "teacher's feedback",
         ):
-            page.locator("main form[method=post] button[type=submit]").first.click()
+            send_and_wait_for_the_answer(page)
             found += [f"{name} with errors [{language}]: {v}" for v in violations(page, axe_source)]
     return found
 
