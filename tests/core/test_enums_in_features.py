@@ -9,24 +9,23 @@ from flask_babel import force_locale
 
 from booking.core.enums import LabelledEnum
 from booking.lectures import models as lectures
+from booking.notifications.models import EmailStatus
 from booking.review import models as review
 from booking.selection import models as selection
 from booking.youth import models as youth
 
-# Each enum shown to people, and the mapping its module keeps for callers.
+# The mappings each module keeps for callers, one for each enum shown to people.
+KEPT = {
+    lectures: "FORMAT_LABELS PLATFORM_LABELS MEETING_HOST_LABELS GRADE_BAND_LABELS STATUS_LABELS",
+    review: "REVIEW_STATUS_LABELS",
+    youth: "EVENT_KIND_LABELS APPLICATION_STATUS_LABELS CONSENT_STATUS_LABELS HISTORY_EVENT_LABELS "
+    "CHANGED_BY_LABELS",
+    selection: "ATTENDANCE_LABELS",
+}
 LABELLED = [
-    (lectures.LectureFormat, lectures.FORMAT_LABELS),
-    (lectures.OnlinePlatform, lectures.PLATFORM_LABELS),
-    (lectures.MeetingHost, lectures.MEETING_HOST_LABELS),
-    (lectures.GradeBand, lectures.GRADE_BAND_LABELS),
-    (lectures.LectureStatus, lectures.STATUS_LABELS),
-    (review.ReviewStatus, review.REVIEW_STATUS_LABELS),
-    (youth.EventKind, youth.EVENT_KIND_LABELS),
-    (youth.ApplicationStatus, youth.APPLICATION_STATUS_LABELS),
-    (youth.ConsentStatus, youth.CONSENT_STATUS_LABELS),
-    (youth.HistoryEvent, youth.HISTORY_EVENT_LABELS),
-    (youth.ChangedBy, youth.CHANGED_BY_LABELS),
-    (selection.AttendanceStatus, selection.ATTENDANCE_LABELS),
+    (type(next(iter(mapping))), mapping)
+    for module, names in KEPT.items()
+    for mapping in (getattr(module, name) for name in names.split())
 ]
 
 
@@ -62,3 +61,12 @@ def test_the_moved_labels_read_the_same_in_japanese(ctx):
         assert youth.ApplicationStatus.SUBMITTED.label == "受付済み"
         assert youth.ChangedBy.GUARDIAN.label == "保護者"
         assert selection.AttendanceStatus.EXCUSED.label == "欠席(届出あり)"
+
+
+def test_an_emails_state_is_asked_of_its_status():
+    assert [s for s in EmailStatus if s.is_sent or s.is_failed or s.is_sending] == [
+        EmailStatus.SENDING,
+        EmailStatus.SENT,
+        EmailStatus.FAILED,
+    ]
+    assert [s.tone for s in EmailStatus] == ["info", "info", "success", "error"]
