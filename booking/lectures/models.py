@@ -32,6 +32,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.core.enums import LabelledEnum
 from booking.core.errors import InvalidTransition
 from booking.core.i18n import format_date, localised
 from booking.core.time import to_zone, utcnow
@@ -42,86 +43,74 @@ from booking.schools.models import School, SchoolType
 from booking.staff.models import User
 
 
-class LectureFormat(enum.StrEnum):
+class LectureFormat(LabelledEnum):
     IN_PERSON = "in_person"
     ONLINE = "online"
 
-    @property
-    def label(self) -> str:
-        return str(FORMAT_LABELS[self])
+
+FORMAT_LABELS = LectureFormat.set_labels(
+    {LectureFormat.IN_PERSON: _l("At the school"), LectureFormat.ONLINE: _l("Online")}
+)
 
 
-FORMAT_LABELS = {LectureFormat.IN_PERSON: _l("At the school"), LectureFormat.ONLINE: _l("Online")}
-
-
-class OnlinePlatform(enum.StrEnum):
+class OnlinePlatform(LabelledEnum):
     ZOOM = "zoom"
     TEAMS = "teams"
     GOOGLE_MEET = "google_meet"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(PLATFORM_LABELS[self])
+
+PLATFORM_LABELS = OnlinePlatform.set_labels(
+    {
+        OnlinePlatform.ZOOM: "Zoom",
+        OnlinePlatform.TEAMS: "Microsoft Teams",
+        OnlinePlatform.GOOGLE_MEET: "Google Meet",
+        OnlinePlatform.OTHER: _l("Other (tell us in the notes)"),
+    }
+)
 
 
-PLATFORM_LABELS = {
-    OnlinePlatform.ZOOM: "Zoom",
-    OnlinePlatform.TEAMS: "Microsoft Teams",
-    OnlinePlatform.GOOGLE_MEET: "Google Meet",
-    OnlinePlatform.OTHER: _l("Other (tell us in the notes)"),
-}
-
-
-class MeetingHost(enum.StrEnum):
+class MeetingHost(LabelledEnum):
     """Who sends the meeting link for an online lecture."""
 
     SCHOOL = "school"
     BUREAU = "bureau"
 
-    @property
-    def label(self) -> str:
-        return str(MEETING_HOST_LABELS[self])
+
+MEETING_HOST_LABELS = MeetingHost.set_labels(
+    {
+        MeetingHost.SCHOOL: _l("The school sends us the link"),
+        MeetingHost.BUREAU: _l("The bureau sends the school the link"),
+    }
+)
 
 
-MEETING_HOST_LABELS = {
-    MeetingHost.SCHOOL: _l("The school sends us the link"),
-    MeetingHost.BUREAU: _l("The bureau sends the school the link"),
-}
-
-
-class GradeBand(enum.StrEnum):
+class GradeBand(LabelledEnum):
     ELEMENTARY_LOWER = "elementary_lower"
     ELEMENTARY_UPPER = "elementary_upper"
     JUNIOR_HIGH = "junior_high"
     HIGH = "high"
     ADULTS = "adults"
 
-    @property
-    def label(self) -> str:
-        return str(GRADE_BAND_LABELS[self])
+
+GRADE_BAND_LABELS = GradeBand.set_labels(
+    {
+        GradeBand.ELEMENTARY_LOWER: _l("Elementary grades 1–3"),
+        GradeBand.ELEMENTARY_UPPER: _l("Elementary grades 4–6"),
+        GradeBand.JUNIOR_HIGH: _l("Junior high school students"),
+        GradeBand.HIGH: _l("High school students"),
+        GradeBand.ADULTS: _l("Teachers, parents and adults"),
+    }
+)
 
 
-GRADE_BAND_LABELS = {
-    GradeBand.ELEMENTARY_LOWER: _l("Elementary grades 1–3"),
-    GradeBand.ELEMENTARY_UPPER: _l("Elementary grades 4–6"),
-    GradeBand.JUNIOR_HIGH: _l("Junior high school students"),
-    GradeBand.HIGH: _l("High school students"),
-    GradeBand.ADULTS: _l("Teachers, parents and adults"),
-}
-
-
-class LectureStatus(enum.StrEnum):
+class LectureStatus(LabelledEnum):
     SUBMITTED = "submitted"
     PROPOSED = "proposed"
     SCHEDULED = "scheduled"
     COMPLETED = "completed"
     DECLINED = "declined"
     CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
 
     @property
     def tone(self) -> str:
@@ -149,14 +138,16 @@ class LectureStatus(enum.StrEnum):
         return self is LectureStatus.DECLINED
 
 
-STATUS_LABELS = {
-    LectureStatus.SUBMITTED: _l("Received"),
-    LectureStatus.PROPOSED: _l("Dates proposed"),
-    LectureStatus.SCHEDULED: _l("Scheduled"),
-    LectureStatus.COMPLETED: _l("Held"),
-    LectureStatus.DECLINED: _l("Declined"),
-    LectureStatus.CANCELLED: _l("Cancelled"),
-}
+STATUS_LABELS = LectureStatus.set_labels(
+    {
+        LectureStatus.SUBMITTED: _l("Received"),
+        LectureStatus.PROPOSED: _l("Dates proposed"),
+        LectureStatus.SCHEDULED: _l("Scheduled"),
+        LectureStatus.COMPLETED: _l("Held"),
+        LectureStatus.DECLINED: _l("Declined"),
+        LectureStatus.CANCELLED: _l("Cancelled"),
+    }
+)
 STATUS_TONES = {
     LectureStatus.SUBMITTED: "info",
     LectureStatus.PROPOSED: "warning",

@@ -20,6 +20,23 @@ class EmailStatus(LabelledEnum):
     SENT = "sent"
     FAILED = "failed"
 
+    # What the pages ask of a status, rather than comparing its string.
+    @property
+    def is_sending(self) -> bool:
+        return self is EmailStatus.SENDING
+
+    @property
+    def is_sent(self) -> bool:
+        return self is EmailStatus.SENT
+
+    @property
+    def is_failed(self) -> bool:
+        return self is EmailStatus.FAILED
+
+    @property
+    def tone(self) -> str:
+        return {EmailStatus.SENT: "success", EmailStatus.FAILED: "error"}.get(self, "info")
+
 
 EMAIL_STATUS_LABELS = EmailStatus.set_labels(
     {

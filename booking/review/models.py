@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.core.enums import LabelledEnum
 from booking.core.errors import DomainError, InvalidTransition
 from booking.core.i18n import localised
 from booking.core.time import utcnow
@@ -96,7 +97,7 @@ class DeclaredConflict(db.Model):
     )
 
 
-class ReviewStatus(enum.StrEnum):
+class ReviewStatus(LabelledEnum):
     ASSIGNED = "assigned"
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -104,10 +105,6 @@ class ReviewStatus(enum.StrEnum):
     CONFLICT = "conflict"
     # A coordinator took the reviewer off this essay.
     REMOVED = "removed"
-
-    @property
-    def label(self) -> str:
-        return str(REVIEW_STATUS_LABELS[self])
 
     @property
     def tone(self) -> str:
@@ -118,13 +115,15 @@ class ReviewStatus(enum.StrEnum):
         }.get(self, "neutral")
 
 
-REVIEW_STATUS_LABELS = {
-    ReviewStatus.ASSIGNED: _l("Not started"),
-    ReviewStatus.DRAFT: _l("Draft saved"),
-    ReviewStatus.SUBMITTED: _l("Submitted"),
-    ReviewStatus.CONFLICT: _l("Conflict declared"),
-    ReviewStatus.REMOVED: _l("Removed"),
-}
+REVIEW_STATUS_LABELS = ReviewStatus.set_labels(
+    {
+        ReviewStatus.ASSIGNED: _l("Not started"),
+        ReviewStatus.DRAFT: _l("Draft saved"),
+        ReviewStatus.SUBMITTED: _l("Submitted"),
+        ReviewStatus.CONFLICT: _l("Conflict declared"),
+        ReviewStatus.REMOVED: _l("Removed"),
+    }
+)
 
 
 class ReviewAction(enum.StrEnum):

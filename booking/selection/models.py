@@ -8,13 +8,13 @@ its position on the waiting list, and its offer's deadline and reminder.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.core.enums import LabelledEnum
 from booking.core.i18n import localised
 from booking.core.time import utcnow
 from booking.db import enum_type
@@ -89,25 +89,23 @@ class Decision(db.Model):
         return number
 
 
-class AttendanceStatus(enum.StrEnum):
+class AttendanceStatus(LabelledEnum):
     PRESENT = "present"
     ABSENT = "absent"
     EXCUSED = "excused"
-
-    @property
-    def label(self) -> str:
-        return str(ATTENDANCE_LABELS[self])
 
     @property
     def tone(self) -> str:
         return {AttendanceStatus.PRESENT: "success", AttendanceStatus.EXCUSED: "warning"}.get(self, "error")
 
 
-ATTENDANCE_LABELS = {
-    AttendanceStatus.PRESENT: _l("Present"),
-    AttendanceStatus.ABSENT: _l("Absent"),
-    AttendanceStatus.EXCUSED: _l("Excused absence"),
-}
+ATTENDANCE_LABELS = AttendanceStatus.set_labels(
+    {
+        AttendanceStatus.PRESENT: _l("Present"),
+        AttendanceStatus.ABSENT: _l("Absent"),
+        AttendanceStatus.EXCUSED: _l("Excused absence"),
+    }
+)
 
 
 class Attendance(db.Model):

@@ -136,8 +136,11 @@ def calendar(application: Application, link: str, digest: str) -> bool:
     return _to_student("calendar", f"calendar:{digest}", application, None, link, [attachment])
 
 
-def place_passed(cohort: Cohort, left: Application, reason: str, promoted: list[Application]) -> None:
-    """Coordinators are told that a place was left, and who it went to from the waiting list."""
+def place_passed(cohort: Cohort, left: Application, promoted: list[Application]) -> None:
+    """Coordinators are told that a place was left, and who it went to from the waiting list.
+
+    `left`'s status says why: declined, expired or withdrawn.
+    """
     for coordinator in users_with_role(Role.COORDINATOR):
         queue_email(
             coordinator.email,
@@ -146,7 +149,6 @@ def place_passed(cohort: Cohort, left: Application, reason: str, promoted: list[
             {
                 "cohort": cohort,
                 "left": left,
-                "reason": reason,
                 "promoted": promoted,
                 "link": absolute_url("selection.participants", cohort_id=cohort.id),
                 "user": coordinator,

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.core.enums import LabelledEnum
 from booking.core.i18n import localised
 from booking.core.time import utcnow
 from booking.core.workflow import Workflow
@@ -138,7 +139,7 @@ def applicant_code(fiscal_year: int, number: int) -> str:
     return f"Y-{fiscal_year}-{number:03d}"
 
 
-class EventKind(enum.StrEnum):
+class EventKind(LabelledEnum):
     BRIEFING = "briefing"
     DOMESTIC_TRAINING = "domestic_training"
     OVERSEAS_DISPATCH = "overseas_dispatch"
@@ -146,19 +147,17 @@ class EventKind(enum.StrEnum):
     RESULTS_REPORT = "results_report"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(EVENT_KIND_LABELS[self])
 
-
-EVENT_KIND_LABELS = {
-    EventKind.BRIEFING: _l("Briefing"),
-    EventKind.DOMESTIC_TRAINING: _l("Domestic training"),
-    EventKind.OVERSEAS_DISPATCH: _l("Overseas dispatch"),
-    EventKind.DOMESTIC_PROGRAM: _l("Domestic program"),
-    EventKind.RESULTS_REPORT: _l("Results report"),
-    EventKind.OTHER: _l("Other"),
-}
+EVENT_KIND_LABELS = EventKind.set_labels(
+    {
+        EventKind.BRIEFING: _l("Briefing"),
+        EventKind.DOMESTIC_TRAINING: _l("Domestic training"),
+        EventKind.OVERSEAS_DISPATCH: _l("Overseas dispatch"),
+        EventKind.DOMESTIC_PROGRAM: _l("Domestic program"),
+        EventKind.RESULTS_REPORT: _l("Results report"),
+        EventKind.OTHER: _l("Other"),
+    }
+)
 
 
 class CohortEvent(db.Model):
@@ -189,7 +188,7 @@ class CohortEvent(db.Model):
         return localised(self, "place", language)
 
 
-class ApplicationStatus(enum.StrEnum):
+class ApplicationStatus(LabelledEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     # Selection's decisions: a place offered (and held), the waiting list, or not this time.
@@ -201,10 +200,6 @@ class ApplicationStatus(enum.StrEnum):
     DECLINED = "declined"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return str(APPLICATION_STATUS_LABELS[self])
 
     # What the pages and emails ask of a status (templates never compare its value).
     @property
@@ -256,17 +251,19 @@ class ApplicationStatus(enum.StrEnum):
         }.get(self, "neutral")
 
 
-APPLICATION_STATUS_LABELS = {
-    ApplicationStatus.DRAFT: _l("Draft (not sent)"),
-    ApplicationStatus.SUBMITTED: lazy_pgettext("application status", "Received"),
-    ApplicationStatus.ACCEPTED: _l("Selected"),
-    ApplicationStatus.WAITLISTED: _l("On the waiting list"),
-    ApplicationStatus.NOT_SELECTED: _l("Not selected"),
-    ApplicationStatus.CONFIRMED: _l("Taking part"),
-    ApplicationStatus.DECLINED: _l("Place declined"),
-    ApplicationStatus.EXPIRED: _l("No answer by the deadline"),
-    ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
-}
+APPLICATION_STATUS_LABELS = ApplicationStatus.set_labels(
+    {
+        ApplicationStatus.DRAFT: _l("Draft (not sent)"),
+        ApplicationStatus.SUBMITTED: lazy_pgettext("application status", "Received"),
+        ApplicationStatus.ACCEPTED: _l("Selected"),
+        ApplicationStatus.WAITLISTED: _l("On the waiting list"),
+        ApplicationStatus.NOT_SELECTED: _l("Not selected"),
+        ApplicationStatus.CONFIRMED: _l("Taking part"),
+        ApplicationStatus.DECLINED: _l("Place declined"),
+        ApplicationStatus.EXPIRED: _l("No answer by the deadline"),
+        ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
+    }
+)
 
 # Selection's decisions; coordinators can change them until the results are published.
 DECISIONS = (ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED)
@@ -299,14 +296,10 @@ APPLICATION_WORKFLOW = Workflow.of(
 )
 
 
-class ConsentStatus(enum.StrEnum):
+class ConsentStatus(LabelledEnum):
     PENDING = "pending"
     GIVEN = "given"
     REFUSED = "refused"
-
-    @property
-    def label(self) -> str:
-        return str(CONSENT_STATUS_LABELS[self])
 
     @property
     def is_pending(self) -> bool:
@@ -325,11 +318,13 @@ class ConsentStatus(enum.StrEnum):
         return {ConsentStatus.GIVEN: "success", ConsentStatus.REFUSED: "error"}.get(self, "warning")
 
 
-CONSENT_STATUS_LABELS = {
-    ConsentStatus.PENDING: _l("Awaiting the guardian's answer"),
-    ConsentStatus.GIVEN: _l("Consent given"),
-    ConsentStatus.REFUSED: _l("Consent refused"),
-}
+CONSENT_STATUS_LABELS = ConsentStatus.set_labels(
+    {
+        ConsentStatus.PENDING: _l("Awaiting the guardian's answer"),
+        ConsentStatus.GIVEN: _l("Consent given"),
+        ConsentStatus.REFUSED: _l("Consent refused"),
+    }
+)
 
 
 class Application(db.Model):
@@ -597,24 +592,22 @@ class AccessLink(db.Model):
     application: Mapped[Application] = relationship()
 
 
-class HistoryEvent(enum.StrEnum):
+class HistoryEvent(LabelledEnum):
     """What a history row records: a move of the application's status, or of the consent."""
 
     STATUS = "status"
     CONSENT = "consent"
 
-    @property
-    def label(self) -> str:
-        return str(HISTORY_EVENT_LABELS[self])
+
+HISTORY_EVENT_LABELS = HistoryEvent.set_labels(
+    {
+        HistoryEvent.STATUS: _l("Status"),
+        HistoryEvent.CONSENT: _l("Guardian's consent"),
+    }
+)
 
 
-HISTORY_EVENT_LABELS = {
-    HistoryEvent.STATUS: _l("Status"),
-    HistoryEvent.CONSENT: _l("Guardian's consent"),
-}
-
-
-class ChangedBy(enum.StrEnum):
+class ChangedBy(LabelledEnum):
     """Who made a move: the student, the guardian, staff (with the user), or the system."""
 
     STUDENT = "student"
@@ -622,17 +615,15 @@ class ChangedBy(enum.StrEnum):
     STAFF = "staff"
     SYSTEM = "system"
 
-    @property
-    def label(self) -> str:
-        return str(CHANGED_BY_LABELS[self])
 
-
-CHANGED_BY_LABELS = {
-    ChangedBy.STUDENT: _l("the student"),
-    ChangedBy.GUARDIAN: _l("the guardian"),
-    ChangedBy.STAFF: _l("staff"),
-    ChangedBy.SYSTEM: _l("the system"),
-}
+CHANGED_BY_LABELS = ChangedBy.set_labels(
+    {
+        ChangedBy.STUDENT: _l("the student"),
+        ChangedBy.GUARDIAN: _l("the guardian"),
+        ChangedBy.STAFF: _l("staff"),
+        ChangedBy.SYSTEM: _l("the system"),
+    }
+)
 
 
 class ApplicationHistory(db.Model):

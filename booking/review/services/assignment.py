@@ -25,11 +25,12 @@ from booking.review.models import (
     Review,
     ReviewStatus,
 )
-from booking.review.services.cohorts import REVIEWABLE, _check_open, _lock_cohort, _round_for_update
+from booking.review.services.cohorts import REVIEWABLE, _check_open, _round_for_update
 from booking.review.services.conflicts import _declared, reviewers
 from booking.review.services.rubric import criteria_for
 from booking.staff.models import User
 from booking.youth.models import Applicant, Application, Cohort, WindowState
+from booking.youth.services import lock_cohort
 
 
 def reviewable_applications(cohort: Cohort) -> list[Application]:
@@ -164,7 +165,7 @@ def run_assignment(cohort: Cohort, actor: User, reviewer_ids: set[int] | None = 
     """
     with write_lock():
         now = utcnow()
-        cohort = _lock_cohort(cohort.id)
+        cohort = lock_cohort(cohort.id)
         _check_can_assign(cohort, now)
         pool = _reviewer_pool(reviewer_ids)
         applications = reviewable_applications(cohort)
@@ -355,7 +356,7 @@ def shortfalls(cohort: Cohort, rows: list[AssignmentRow]) -> list[AssignmentRow]
 def add_reviewer(cohort: Cohort, application_id: int, reviewer_id: int, actor: User) -> Review:
     """A coordinator adds a reviewer to an essay by hand (never one with a conflict)."""
     with write_lock():
-        cohort = _lock_cohort(cohort.id)
+        cohort = lock_cohort(cohort.id)
         _check_open(cohort)
         application = db.session.get(Application, application_id)
         reviewer = db.session.get(User, reviewer_id)
@@ -411,7 +412,7 @@ def get_review(review_id: int) -> Review | None:
 def remove_reviewer(review: Review, actor: User) -> None:
     """A coordinator takes a reviewer off an essay; the next runs do not put them back."""
     with write_lock():
-        cohort = _lock_cohort(review.cohort_id)
+        cohort = lock_cohort(review.cohort_id)
         _check_open(cohort)
         review = db.session.get(Review, review.id, populate_existing=True)
         if not review.can_remove():

@@ -23,16 +23,12 @@ from booking.review.models import (
 )
 from booking.staff.models import User
 from booking.youth.models import Application, ApplicationStatus, Cohort
+from booking.youth.services import lock_cohort
 
 # Applications that are read: everything sent, whatever selection later made of it.
 REVIEWABLE = tuple(
     s for s in ApplicationStatus if s not in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
 )
-
-
-def _lock_cohort(cohort_id: int) -> Cohort:
-    """The cohort, its row locked until the commit (PostgreSQL); call inside write_lock()."""
-    return db.session.get(Cohort, cohort_id, with_for_update=True, populate_existing=True)
 
 
 def review_round(cohort: Cohort) -> ReviewRound | None:
@@ -102,7 +98,7 @@ def cohorts_overview() -> list[CohortProgress]:
 
 def _round_to_change(cohort: Cohort) -> ReviewRound:
     """The cohort's round, the cohort locked; refused once the results are out."""
-    cohort = _lock_cohort(cohort.id)
+    cohort = lock_cohort(cohort.id)
     _check_not_published(cohort)
     return _round_for_update(cohort)
 

@@ -30,11 +30,12 @@ from booking.review.models import (
 )
 from booking.review.ranking import weighted_score
 from booking.review.services.assignment import _cohort_reviews, _exclusions, _schools_of
-from booking.review.services.cohorts import _check_open, _lock_cohort
+from booking.review.services.cohorts import _check_open
 from booking.review.services.conflicts import _declared, reviewers
 from booking.review.services.rubric import _specs, criteria_for
 from booking.staff.models import User
 from booking.youth.models import Application, Cohort
+from booking.youth.services import lock_cohort
 
 
 @dataclass
@@ -183,7 +184,7 @@ def save_review(
         review = db.session.get(Review, review.id, populate_existing=True)
         if review is None or review.reviewer_id != actor.id or not review.is_active:
             raise DomainError(_("This essay is no longer on your list."))
-        cohort = _lock_cohort(review.cohort_id)
+        cohort = lock_cohort(review.cohort_id)
         _check_open(cohort)
         criteria = criteria_for(cohort)
         checked = _check_scores(criteria, values, complete=submit)
@@ -219,7 +220,7 @@ def flag_conflict(review: Review, actor: User) -> User | None:
         review = db.session.get(Review, review.id, populate_existing=True)
         if review is None or review.reviewer_id != actor.id:
             raise DomainError(_("This essay is no longer on your list."))
-        cohort = _lock_cohort(review.cohort_id)
+        cohort = lock_cohort(review.cohort_id)
         _check_open(cohort)
         if review.is_submitted:
             raise DomainError(_("A submitted review cannot be given up. Ask the coordinator."))

@@ -18,9 +18,9 @@ from booking.review.models import (
     Score,
 )
 from booking.review.ranking import CriterionSpec
-from booking.review.services.cohorts import _lock_cohort
 from booking.staff.models import User
 from booking.youth.models import Cohort
+from booking.youth.services import lock_cohort
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _check_criterion(data: CriterionData) -> None:
 def add_criterion(cohort: Cohort, data: CriterionData, actor: User) -> Criterion:
     _check_criterion(data)
     with write_lock():
-        cohort = _lock_cohort(cohort.id)
+        cohort = lock_cohort(cohort.id)
         _check_rubric_open(cohort)
         last = db.session.scalar(
             sa.select(sa.func.max(Criterion.position)).where(Criterion.cohort_id == cohort.id)
@@ -84,7 +84,7 @@ def add_criterion(cohort: Cohort, data: CriterionData, actor: User) -> Criterion
 def update_criterion(criterion: Criterion, data: CriterionData, actor: User) -> None:
     _check_criterion(data)
     with write_lock():
-        cohort = _lock_cohort(criterion.cohort_id)
+        cohort = lock_cohort(criterion.cohort_id)
         _check_rubric_open(cohort)
         criterion = db.session.get(Criterion, criterion.id)
         for name, value in data.__dict__.items():
@@ -95,7 +95,7 @@ def update_criterion(criterion: Criterion, data: CriterionData, actor: User) -> 
 
 def delete_criterion(criterion: Criterion, actor: User) -> None:
     with write_lock():
-        cohort = _lock_cohort(criterion.cohort_id)
+        cohort = lock_cohort(criterion.cohort_id)
         _check_rubric_open(cohort)
         record(actor, "review.rubric.delete", "youth_cohort", cohort.id, criterion_id=criterion.id)
         db.session.delete(db.session.get(Criterion, criterion.id))
@@ -105,7 +105,7 @@ def delete_criterion(criterion: Criterion, actor: User) -> None:
 def move_criterion(criterion: Criterion, up: bool, actor: User) -> None:
     """Swap the criterion with the one above (or below) it."""
     with write_lock():
-        cohort = _lock_cohort(criterion.cohort_id)
+        cohort = lock_cohort(criterion.cohort_id)
         _check_rubric_open(cohort)
         ordered = criteria_for(cohort)
         index = next(i for i, c in enumerate(ordered) if c.id == criterion.id)

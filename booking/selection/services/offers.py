@@ -91,16 +91,14 @@ def _fill_places(cohort: Cohort, now: datetime, actor: User | None) -> list[Appl
     return promoted
 
 
-def _leave_place(
-    application: Application, decision: Decision, reason: str, now: datetime, actor: User | None
-):
+def _leave_place(application: Application, decision: Decision, now: datetime, actor: User | None):
     """After a decline, an expiry or a withdrawal: free the place and pass it on."""
     cohort = application.cohort
     decision.free_place()
     decision.waitlist_position = None
     db.session.flush()
     promoted = _fill_places(cohort, now, actor)
-    notifications.place_passed(cohort, application, reason, promoted)
+    notifications.place_passed(cohort, application, promoted)
     return promoted
 
 
@@ -148,7 +146,7 @@ def answer_offer(application: Application, accept: bool, now: datetime | None = 
             record(
                 None, "selection.offer.decline", "youth_application", application.id, code=application.code
             )
-            promoted = _leave_place(application, decision, "declined", now, None)
+            promoted = _leave_place(application, decision, now, None)
         db.session.commit()
     return promoted
 
@@ -168,7 +166,7 @@ def withdraw(application: Application, actor: User) -> list[Application]:
         promoted: list[Application] = []
         if decision is not None:
             if held:
-                promoted = _leave_place(application, decision, "withdrawn", now, actor)
+                promoted = _leave_place(application, decision, now, actor)
             else:
                 decision.waitlist_position = None
         db.session.commit()
@@ -210,7 +208,7 @@ def send_offer_reminders(now: datetime | None = None) -> str:
                 record(
                     None, "selection.offer.expire", "youth_application", application.id, code=application.code
                 )
-                promoted += len(_leave_place(application, decision, "expired", now, None))
+                promoted += len(_leave_place(application, decision, now, None))
                 expired += 1
             elif decision.reminder_sent_at is None and now >= decision.reminder_due_at:
                 sent = notifications.offer_reminder(application, decision, new_student_link(application))
