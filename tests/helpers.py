@@ -1,7 +1,8 @@
-"""Small tools for tests: counting SQL queries, reading the outbox."""
+"""Small tools for tests: counting SQL queries, reading the outbox and its links and attachments."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from booking.extensions import db
-from booking.notifications.models import OutboxEmail
+from booking.notifications.models import OutboxAttachment, OutboxEmail
 
 
 class QueryCounter:
@@ -51,3 +52,17 @@ def outbox(app: Flask, to: str | None = None, template: str | None = None) -> li
         for row in rows:
             db.session.expunge(row)
         return rows
+
+
+def student_link(app, address: str) -> str:
+    """The private link in the latest email to `address`."""
+    email = [e for e in outbox(app, to=address) if "/youth/applications/" in e.body_text][-1]
+    return re.search(r"http://booking.test(/youth/applications/\S+)", email.body_text).group(1)
+
+
+def attachment_names(email_id: int) -> list[str]:
+    """The files attached to a queued email (the outbox helper returns detached rows)."""
+    db.session.rollback()
+    return list(
+        db.session.scalars(sa.select(OutboxAttachment.filename).where(OutboxAttachment.email_id == email_id))
+    )

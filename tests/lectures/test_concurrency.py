@@ -17,7 +17,7 @@ from booking.core.auth import Role
 from booking.extensions import db
 from booking.lectures.models import LectureAssignment, LectureRequest, LectureStatus
 from tests.factories import make_user
-from tests.lectures.factories import GOOD_DAY, at, form_data, make_lecturer, make_program, make_request
+from tests.factories.lectures import GOOD_DAY, at, form_data, make_lecturer, make_program, make_request
 
 THREADS = 20
 

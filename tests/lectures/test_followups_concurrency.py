@@ -15,8 +15,8 @@ from booking.core.time import JST, utcnow
 from booking.extensions import db
 from booking.lectures import reminders, services
 from booking.lectures.models import LectureFeedback
+from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_program, make_request
 from tests.helpers import outbox
-from tests.lectures.factories import GOOD_DAY, at, make_lecturer, make_program, make_request
 from tests.lectures.test_concurrency import run_together
 
 RUNS = 6

@@ -20,8 +20,8 @@ from booking.schools.models import School, SchoolType
 from booking.staff.models import User
 from tests.conftest import _empty_tables
 from tests.factories import make_user
-from tests.review.conftest import AFTER, add_application, add_rubric
-from tests.youth.conftest import DURING, make_cohort
+from tests.factories.review import AFTER, add_application, add_rubric
+from tests.factories.youth import DURING, make_cohort
 
 
 def _active(cohort_id: int) -> list[Review]:

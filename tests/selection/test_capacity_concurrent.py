@@ -81,7 +81,7 @@ def test_two_coordinators_accepting_the_last_place_at_once_one_succeeds(
 def test_many_coordinators_at_once_never_fill_more_than_the_places(
     app, cohort, coordinator, schools, after_window
 ):
-    from tests.review.conftest import add_application
+    from tests.factories.review import add_application
 
     cohort.places = 2
     db.session.commit()

@@ -210,7 +210,7 @@ def _lecture_records() -> dict[str, int]:
     from datetime import timedelta
 
     from booking.core.time import utcnow
-    from tests.lectures.factories import make_lecturer, make_program, make_request
+    from tests.factories.lectures import make_lecturer, make_program, make_request
 
     program = make_program()
     lecturer = make_lecturer(email="matrix-lecturer@example.jp")

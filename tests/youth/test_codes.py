@@ -11,7 +11,7 @@ import time_machine
 from booking.extensions import db
 from booking.youth import services
 from booking.youth.models import Application, ApplicationStatus, Cohort, applicant_code
-from tests.youth.conftest import DURING, ESSAY, make_cohort
+from tests.factories.youth import DURING, ESSAY, make_cohort
 
 
 def _data(n: int, school_id: int) -> services.ApplicationData:
