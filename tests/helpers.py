@@ -1,16 +1,62 @@
-"""Small tools for tests: counting SQL queries, reading the outbox and its links and attachments."""
+"""Small tools for tests: running callables at the same moment, counting SQL queries, reading the
+outbox and its links and attachments."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 
 from booking.extensions import db
 from booking.notifications.models import OutboxAttachment, OutboxEmail
+
+
+def run_together(
+    count: int,
+    act: Callable[[int, Any], Any],
+    *,
+    prepare: Callable[[int], Any] | None = None,
+    app: Flask | None = None,
+    timeout: float = 120,
+) -> list:
+    """Run `act(index, prepared)` in `count` threads released at the same moment by a barrier.
+
+    `prepare(index)` (signing a client in...) runs first, here, one after the other; its value
+    is `act`'s second argument (None without it). With `app`, each thread works in an app
+    context of its own, its database session removed at the end. The results come back in
+    thread order; anything a thread raised is raised here, all together.
+    """
+    prepared = [prepare(index) if prepare else None for index in range(count)]
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+    errors: list[BaseException] = []
+
+    def worker(index: int) -> None:
+        try:
+            with app.app_context() if app else nullcontext():
+                barrier.wait(timeout=timeout)
+                try:
+                    results[index] = act(index, prepared[index])
+                finally:
+                    if app:
+                        db.session.remove()
+        except BaseException as error:  # raised below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a thread did not finish in time"
+    if errors:
+        raise BaseExceptionGroup(f"{len(errors)} of {count} threads failed", errors)
+    return results
 
 
 class QueryCounter:
