@@ -33,6 +33,7 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.factories.lectures import NOW, make_lecturer, make_program
 from tests.factories.review import AFTER, SECRETS, add_application, add_rubric, add_schools
 from tests.factories.youth import make_cohort
+from tests.helpers import empty_tables
 from tests.smtp import SMTPServer
 
 if TYPE_CHECKING:
@@ -95,19 +96,6 @@ def app(database_url: str) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def _empty_tables(app: Flask) -> None:
-    with app.app_context():
-        db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
-
-
 @pytest.fixture(autouse=True)
 def _clean_state(app: Flask) -> Iterator[None]:
     """Every test starts with empty tables, fresh rate limits and default settings."""
@@ -116,7 +104,7 @@ def _clean_state(app: Flask) -> Iterator[None]:
     yield
     app.config.clear()
     app.config.update(saved)
-    _empty_tables(app)
+    empty_tables(app)
     limiter.reset()
 
 

@@ -1,5 +1,5 @@
-"""Small tools for tests: running callables at the same moment, counting SQL queries, reading the
-outbox and its links and attachments."""
+"""Small tools for tests: running callables at the same moment, emptying the tables, counting SQL
+queries, reading the outbox and its links and attachments."""
 
 from __future__ import annotations
 
@@ -57,6 +57,20 @@ def run_together(
     if errors:
         raise BaseExceptionGroup(f"{len(errors)} of {count} threads failed", errors)
     return results
+
+
+def empty_tables(app: Flask) -> None:
+    """Delete every row of every table (as after each test)."""
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
 
 
 class QueryCounter:
