@@ -25,8 +25,9 @@ from booking.config import TestConfig
 from booking.core.auth import Role
 from booking.extensions import db
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories.lectures import make_program, make_request
+from tests.factories.schools import make_school
 from tests.helpers import count_queries
-from tests.lectures.factories import make_program, make_request, make_school
 
 PAGES = {
     "inbox page 1": "/staff/lectures/",

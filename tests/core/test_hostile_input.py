@@ -465,7 +465,7 @@ def test_text_longer_than_any_column_is_refused_and_nothing_is_saved(app: Flask,
 
 
 def _valid_request(app: Flask) -> list[tuple[str, str]]:
-    from tests.lectures.factories import form_data
+    from tests.factories.lectures import form_data
 
     with app.app_context():
         program = db.session.scalar(sa.select(Program).where(Program.active.is_(True)).limit(1))
@@ -475,7 +475,7 @@ def _valid_request(app: Flask) -> list[tuple[str, str]]:
 
 
 def _valid_application(app: Flask) -> list[tuple[str, str]]:
-    from tests.youth.conftest import form_data
+    from tests.factories.youth import form_data
 
     with app.app_context():
         cohort = db.session.scalar(sa.select(Cohort).order_by(Cohort.id.desc()).limit(1))

@@ -16,10 +16,9 @@ from booking.extensions import db
 from booking.lectures.models import LectureRequest, LecturerUnavailability
 from booking.schools.models import School, SchoolType
 from booking.youth.models import Application
-from tests.lectures.conftest import coordinator, coordinator_client, frozen, lecturer, program  # noqa: F401
-from tests.lectures.factories import form_data as request_form
-from tests.youth.conftest import DURING, make_cohort
-from tests.youth.conftest import form_data as application_form
+from tests.factories.lectures import form_data as request_form
+from tests.factories.youth import DURING, make_cohort
+from tests.factories.youth import form_data as application_form
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +49,7 @@ def test_no_code_reads_numbers_with_isdigit():
     assert found == []
 
 
-def test_odd_numbers_in_the_inbox_filters_are_ignored(ctx, coordinator_client):  # noqa: F811
+def test_odd_numbers_in_the_inbox_filters_are_ignored(ctx, coordinator_client):
     response = coordinator_client.get("/staff/lectures/?fiscal_year=²&program=①&school=" + "9" * 40)
     assert response.status_code == 200
 
@@ -100,7 +99,7 @@ def test_an_application_field_beyond_what_can_be_stored_is_refused_with_a_messag
 # The lecture request ------------------------------------------------------------------------
 
 
-def test_an_address_needing_smtputf8_is_refused_with_a_message(app, ctx, frozen, program):  # noqa: F811
+def test_an_address_needing_smtputf8_is_refused_with_a_message(app, ctx, frozen, program):
     client = _english(app.test_client())
     response = client.post("/lectures/request", data=request_form(program, contact_email="テスト@example.jp"))
     assert response.status_code == 422
@@ -108,7 +107,7 @@ def test_an_address_needing_smtputf8_is_refused_with_a_message(app, ctx, frozen,
     assert db.session.scalar(sa.select(sa.func.count(LectureRequest.id))) == 0
 
 
-def test_an_internationalised_domain_is_kept_in_its_ascii_form(app, ctx, frozen, program):  # noqa: F811
+def test_an_internationalised_domain_is_kept_in_its_ascii_form(app, ctx, frozen, program):
     response = app.test_client().post(
         "/lectures/request", data=request_form(program, contact_email="sensei@日本.jp")
     )
@@ -117,7 +116,7 @@ def test_an_internationalised_domain_is_kept_in_its_ascii_form(app, ctx, frozen,
     assert db.session.scalar(sa.select(LectureRequest.contact_email)) == "sensei@xn--wgv71a.jp"
 
 
-def test_a_single_line_field_refuses_line_breaks(app, ctx, frozen, program):  # noqa: F811
+def test_a_single_line_field_refuses_line_breaks(app, ctx, frozen, program):
     client = _english(app.test_client())
     response = client.post("/lectures/request", data=request_form(program, contact_name="山田\r\n花子"))
     assert response.status_code == 422
@@ -127,9 +126,9 @@ def test_a_single_line_field_refuses_line_breaks(app, ctx, frozen, program):  # 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"])
 def test_time_off_on_a_date_out_of_range_is_refused_with_a_message(
     ctx,
-    frozen,  # noqa: F811
-    lecturer,  # noqa: F811
-    coordinator_client,  # noqa: F811
+    frozen,
+    lecturer,
+    coordinator_client,
     day,
 ):
     _english(coordinator_client)
@@ -232,7 +231,7 @@ def test_a_file_sent_in_place_of_a_text_field_is_refused_with_a_message(client, 
         "page=²",
     ],
 )
-def test_numbers_beyond_any_record_in_staff_queries_are_ignored(coordinator_client, query):  # noqa: F811
+def test_numbers_beyond_any_record_in_staff_queries_are_ignored(coordinator_client, query):
     for path in (
         "/staff/lectures/",
         "/staff/lectures/feedback",

@@ -15,7 +15,7 @@ from booking.core.logs import TokenRedactingFilter
 from booking.core.redaction import mask_private_links, mask_token_like
 from booking.extensions import db
 from booking.lectures import services as lecture_services
-from tests.lectures.factories import make_program, make_request
+from tests.factories.lectures import make_program, make_request
 from tests.smtp import free_port
 
 TOKEN = "fqBmx28ypmTVQAxfvOn7pasQEOmKx-b3IzRR6DMO7AQ"

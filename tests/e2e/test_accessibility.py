@@ -19,7 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from booking.core.time import fiscal_year, today_jst, utcnow
 from booking.extensions import db
 from booking.schools.models import School, SchoolType
-from tests.youth.conftest import make_cohort
+from tests.factories.youth import make_cohort
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -42,8 +42,8 @@ def pages(ctx) -> dict[str, str]:
 
     from booking.lectures.services import add_link
     from booking.youth import services as youth
+    from tests.factories.lectures import at, make_lecturer, make_program, make_request
     from tests.helpers import outbox
-    from tests.lectures.factories import at, make_lecturer, make_program, make_request
     from tests.youth.test_codes import _data
 
     program = make_program()

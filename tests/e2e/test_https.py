@@ -14,7 +14,7 @@ from booking.extensions import db
 from booking.lectures.services import add_link
 from tests.e2e.conftest import sign_in
 from tests.factories import make_user
-from tests.lectures.factories import make_program, make_request
+from tests.factories.lectures import make_program, make_request
 
 
 def test_staff_sign_in_over_https(https_page: Page, https_server, ctx):

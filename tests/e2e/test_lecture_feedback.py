@@ -15,7 +15,7 @@ from booking.lectures.services import add_link
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.e2e.test_lectures import no_sideways_scroll, unlabelled_fields
 from tests.factories import make_user
-from tests.lectures.factories import at, make_lecturer, make_program, make_request
+from tests.factories.lectures import at, make_lecturer, make_program, make_request
 
 
 def shot(page: Page, name: str) -> None:

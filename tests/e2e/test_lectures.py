@@ -15,7 +15,8 @@ from booking.core.time import jst_to_utc, today_jst
 from booking.lectures.demo import school_day
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.factories import make_user
-from tests.lectures.factories import make_lecturer, make_program, make_request, make_school
+from tests.factories.lectures import make_lecturer, make_program, make_request
+from tests.factories.schools import make_school
 
 
 def shot(page: Page, name: str) -> None:
@@ -222,7 +223,7 @@ def test_without_javascript_every_part_of_the_form_shows(browser, live_server, c
 def test_the_teachers_page_on_a_phone_in_both_languages(phone_page: Page, ctx, catalog):
     from booking.extensions import db
     from booking.lectures.services import add_link
-    from tests.lectures.factories import at
+    from tests.factories.lectures import at
 
     program, _school = catalog
     lecturer = make_lecturer(name="北野 真理子", time_zone="Asia/Phnom_Penh")
@@ -255,7 +256,7 @@ def test_the_teachers_page_on_a_phone_in_both_languages(phone_page: Page, ctx, c
 
 
 def test_the_staff_inbox_and_a_lecturers_diary(page: Page, ctx, catalog):
-    from tests.lectures.factories import at
+    from tests.factories.lectures import at
 
     program, _school = catalog
     make_user(Role.COORDINATOR, email="coord@example.jp", name="調整 一郎")

@@ -20,9 +20,9 @@ from booking.youth.demo_essays import essay
 from booking.youth.models import ApplicationStatus, ConsentStatus
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.factories import make_user
+from tests.factories.review import SECRETS, add_application, add_rubric
+from tests.factories.youth import make_cohort
 from tests.helpers import outbox
-from tests.review.conftest import SECRETS, add_application, add_rubric
-from tests.youth.conftest import make_cohort
 
 
 def _shot(page: Page, name: str, part: str | None = None) -> None:

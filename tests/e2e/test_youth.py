@@ -17,8 +17,8 @@ from booking.youth import services
 from booking.youth.demo_essays import essay
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.factories import make_user
+from tests.factories.youth import make_cohort
 from tests.helpers import outbox
-from tests.youth.conftest import make_cohort
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ through the real views, so a race can never end in a 500.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 
 import sqlalchemy as sa
@@ -17,36 +16,10 @@ from booking.core.auth import Role
 from booking.extensions import db
 from booking.lectures.models import LectureAssignment, LectureRequest, LectureStatus
 from tests.factories import make_user
-from tests.lectures.factories import GOOD_DAY, at, form_data, make_lecturer, make_program, make_request
+from tests.factories.lectures import GOOD_DAY, at, form_data, make_lecturer, make_program, make_request
+from tests.helpers import run_together
 
 THREADS = 20
-
-
-def run_together(count: int, prepare, act) -> list:
-    """Run `act(index, prepare(index))` in `count` threads released at the same moment.
-
-    The preparation (signing in...) runs first, one after the other; the results come
-    back in thread order.
-    """
-    prepared = [prepare(index) for index in range(count)]
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list[BaseException] = []
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            results[index] = act(index, prepared[index])
-        except BaseException as error:  # surfaced below
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    return results
 
 
 def test_twenty_coordinators_booking_one_lecturer_at_once_get_one_booking(app, ctx, frozen, login):
@@ -72,7 +45,7 @@ def test_twenty_coordinators_booking_one_lecturer_at_once_get_one_booking(app, c
         )
         return response.status_code, response.get_data(as_text=True)
 
-    results = run_together(THREADS, prepare, act)
+    results = run_together(THREADS, act, prepare=prepare)
     codes = Counter(code for code, _ in results)
     assert codes == {302: 1, 422: THREADS - 1}
     for code, html in results:
@@ -103,7 +76,7 @@ def test_reference_numbers_stay_unique_when_many_submit_at_once(app, ctx, frozen
     def act(index, client):
         return client.post("/lectures/request", data=forms[index]).status_code
 
-    codes = run_together(THREADS, lambda index: app.test_client(), act)
+    codes = run_together(THREADS, act, prepare=lambda index: app.test_client())
     assert codes == [302] * THREADS
     references = db.session.scalars(sa.select(LectureRequest.reference)).all()
     assert sorted(references) == [f"L-2026-{n:04d}" for n in range(1, THREADS + 1)]
@@ -118,7 +91,7 @@ def test_the_same_form_sent_several_times_at_once_makes_one_request(app, ctx, fr
         response = client.post("/lectures/request", data=data)
         return response.status_code, response.headers.get("Location", "")
 
-    results = run_together(5, lambda index: app.test_client(), act)
+    results = run_together(5, act, prepare=lambda index: app.test_client())
     assert {code for code, _ in results} == {302}
     assert all("/lectures/manage/" in location for _, location in results)
     assert db.session.scalar(sa.select(sa.func.count(LectureRequest.id))) == 1
@@ -151,7 +124,7 @@ def test_without_the_locks_and_checks_the_database_still_books_once(app, ctx, fr
         )
         return response.status_code, response.get_data(as_text=True)
 
-    results = run_together(THREADS, prepare, act)
+    results = run_together(THREADS, act, prepare=prepare)
     assert Counter(code for code, _ in results) == {302: 1, 422: THREADS - 1}
     assert all("Someone else has just booked this lecturer" in html for code, html in results if code == 422)
     assert db.session.scalar(sa.select(sa.func.count(LectureAssignment.id))) == 1

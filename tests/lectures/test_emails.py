@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from booking.lectures import services
 from booking.notifications.sender import deliver_due
-from tests.lectures.factories import GOOD_DAY, at, make_lecturer, make_program, submit
+from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_program, submit
 
 
 def calendar_of(message) -> Calendar:
@@ -153,7 +153,7 @@ def test_the_school_cancelling_tells_the_coordinators_and_the_lecturers(ctx, fro
 def test_every_lecture_email_has_text_and_html_in_both_languages(ctx, frozen, coordinator, lecturer):
     from booking.lectures.models import LectureStatus
     from booking.notifications.services import render_email
-    from tests.lectures.factories import make_request
+    from tests.factories.lectures import make_request
 
     lecture = make_request(make_program(), status="scheduled", lecturers=[lecturer])
     lecture.status = LectureStatus.SCHEDULED

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from booking.extensions import db
 from booking.lectures.models import LectureRequest
-from tests.lectures.factories import make_request
+from tests.factories.lectures import make_request
 
 # As old data could hold them: inserted straight into the table, past every form.
 HOSTILE = {

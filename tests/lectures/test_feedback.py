@@ -22,8 +22,8 @@ from booking.lectures.feedback import FeedbackData, Saved, give_feedback
 from booking.lectures.models import LectureFeedback, LectureRequest
 from booking.notifications.sender import deliver_due
 from tests.factories import make_user
+from tests.factories.lectures import NOW, at, make_lecturer, make_request
 from tests.helpers import count_queries, outbox
-from tests.lectures.factories import NOW, at, make_lecturer, make_request
 
 FEEDBACK_REQUEST = "lectures/feedback_request_to_teacher"
 FEEDBACK_REMINDER = "lectures/feedback_reminder_to_teacher"

@@ -15,9 +15,8 @@ from booking.core.time import JST, utcnow
 from booking.extensions import db
 from booking.lectures import reminders, services
 from booking.lectures.models import LectureFeedback
-from tests.helpers import outbox
-from tests.lectures.factories import GOOD_DAY, at, make_lecturer, make_program, make_request
-from tests.lectures.test_concurrency import run_together
+from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_program, make_request
+from tests.helpers import outbox, run_together
 
 RUNS = 6
 
@@ -29,10 +28,9 @@ def test_overlapping_reminder_runs_queue_each_reminder_once(app, ctx, frozen):
     frozen.move_to(datetime.combine(date(2026, 11, 30), time(8, 0), tzinfo=JST))
 
     def act(_index, _prepared):
-        with app.app_context():
-            return reminders.send_lecture_reminders()
+        return reminders.send_lecture_reminders()
 
-    results = run_together(RUNS, lambda _i: None, act)
+    results = run_together(RUNS, act, app=app)
     assert sum("1 lecture(s)" in line for line in results) == 1
     sent = [e.template for e in outbox(app)]
     assert sent.count("lectures/reminder_to_teacher") == 1
@@ -58,7 +56,7 @@ def test_a_feedback_form_sent_several_times_at_once_keeps_one_answer(app, ctx, f
         )
         return response.status_code
 
-    assert run_together(RUNS, lambda _i: app.test_client(), act) == [302] * RUNS
+    assert run_together(RUNS, act, prepare=lambda _i: app.test_client()) == [302] * RUNS
     count = db.session.scalar(
         sa.select(sa.func.count(LectureFeedback.id)).where(LectureFeedback.request_id == lecture_id)
     )

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from booking.audit.models import AuditEntry
 from booking.extensions import db
 from booking.lectures.models import LectureFormat
+from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_program, make_request
+from tests.factories.schools import make_school
 from tests.helpers import count_queries
-from tests.lectures.factories import GOOD_DAY, at, make_lecturer, make_program, make_request, make_school
 
 
 def references(html: str) -> list[str]:

@@ -19,8 +19,8 @@ from booking.lectures.models import LectureFormat, LectureLink, MeetingHost
 from booking.notifications.sender import deliver_due
 from booking.settings.models import BureauSettings
 from booking.settings.services import forget_cached_settings
+from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_program, make_request, submit
 from tests.helpers import outbox
-from tests.lectures.factories import GOOD_DAY, at, make_lecturer, make_program, make_request, submit
 
 REMINDER = "lectures/reminder_to_teacher"
 LECTURER_REMINDER = "lectures/reminder_to_lecturer"

@@ -16,8 +16,9 @@ from booking.schools.models import School, SchoolType
 from booking.schools.services import SEARCH_RESULTS
 from booking.settings.services import add_blackout_day
 from tests.factories import make_user
+from tests.factories.lectures import GOOD_DAY, form_data, make_program, request_data
+from tests.factories.schools import make_school
 from tests.helpers import outbox
-from tests.lectures.factories import GOOD_DAY, form_data, make_program, make_school, request_data
 
 MANAGE = re.compile(r"/lectures/manage/([A-Za-z0-9_-]+)$")
 

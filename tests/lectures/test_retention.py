@@ -10,7 +10,7 @@ from booking.core.time import JST
 from booking.extensions import db
 from booking.lectures.models import LectureLink, LectureRequest
 from booking.lectures.services import add_link, purge_personal_data
-from tests.lectures.factories import at, make_request
+from tests.factories.lectures import at, make_request
 
 # Requests of fiscal year 2024 (April 2024 - March 2025) are cleared from April 2026.
 APRIL_2026 = datetime(2026, 4, 1, 0, 5, tzinfo=JST)

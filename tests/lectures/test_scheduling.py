@@ -17,7 +17,7 @@ from booking.lectures import services
 from booking.lectures.models import LectureAssignment, LectureFormat, LectureRequest, LectureStatus
 from booking.settings.services import SettingsData, add_blackout_day, update_settings
 from tests.factories import make_user
-from tests.lectures.factories import GOOD_DAY, at, make_lecturer, make_program, make_request
+from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_program, make_request
 
 ONLINE, IN_PERSON = LectureFormat.ONLINE, LectureFormat.IN_PERSON
 

@@ -18,8 +18,8 @@ from booking.lectures.models import (
     Program,
 )
 from tests.factories import make_user
+from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_request
 from tests.helpers import outbox
-from tests.lectures.factories import GOOD_DAY, at, make_lecturer, make_request
 
 EN = {"Accept-Language": "en"}
 

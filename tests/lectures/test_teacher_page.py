@@ -10,8 +10,8 @@ from icalendar import Calendar
 from booking.extensions import db
 from booking.lectures import services
 from booking.lectures.models import LectureLink, LectureRequest, LectureStatus
+from tests.factories.lectures import GOOD_DAY, at, make_lecturer, submit
 from tests.helpers import outbox
-from tests.lectures.factories import GOOD_DAY, at, make_lecturer, submit
 
 
 def page(client, token, language="ja"):

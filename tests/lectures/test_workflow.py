@@ -18,7 +18,7 @@ from booking.lectures.models import (
     LectureRequest,
     LectureStatus,
 )
-from tests.lectures.factories import make_lecturer, make_program, make_request
+from tests.factories.lectures import make_lecturer, make_program, make_request
 
 S = LectureStatus
 SETUP = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from booking.notifications.models import EmailStatus, OutboxEmail
 from booking.notifications.sender import deliver_due
 from booking.notifications.services import queue_email
 from booking.staff.models import User
+from tests.helpers import run_together
 
 CONTEXT = {
     "user": User(name="受信 者", email="x@example.jp"),
@@ -27,26 +27,13 @@ def test_two_senders_at_once_send_each_email_once(app, ctx, smtp):
     db.session.commit()
     db.session.remove()
 
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
+    def run_sender(index, _) -> None:
+        # Small batches make the two senders interleave many times.
+        while deliver_due(limit=5).sent:
+            pass
 
-    def run_sender():
-        try:
-            with app.app_context():
-                barrier.wait()
-                # Small batches make the two senders interleave many times.
-                while deliver_due(limit=5).sent:
-                    pass
-        except BaseException as error:  # surfaced below
-            errors.append(error)
+    run_together(2, run_sender, app=app)
 
-    threads = [threading.Thread(target=run_sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert errors == []
     ids = Counter(m.message["Message-ID"] for m in smtp.messages)
     assert len(ids) == 40
     assert max(ids.values()) == 1

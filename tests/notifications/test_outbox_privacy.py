@@ -22,8 +22,8 @@ from booking.schools.models import School, SchoolType
 from booking.staff.models import User
 from booking.youth import services as youth_services
 from tests.factories import make_user
-from tests.lectures.factories import make_program, make_request
-from tests.youth.conftest import DURING, make_cohort
+from tests.factories.lectures import make_program, make_request
+from tests.factories.youth import DURING, make_cohort
 from tests.youth.test_codes import _data
 
 

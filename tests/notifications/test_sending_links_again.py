@@ -26,8 +26,8 @@ from booking.schools.models import School, SchoolType
 from booking.youth import services as youth_services
 from booking.youth.models import Application
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.lectures.factories import make_program, make_request
-from tests.youth.conftest import DURING, make_cohort
+from tests.factories.lectures import make_program, make_request
+from tests.factories.youth import DURING, make_cohort
 from tests.youth.test_codes import _data
 
 

@@ -9,8 +9,8 @@ from booking.lectures.models import LectureFormat
 from booking.records import services
 from booking.schools.models import SchoolType
 from booking.youth.models import ApplicationStatus as A
-from tests.lectures.factories import make_request
-from tests.records.conftest import applications, held, past_cohort
+from tests.factories.lectures import make_request
+from tests.factories.records import applications, held, past_cohort
 
 ONLINE, IN_PERSON = LectureFormat.ONLINE, LectureFormat.IN_PERSON
 E, J, H, S = SchoolType.ELEMENTARY, SchoolType.JUNIOR_HIGH, SchoolType.HIGH, SchoolType.SPECIAL_NEEDS

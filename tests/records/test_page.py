@@ -11,9 +11,9 @@ import pytest
 from booking.lectures.models import LectureFormat
 from booking.schools.models import SchoolType
 from booking.youth.models import ApplicationStatus as A
+from tests.factories.lectures import make_request
+from tests.factories.records import applications, held, past_cohort
 from tests.helpers import count_queries
-from tests.lectures.factories import make_request
-from tests.records.conftest import applications, held, past_cohort
 
 ONLINE, IN_PERSON = LectureFormat.ONLINE, LectureFormat.IN_PERSON
 E, J, H = SchoolType.ELEMENTARY, SchoolType.JUNIOR_HIGH, SchoolType.HIGH

@@ -18,10 +18,10 @@ from booking.review import services
 from booking.review.models import ACTIVE, DeclaredConflict, Review, ReviewStatus
 from booking.schools.models import School, SchoolType
 from booking.staff.models import User
-from tests.conftest import _empty_tables
 from tests.factories import make_user
-from tests.review.conftest import AFTER, add_application, add_rubric
-from tests.youth.conftest import DURING, make_cohort
+from tests.factories.review import AFTER, add_application, add_rubric
+from tests.factories.youth import DURING, make_cohort
+from tests.helpers import empty_tables
 
 
 def _active(cohort_id: int) -> list[Review]:
@@ -137,7 +137,7 @@ def test_through_the_service_the_message_names_exactly_the_short_applications(
     app, n_apps, n_reviewers, k, declared
 ):
     """The property at the service level: shortfalls are named by code, nothing else is."""
-    _empty_tables(app)
+    empty_tables(app)
     with app.app_context(), time_machine.travel(AFTER, tick=False):
         names = ["kokura", "tobata", "kosen"]
         schools = {name: School(name=f"{name}高等学校", school_type=SchoolType.HIGH) for name in names}
@@ -158,7 +158,7 @@ def test_through_the_service_the_message_names_exactly_the_short_applications(
             assert named == (available < k), (application.code, available, k, report.problems)
             assert sum(1 for r in reviews if r.application_id == application.id) == min(k, available)
         db.session.remove()
-    _empty_tables(app)
+    empty_tables(app)
 
 
 def test_a_reviewer_flags_a_conflict_and_the_essay_goes_to_someone_else(

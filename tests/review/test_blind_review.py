@@ -15,7 +15,7 @@ from booking.review import services
 from booking.review.models import Review, ReviewStatus
 from booking.youth.rules import grade_label
 from tests.factories import make_user
-from tests.review.conftest import AFTER, SECRETS
+from tests.factories.review import AFTER, SECRETS
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_a_reviewer_never_sees_another_reviewer_s_scores_or_comment(
 def test_each_reviewer_reads_in_an_order_of_their_own(
     cohort, rubric, coordinator, after_window, schools, ctx
 ):
-    from tests.review.conftest import add_application
+    from tests.factories.review import add_application
 
     for n in range(1, 25):
         add_application(cohort, n, schools["tobata"])

@@ -9,7 +9,7 @@ from booking.core.errors import DomainError
 from booking.extensions import db
 from booking.review import services
 from booking.review.models import ACTIVE, Review, ReviewAction, ReviewHistory, ReviewStatus
-from tests.review.conftest import AFTER
+from tests.factories.review import AFTER
 
 A, D, S, C, R = (
     ReviewStatus.ASSIGNED,

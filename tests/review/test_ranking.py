@@ -42,8 +42,8 @@ from booking.review import services
 from booking.review.models import Review, ReviewStatus, Score
 from booking.review.ranking import CriterionSpec, ScoredReview, rank, standardise, weighted_score
 from tests.factories import make_user
+from tests.factories.review import AFTER, add_application
 from tests.helpers import count_queries
-from tests.review.conftest import AFTER, add_application
 
 H_SCORES = {"A": (7, 5), "B": (6, 3), "C": (5, 3), "D": (4, 3), "E": (3, 1)}
 L_SCORES = {"A": (9, 4), "B": (10, 5), "C": (9, 5), "D": (8, 5), "E": (8, 3)}

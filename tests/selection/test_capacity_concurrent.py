@@ -6,51 +6,33 @@ Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL, where the cohort's ro
 
 from __future__ import annotations
 
-import threading
-
 import sqlalchemy as sa
 
 from booking.core.errors import DomainError
 from booking.extensions import db
 from booking.selection import services
 from booking.selection.models import Decision
+from booking.staff.models import User
 from booking.youth.models import Application, ApplicationStatus, Cohort
+from tests.helpers import run_together
 
 
 def _race(
     app, cohort_id: int, application_ids: list[int], coordinator_id: int
 ) -> tuple[list[int], list[str]]:
-    barrier = threading.Barrier(len(application_ids))
-    won: list[int] = []
-    refused: list[str] = []
-    errors: list[BaseException] = []
+    """Each application accepted in a thread of its own, all at once: who won, what the rest were told."""
 
-    def accept(application_id: int) -> None:
+    def accept(index: int, _) -> tuple[int | None, str | None]:
+        cohort = db.session.get(Cohort, cohort_id)
+        actor = db.session.get(User, coordinator_id)
         try:
-            with app.app_context():
-                from booking.staff.models import User
+            services.decide(cohort, application_ids[index], ApplicationStatus.ACCEPTED, actor)
+        except DomainError as error:
+            return None, str(error)
+        return application_ids[index], None
 
-                cohort = db.session.get(Cohort, cohort_id)
-                actor = db.session.get(User, coordinator_id)
-                db.session.rollback()
-                barrier.wait()
-                try:
-                    services.decide(cohort, application_id, ApplicationStatus.ACCEPTED, actor)
-                except DomainError as error:
-                    refused.append(str(error))
-                else:
-                    won.append(application_id)
-                db.session.remove()
-        except BaseException as error:  # surfaced below
-            errors.append(error)
-
-    threads = [threading.Thread(target=accept, args=(a,)) for a in application_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    return won, refused
+    outcomes = run_together(len(application_ids), accept, app=app)
+    return [won for won, _ in outcomes if won], [refused for _, refused in outcomes if refused]
 
 
 def test_two_coordinators_accepting_the_last_place_at_once_one_succeeds(
@@ -81,7 +63,7 @@ def test_two_coordinators_accepting_the_last_place_at_once_one_succeeds(
 def test_many_coordinators_at_once_never_fill_more_than_the_places(
     app, cohort, coordinator, schools, after_window
 ):
-    from tests.review.conftest import add_application
+    from tests.factories.review import add_application
 
     cohort.places = 2
     db.session.commit()

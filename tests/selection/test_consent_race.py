@@ -18,7 +18,7 @@ from booking.selection.models import Decision
 from booking.staff.models import User
 from booking.youth import services as youth_services
 from booking.youth.models import Application, ApplicationStatus, Cohort, ConsentStatus
-from tests.lectures.test_concurrency import run_together
+from tests.helpers import run_together
 
 ROUNDS = 12
 
@@ -44,15 +44,12 @@ def _never_a_place_without_consent() -> None:
     assert broken == []
 
 
-def _attempt(app, action) -> str | None:
-    """Run one side of the race in its own app context: None on success, else the message."""
-    with app.app_context():
-        try:
-            action()
-        except DomainError as error:
-            return str(error)
-        finally:
-            db.session.remove()
+def _attempt(action) -> str | None:
+    """Run one side of the race: None on success, else the message."""
+    try:
+        action()
+    except DomainError as error:
+        return str(error)
     return None
 
 
@@ -126,7 +123,7 @@ def test_a_guardian_refusing_while_the_coordinator_publishes_never_leaves_a_plac
             services.publish_results(db.session.get(Cohort, cohort_id), db.session.get(User, coordinator_id))
 
         guardian, coordinator_says = run_together(
-            2, lambda index: (refuse, publish)[index], lambda index, action: _attempt(app, action)
+            2, lambda index, _: _attempt((refuse, publish)[index]), app=app
         )
         # One of the two wins; the other is told why, in words (never a 500).
         if guardian is None:
@@ -170,7 +167,7 @@ def test_a_guardian_refusing_while_the_coordinator_accepts_never_leaves_a_place_
             )
 
         guardian, coordinator_says = run_together(
-            2, lambda index: (refuse, accept)[index], lambda index, action: _attempt(app, action)
+            2, lambda index, _: _attempt((refuse, accept)[index]), app=app
         )
         assert guardian is None  # before publication the guardian can always answer
         if coordinator_says is not None:

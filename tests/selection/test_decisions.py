@@ -11,8 +11,7 @@ from booking.extensions import db
 from booking.selection import services
 from booking.selection.models import Decision
 from booking.youth.models import Application, ApplicationStatus, ConsentStatus
-from tests.review.conftest import SECRETS
-from tests.selection.conftest import add_application
+from tests.factories.review import SECRETS, add_application
 
 A, W, N, U = (
     ApplicationStatus.ACCEPTED,

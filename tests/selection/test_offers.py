@@ -23,9 +23,9 @@ from booking.selection import services
 from booking.selection.models import Decision
 from booking.youth.models import Application, ApplicationStatus, CohortEvent
 from tests.factories import make_user
-from tests.helpers import outbox
-from tests.review.conftest import AFTER
-from tests.selection.conftest import add_application, attachment_names, decide_all, student_link
+from tests.factories.review import AFTER, add_application
+from tests.factories.selection import decide_all
+from tests.helpers import attachment_names, outbox, student_link
 
 A, W, N = ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED
 DEADLINE = AFTER + timedelta(days=7)

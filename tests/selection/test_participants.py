@@ -11,9 +11,9 @@ from booking.extensions import db
 from booking.selection import services
 from booking.selection.models import Attendance, AttendanceStatus
 from booking.youth.models import Application, ApplicationStatus
-from tests.helpers import outbox
-from tests.review.conftest import SECRETS
-from tests.selection.conftest import attachment_names, decide_all
+from tests.factories.review import SECRETS
+from tests.factories.selection import decide_all
+from tests.helpers import attachment_names, outbox
 
 A, W, N = ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED
 

@@ -16,9 +16,9 @@ from booking.selection import services
 from booking.selection.models import Decision
 from booking.youth import services as youth_services
 from booking.youth.models import Application, ApplicationStatus, ConsentStatus
-from tests.helpers import outbox
-from tests.review.conftest import AFTER, SECRETS
-from tests.selection.conftest import add_application, decide_all, student_link
+from tests.factories.review import AFTER, SECRETS, add_application
+from tests.factories.selection import decide_all
+from tests.helpers import outbox, student_link
 
 A, W, N = ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED
 

@@ -9,9 +9,8 @@ from booking.review import services as review_services
 from booking.review.models import ReviewRound
 from booking.selection import services
 from booking.youth.models import Application, ApplicationStatus
+from tests.factories.review import AFTER, add_application
 from tests.helpers import count_queries
-from tests.review.conftest import AFTER
-from tests.selection.conftest import add_application
 
 PAGES = [
     "/staff/review/cohorts/{cohort}/assignments",
@@ -62,7 +61,7 @@ def _taking_part(cohort, coordinator, schools, count: int) -> None:
 def test_the_participants_page_stays_flat_with_many_participants(
     app, client, login, cohort, coordinator, schools, after_window
 ):
-    from tests.youth.conftest import make_cohort
+    from tests.factories.youth import make_cohort
 
     _taking_part(cohort, coordinator, schools, 3)
     other = make_cohort(fiscal_year=2025, title_ja="2025年度")

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from flask.testing import FlaskClient
 
 from booking.core.auth import Role
 from booking.core.time import utcnow
 from booking.extensions import db
 from booking.staff.models import User
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.helpers import run_together
 
 REFUSED = "メールアドレスまたはパスワードが正しくありません。"
 
@@ -199,17 +201,15 @@ def test_deactivation_ends_open_sessions(app, client, coordinator):
 
 def test_staff_signing_in_at_the_same_moment_all_get_in(app, ctx):
     """Sign-in writes the time of the last sign-in; concurrent writers must queue, not fail."""
-    import threading
-
     for n in range(6):
         make_user(Role.COORDINATOR, email=f"c{n}@example.jp")
-    barrier = threading.Barrier(6)
-    codes: list[int] = []
 
-    def sign_in(n: int) -> None:
+    def open_page(n: int) -> FlaskClient:
         client = app.test_client()
         client.get("/staff/login")
-        barrier.wait()
+        return client
+
+    def sign_in(n: int, client: FlaskClient) -> int:
         # Each from their own address: six attempts at once from one address are more than
         # the sign-in limit lets through before any of them has finished (tested elsewhere).
         response = client.post(
@@ -217,11 +217,6 @@ def test_staff_signing_in_at_the_same_moment_all_get_in(app, ctx):
             data={"email": f"c{n}@example.jp", "password": DEFAULT_PASSWORD},
             environ_base={"REMOTE_ADDR": f"192.0.2.{10 + n}"},
         )
-        codes.append(response.status_code)
+        return response.status_code
 
-    threads = [threading.Thread(target=sign_in, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert codes == [302] * 6
+    assert run_together(6, sign_in, prepare=open_page) == [302] * 6

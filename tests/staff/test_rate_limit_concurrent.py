@@ -18,7 +18,7 @@ from collections import Counter
 import pytest
 
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.lectures.test_concurrency import run_together
+from tests.helpers import run_together
 from tests.staff.test_rate_limit_shared import ROOT, redis_available
 
 WRONG = "wrong password!"
@@ -37,7 +37,7 @@ class Worker(TestConfig):
     RATELIMIT_KEY_PREFIX = sys.argv[3]
 
 app = create_app(Worker)
-from tests.lectures.test_concurrency import run_together  # after the app: its imports need it
+from tests.helpers import run_together  # after the app: its imports need it
 
 def attempt(password):
     response = app.test_client().post(
@@ -49,7 +49,7 @@ def attempt(password):
 
 results = []
 for batch in json.loads(sys.argv[4]):
-    results.append(run_together(len(batch), lambda index: None, lambda index, _: attempt(batch[index])))
+    results.append(run_together(len(batch), lambda index, _: attempt(batch[index])))
 print(json.dumps(results))
 """
 
@@ -89,7 +89,7 @@ def test_twenty_guesses_at_once_get_five_answers(app, ctx):
             .status_code
         )
 
-    codes = run_together(20, lambda index: None, guess)
+    codes = run_together(20, guess)
     assert Counter(codes) == {422: 5, 429: 15}
 
 

@@ -17,8 +17,8 @@ from datetime import timedelta
 import pytest
 
 from booking.core.time import fiscal_year, today_jst, utcnow
+from tests.factories.youth import make_cohort
 from tests.staff.test_rate_limit_shared import ROOT, redis_available
-from tests.youth.conftest import make_cohort
 
 REFUSED = "redis://127.0.0.1:1/0"
 ADDRESS = "198.51.100.23"

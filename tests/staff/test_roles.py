@@ -8,8 +8,10 @@ from __future__ import annotations
 import pytest
 
 from booking.core.auth import Role
+from booking.extensions import db, limiter
 from booking.schools.models import School, SchoolType
 from tests.factories import make_user
+from tests.helpers import empty_tables
 
 ALL = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
@@ -116,36 +118,32 @@ POST_ONLY_OR_TOKEN = {
 }
 
 
-def _assign_to(user, records) -> None:
-    """The scoring page is the reviewer's own: give the signed-in reviewer the essay first."""
-    from booking.extensions import db
-    from booking.review.models import Review
-
-    if user.has_role(Role.REVIEWER):
-        db.session.add(
-            Review(
-                cohort_id=records["cohort_id"],
-                application_id=records["application_id"],
-                reviewer_id=user.id,
-                queue_key="0",
-            )
-        )
-        db.session.commit()
-
-
-# Pages that need a record of the signed-in user before they can open.
-PREPARE = {"review.essay": _assign_to}
-
-
 def test_matrix_names_every_staff_route(app):
     staff_endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/staff")}
     missing = staff_endpoints - set(MATRIX) - POST_ONLY_OR_TOKEN
     assert missing == set(), f"add these routes to the role matrix: {sorted(missing)}"
 
 
-@pytest.fixture
-def records(ctx):
-    from booking.extensions import db
+@pytest.fixture(autouse=True)
+def _clean_state(app):
+    """Overrides the suite's: the matrix's records are built once for the module and only read,
+    so a case resets the rate limits (every case signs in) but keeps the tables."""
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+@pytest.fixture(scope="module")
+def records(app):
+    """Everything the matrix's pages show, and one user of each role, built once; emptied after."""
+    with app.app_context():
+        built = _build_records()
+        db.session.remove()
+    yield built
+    empty_tables(app)
+
+
+def _build_records() -> dict:
     from booking.notifications.services import queue_email
 
     admin = make_user(Role.ADMIN, email="matrix-admin@example.jp")
@@ -161,6 +159,8 @@ def records(ctx):
     youth = _youth_records()
     lecture_records = _lecture_records()
     review = _review_records(youth["cohort_id"])
+    users = {role: make_user(role, email=f"matrix-{role}-user@example.jp") for role in Role}
+    _assign_essay(users[Role.REVIEWER], youth)
     return {
         "admin_id": admin.id,
         "email_id": email.id,
@@ -168,14 +168,29 @@ def records(ctx):
         **youth,
         **lecture_records,
         **review,
+        "emails": {role: user.email for role, user in users.items()},
     }
+
+
+def _assign_essay(reviewer, youth: dict[str, int]) -> None:
+    """The scoring page is the reviewer's own: the matrix's reviewer has the essay to score."""
+    from booking.review.models import Review
+
+    db.session.add(
+        Review(
+            cohort_id=youth["cohort_id"],
+            application_id=youth["application_id"],
+            reviewer_id=reviewer.id,
+            queue_key="0",
+        )
+    )
+    db.session.commit()
 
 
 def _youth_records() -> dict[str, int]:
     """A cohort with an event and one submitted application."""
     from datetime import UTC, datetime
 
-    from booking.extensions import db
     from booking.youth.models import Applicant, Application, ApplicationStatus, Cohort, CohortEvent, EventKind
 
     cohort = Cohort(
@@ -210,7 +225,7 @@ def _lecture_records() -> dict[str, int]:
     from datetime import timedelta
 
     from booking.core.time import utcnow
-    from tests.lectures.factories import make_lecturer, make_program, make_request
+    from tests.factories.lectures import make_lecturer, make_program, make_request
 
     program = make_program()
     lecturer = make_lecturer(email="matrix-lecturer@example.jp")
@@ -232,7 +247,6 @@ def _lecture_records() -> dict[str, int]:
 
 def _review_records(cohort_id: int) -> dict[str, int]:
     """A rubric criterion for the cohort."""
-    from booking.extensions import db
     from booking.review.models import Criterion
 
     criterion = Criterion(cohort_id=cohort_id, name_ja="動機", max_score=5)
@@ -245,13 +259,11 @@ CASES = [(endpoint, role) for endpoint in MATRIX for role in [None, *Role]]
 
 
 @pytest.mark.parametrize(("endpoint", "role"), CASES, ids=[f"{e}-{r or 'anonymous'}" for e, r in CASES])
-def test_role_matrix(app, ctx, records, login, endpoint, role):
+def test_role_matrix(app, records, login, endpoint, role):
     path, allowed = MATRIX[endpoint]
     client = app.test_client()
     if role is not None:
-        user = make_user(role)
-        PREPARE.get(endpoint, lambda *_: None)(user, records)
-        login(client, user.email)
+        login(client, records["emails"][role])
     response = client.get(path.format(**records))
     if allowed is PUBLIC:
         assert response.status_code in (200, 302)

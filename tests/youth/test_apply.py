@@ -10,8 +10,8 @@ import time_machine
 
 from booking.extensions import db
 from booking.youth.models import AccessLink, Applicant, Application, ApplicationStatus
+from tests.factories.youth import CLOSES_AT, ESSAY, OPENS_AT, after, form_data
 from tests.helpers import outbox
-from tests.youth.conftest import CLOSES_AT, DURING, ESSAY, OPENS_AT, after, form_data
 
 
 def _count(model) -> int:
@@ -20,12 +20,6 @@ def _count(model) -> int:
 
 def _token_from(location: str) -> str:
     return re.search(r"/youth/applications/([^/?#]+)", location).group(1)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(DURING, tick=False) as traveller:
-        yield traveller
 
 
 def test_a_complete_application_is_received_with_a_code_and_two_emails(client, cohort, schools, frozen):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 import time_machine
@@ -11,7 +9,8 @@ import time_machine
 from booking.extensions import db
 from booking.youth import services
 from booking.youth.models import Application, ApplicationStatus, Cohort, applicant_code
-from tests.youth.conftest import DURING, ESSAY, make_cohort
+from tests.factories.youth import DURING, ESSAY, make_cohort
+from tests.helpers import run_together
 
 
 def _data(n: int, school_id: int) -> services.ApplicationData:
@@ -86,26 +85,13 @@ def test_codes_stay_unique_when_many_students_submit_at_once(app, ctx, schools):
         cohort_id, school_id = cohort.id, schools["high"]
         db.session.remove()
         students = 12
-        barrier = threading.Barrier(students)
-        errors: list[BaseException] = []
 
-        def submit(n: int) -> None:
-            try:
-                with app.app_context():
-                    target = db.session.get(Cohort, cohort_id)
-                    barrier.wait()
-                    services.submit_application(target, _data(n, school_id), submission_key=f"k{n}")
-                    db.session.remove()
-            except BaseException as error:  # surfaced below
-                errors.append(error)
+        def submit(n: int, _) -> None:
+            target = db.session.get(Cohort, cohort_id)
+            services.submit_application(target, _data(n, school_id), submission_key=f"k{n}")
 
-        threads = [threading.Thread(target=submit, args=(n,)) for n in range(students)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        run_together(students, submit, app=app)
 
-    assert errors == []
     codes = sorted(db.session.scalars(sa.select(Application.code)))
     assert codes == [applicant_code(2026, n) for n in range(1, students + 1)]
     assert db.session.scalar(sa.select(Cohort.last_applicant_number)) == students

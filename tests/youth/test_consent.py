@@ -5,22 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
-import time_machine
 
 from booking.extensions import db
 from booking.notifications.sender import deliver_due
 from booking.youth.models import Application, ConsentStatus
 from booking.youth.services import send_consent_reminders
+from tests.factories.youth import CLOSES_AT, DURING, form_data
 from tests.helpers import outbox
-from tests.youth.conftest import CLOSES_AT, DURING, form_data
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(DURING, tick=False) as traveller:
-        yield traveller
 
 
 def _apply(client, schools, language="ja", **overrides) -> tuple[str, str]:

@@ -12,8 +12,8 @@ from booking.config import TestConfig
 from booking.extensions import db
 from booking.youth import services
 from booking.youth.models import ApplicationHistory, ChangedBy, ConsentStatus, HistoryEvent
+from tests.factories.youth import DURING, make_cohort
 from tests.selection.test_migration import ROWS
-from tests.youth.conftest import DURING, make_cohort
 from tests.youth.test_codes import _data
 
 

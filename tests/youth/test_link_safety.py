@@ -11,8 +11,8 @@ import time_machine
 from booking.core.tokens import hash_token
 from booking.extensions import db
 from booking.youth.models import AccessLink, Application
+from tests.factories.youth import DURING, form_data
 from tests.helpers import count_queries, outbox
-from tests.youth.conftest import DURING, form_data
 
 
 def _links() -> int:

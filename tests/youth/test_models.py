@@ -7,25 +7,88 @@ from datetime import UTC, datetime
 import pytest
 
 from booking.core.errors import InvalidTransition
-from booking.youth.models import APPLICATION_WORKFLOW, Application, ApplicationStatus, Cohort, WindowState
+from booking.youth.models import (
+    APPLICATION_WORKFLOW,
+    DECISIONS,
+    Application,
+    ApplicationStatus,
+    ChangedBy,
+    Cohort,
+    HistoryEvent,
+    WindowState,
+)
 from booking.youth.rules import essay_length, is_katakana, normalise_kana
 
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
-@pytest.mark.parametrize(("frm", "to"), list(APPLICATION_WORKFLOW.moves()))
-def test_allowed_moves_write_a_history_row(ctx, frm, to):
+# Each public verb of an application: the status it moves to, who it says made the move, the call.
+VERBS = {
+    "submit": (
+        ApplicationStatus.SUBMITTED,
+        ChangedBy.STUDENT,
+        lambda a: a.submit("Y-2026-001", "k" * 64, NOW),
+    ),
+    "take back a decision": (
+        ApplicationStatus.SUBMITTED,
+        ChangedBy.GUARDIAN,
+        lambda a: a.take_back_decision(ChangedBy.GUARDIAN),
+    ),
+    **{
+        f"decide {decision}": (decision, ChangedBy.STAFF, lambda a, d=decision: a.decide(d, None))
+        for decision in (ApplicationStatus.SUBMITTED, *DECISIONS)
+    },
+    "offer a place": (
+        ApplicationStatus.ACCEPTED,
+        ChangedBy.SYSTEM,
+        lambda a: a.offer_place(ChangedBy.SYSTEM),
+    ),
+    "accept the place": (ApplicationStatus.CONFIRMED, ChangedBy.STUDENT, lambda a: a.accept_place()),
+    "decline the place": (ApplicationStatus.DECLINED, ChangedBy.STUDENT, lambda a: a.decline_place()),
+    "let the offer expire": (ApplicationStatus.EXPIRED, ChangedBy.SYSTEM, lambda a: a.expire_offer()),
+    "withdraw": (ApplicationStatus.WITHDRAWN, ChangedBy.STUDENT, lambda a: a.withdraw(None)),
+}
+# Every verb from every status (its own included): the workflow table says which are moves.
+ALLOWED = [
+    (verb, frm)
+    for verb, (to, _, _) in VERBS.items()
+    for frm in ApplicationStatus
+    if APPLICATION_WORKFLOW.can(frm, to)
+]
+REFUSED = [
+    (verb, frm)
+    for verb, (to, _, _) in VERBS.items()
+    for frm in ApplicationStatus
+    if not APPLICATION_WORKFLOW.can(frm, to)
+]
+
+
+def test_every_move_of_the_table_has_a_verb():
+    assert {to for _, to in APPLICATION_WORKFLOW.moves()} == {to for to, _, _ in VERBS.values()}
+
+
+@pytest.mark.parametrize(("verb", "frm"), ALLOWED)
+def test_allowed_moves_write_a_history_row(ctx, verb, frm):
+    to, by, act = VERBS[verb]
     application = Application(status=frm)
     application.history = []
-    application._move(to, by="student")
+    act(application)
     assert application.status == to
-    assert (application.history[-1].from_value, application.history[-1].to_value) == (frm.value, to.value)
+    [entry] = application.history
+    assert (entry.event, entry.from_value, entry.to_value, entry.by) == (
+        HistoryEvent.STATUS,
+        frm.value,
+        to.value,
+        by,
+    )
 
 
-@pytest.mark.parametrize(("frm", "to"), list(APPLICATION_WORKFLOW.forbidden()))
-def test_every_other_move_is_refused(ctx, frm, to):
+@pytest.mark.parametrize(("verb", "frm"), REFUSED)
+def test_every_other_move_is_refused(ctx, verb, frm):
+    _, _, act = VERBS[verb]
     application = Application(status=frm)
     application.history = []
     with pytest.raises(InvalidTransition):
-        application._move(to, by="staff")
+        act(application)
     assert application.status == frm
     assert application.history == []
 

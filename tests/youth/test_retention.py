@@ -17,8 +17,8 @@ from booking.notifications.models import EmailStatus, OutboxEmail
 from booking.notifications.services import queue_email
 from booking.youth import services
 from booking.youth.models import Application
-from tests.lectures.factories import at, make_program, make_request
-from tests.youth.conftest import DURING, form_data
+from tests.factories.lectures import at, make_program, make_request
+from tests.factories.youth import DURING, form_data
 
 # The 2026 cohort's personal data goes on 1 April 2028 (Japan time).
 PURGE_DAY = datetime(2028, 4, 1, 1, 0, tzinfo=UTC)

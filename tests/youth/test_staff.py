@@ -16,8 +16,8 @@ from booking.youth import services
 from booking.youth.models import Application, Cohort, CohortEvent, ConsentStatus
 from booking.youth.rules import essay_length_message
 from tests.factories import make_user
+from tests.factories.youth import DURING, ESSAY, make_cohort
 from tests.helpers import count_queries
-from tests.youth.conftest import DURING, ESSAY, make_cohort
 from tests.youth.test_codes import _data
 
 

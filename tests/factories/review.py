@@ -1,5 +1,4 @@
-"""Fixtures for review and selection: a cohort whose window has closed, applications, a rubric,
-reviewers, and a frozen clock after the window."""
+"""Building review records for tests: applications written straight to the database, a rubric."""
 
 from __future__ import annotations
 
@@ -7,16 +6,11 @@ import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
-import time_machine
-
-from booking.core.auth import Role
 from booking.extensions import db
 from booking.review.models import Criterion
 from booking.schools.models import School, SchoolType
 from booking.youth.models import Applicant, Application, ApplicationStatus, Cohort, ConsentStatus
-from tests.factories import make_user
-from tests.youth.conftest import CLOSES_AT, ESSAY, make_cohort
+from tests.factories.youth import CLOSES_AT, ESSAY
 
 # A moment after the test cohort's window closed (Japan time, 21 December 2026 10:00).
 AFTER = datetime(2026, 12, 21, 1, 0, tzinfo=UTC)
@@ -35,14 +29,8 @@ SECRETS = {
 }
 
 
-@pytest.fixture
-def after_window():
-    with time_machine.travel(AFTER, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def schools(ctx):
+def add_schools() -> dict[str, int]:
+    """Three schools, by key; the first's name is among the data a reviewer must never see."""
     made = {
         "kokura": School(name="福岡県立秘密高等学校", school_type=SchoolType.HIGH),
         "tobata": School(name="福岡県立戸畑高等学校", school_type=SchoolType.HIGH),
@@ -119,31 +107,3 @@ def add_rubric(cohort: Cohort) -> list[Criterion]:
     db.session.add_all(criteria)
     db.session.commit()
     return criteria
-
-
-@pytest.fixture
-def cohort(ctx, schools):
-    return make_cohort()
-
-
-@pytest.fixture
-def rubric(cohort):
-    return add_rubric(cohort)
-
-
-@pytest.fixture
-def reviewers(ctx):
-    return [make_user(Role.REVIEWER, email=f"reviewer{n}@example.jp", name=f"審査員 {n}") for n in (1, 2, 3)]
-
-
-@pytest.fixture
-def coordinator(ctx):
-    return make_user(Role.COORDINATOR, email="coord@example.jp", name="調整 一郎")
-
-
-@pytest.fixture
-def applications(cohort, schools):
-    """Six applications with consent; the first carries the personal data tests look for."""
-    made = [add_application(cohort, 1, schools["kokura"], **SECRETS)]
-    made += [add_application(cohort, n, schools["tobata" if n % 2 else "kosen"]) for n in range(2, 7)]
-    return made

@@ -6,29 +6,14 @@ import hashlib
 import itertools
 from datetime import UTC, date, datetime
 
-import pytest
-import time_machine
-
 from booking.extensions import db
 from booking.lectures.models import LectureFormat, LectureRequest, Program
 from booking.schools.models import SchoolType
 from booking.youth.models import Application, ApplicationStatus, Cohort, ConsentStatus
-from tests.lectures.factories import NOW, at, make_program, make_request
-from tests.youth.conftest import make_cohort
+from tests.factories.lectures import at, make_request
+from tests.factories.youth import make_cohort
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture
-def frozen():
-    """The clock stopped at Monday 2 November 2026, 09:00 Japan time (fiscal year 2026)."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def program(ctx):
-    return make_program()
 
 
 def held(

@@ -41,19 +41,6 @@ def make_program(**overrides) -> Program:
     return program
 
 
-def make_school(name: str | None = None, **overrides) -> School:
-    school = School(
-        name=name or f"北九州市立テスト{next(_counter)}小学校",
-        school_type=overrides.pop("school_type", SchoolType.ELEMENTARY),
-        ward="小倉北区",
-        address="北九州市小倉北区",
-        **overrides,
-    )
-    db.session.add(school)
-    db.session.commit()
-    return school
-
-
 def make_lecturer(name: str | None = None, time_zone: str = "Asia/Tokyo", **kwargs) -> User:
     return make_user(Role.LECTURER, name=name or f"講師 {next(_counter)}", time_zone=time_zone, **kwargs)
 
