@@ -18,10 +18,9 @@ from booking.core.errors import DomainError
 from booking.core.ratelimit import first_in_window
 from booking.core.time import utcnow
 from booking.core.tokens import hash_token, new_token
-from booking.core.urls import absolute_url
 from booking.db import write_lock
 from booking.extensions import db
-from booking.notifications.services import queue_email, queue_email_where
+from booking.staff import notifications
 from booking.staff.models import SessionEnd, StaffSession, TokenPurpose, User, UserRole, UserToken
 
 
@@ -222,19 +221,7 @@ def invite_user(data: NewUser, actor: User) -> User:
 def send_password_link(user: User, purpose: TokenPurpose, actor: User | None) -> None:
     """Queue a set-password link for `user` (caller commits)."""
     token = _issue_token(user, purpose)
-    template = "staff/invite_to_user" if purpose == TokenPurpose.INVITE else "staff/password_reset_to_user"
-    queue_email(
-        user.email,
-        template,
-        user.language,
-        {
-            "user": user,
-            "link": absolute_url("staff.set_password", token=token),
-            "valid_hours": current_app.config["INVITE_VALID_HOURS"],
-            "inviter": actor.name if actor else None,
-        },
-        related=("user", user.id),
-    )
+    notifications.password_link(user, purpose, token, actor)
     record(actor, f"user.{purpose.value}_link", "user", user.id)
 
 
@@ -297,19 +284,7 @@ def request_password_reset(email: str) -> None:
     recipient = User(
         email=address, name=found.name if found else "", language=found.language if found else "ja"
     )
-    queue_email_where(
-        qualifies,
-        address,
-        "staff/password_reset_to_user",
-        recipient.language,
-        {
-            "user": recipient,
-            "link": absolute_url("staff.set_password", token=token),
-            "valid_hours": hours,
-            "inviter": None,
-        },
-        related=("user", found.id if found else 0),
-    )
+    notifications.reset_link_where(qualifies, recipient, found.id if found else None, token)
     record(None, "user.reset_requested", "user", found.id if found else None, sent=found is not None)
     db.session.commit()
 
