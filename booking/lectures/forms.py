@@ -23,7 +23,6 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from booking.core.forms import (
-    LARGEST_ID,
     BaseForm,
     EmailAddress,
     JapanesePhone,
@@ -230,12 +229,11 @@ class RequestForm(BaseForm):
         ]
 
     def validate_school_id(self, field: Field) -> None:
-        if (
-            field.data
-            and field.data != OTHER_SCHOOL
-            and not 1 <= (parse_digits(field.data) or 0) <= LARGEST_ID
-        ):
-            raise ValidationError(str(_l("Choose your school.")))
+        if field.data and field.data != OTHER_SCHOOL:
+            try:
+                record_id(field.data)
+            except ValueError:
+                raise ValidationError(str(_l("Choose your school."))) from None
 
     @property
     def is_other_school(self) -> bool:

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
-from booking.core.numbers import LARGEST_ID, parse_digits
+from booking.core.numbers import parse_digits
 from booking.core.ratelimit import public_form_limit
 from booking.core.time import utcnow
 from booking.extensions import limiter
@@ -79,8 +79,8 @@ def _checkable(form: RequestForm) -> dict:
 
 def _offered_schools(form: RequestForm, matches: list[School]) -> list[School]:
     """The school already chosen (if it is one of the directory's), then the search's matches."""
-    number = parse_digits(form.school_id.data)
-    chosen = get_school(number) if number is not None and number <= LARGEST_ID else None
+    number = parse_digits(form.school_id.data)  # None beyond any record
+    chosen = get_school(number) if number is not None else None
     offered = [chosen] if chosen is not None and chosen.active else []
     return offered + [school for school in matches if school not in offered]
 

@@ -222,8 +222,12 @@ class ApplicationForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.cohort = cohort
         if not self.submission_key.data:
-            self.submission_key.data = secrets.token_urlsafe(24)
+            self.renew_submission_key()
         self.grade.choices = [SelectChoice(str(g), grade_label(g)) for g in GRADES]
+
+    def renew_submission_key(self) -> None:
+        """A fresh key, so that sending the form again is recognised once more."""
+        self.submission_key.data = secrets.token_urlsafe(24)
 
     def validate_for_draft(self) -> bool:
         """A draft keeps whatever is typed, within what can be stored; its address must be right."""

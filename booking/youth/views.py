@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -75,7 +73,7 @@ def _save(form: ApplicationForm, application: Application | None = None) -> serv
     draft = request.form.get("action") == "draft"
     if not (form.validate_for_draft() if draft else form.validate()):
         if form.submission_key.errors:
-            form.submission_key.data = secrets.token_urlsafe(24)  # so that sending again works
+            form.renew_submission_key()
         return None
     try:
         if application is not None and not application.is_draft:
@@ -90,7 +88,7 @@ def _save(form: ApplicationForm, application: Application | None = None) -> serv
         )
     except services.SubmissionKeyRefused as error:
         form.add_error(error)
-        form.submission_key.data = secrets.token_urlsafe(24)  # so that sending again works
+        form.renew_submission_key()
     except DomainError as error:
         for problem in error.errors:
             form.add_error(problem)

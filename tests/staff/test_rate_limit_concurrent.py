@@ -19,24 +19,16 @@ import pytest
 
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import run_together
-from tests.staff.test_rate_limit_shared import ROOT, redis_available
+from tests.staff.test_rate_limit_shared import ROOT, WORKER_APP, redis_available
 
 WRONG = "wrong password!"
 REDIS = "redis://127.0.0.1:6379/15"
 
 # Runs `plan` (batches of passwords; each batch sent at the same moment from one address)
 # and prints each batch's status codes.
-WORKER = """
-import json, sys
-from booking import create_app
-from booking.config import TestConfig
-
-class Worker(TestConfig):
-    SQLALCHEMY_DATABASE_URI = sys.argv[1]
-    RATELIMIT_STORAGE_URI = sys.argv[2]
-    RATELIMIT_KEY_PREFIX = sys.argv[3]
-
-app = create_app(Worker)
+WORKER = (
+    WORKER_APP
+    + """
 from tests.helpers import run_together  # after the app: its imports need it
 
 def attempt(password):
@@ -52,6 +44,7 @@ for batch in json.loads(sys.argv[4]):
     results.append(run_together(len(batch), lambda index, _: attempt(batch[index])))
 print(json.dumps(results))
 """
+)
 
 
 def needs_redis() -> None:

@@ -18,22 +18,14 @@ import pytest
 
 from booking.core.time import fiscal_year, today_jst, utcnow
 from tests.factories.youth import make_cohort
-from tests.staff.test_rate_limit_shared import ROOT, redis_available
+from tests.staff.test_rate_limit_shared import ROOT, WORKER_APP, redis_available
 
 REFUSED = "redis://127.0.0.1:1/0"
 ADDRESS = "198.51.100.23"
 
-WORKER = """
-import json, sys
-from booking import create_app
-from booking.config import TestConfig
-
-class Worker(TestConfig):
-    SQLALCHEMY_DATABASE_URI = sys.argv[1]
-    RATELIMIT_STORAGE_URI = sys.argv[2]
-    RATELIMIT_KEY_PREFIX = sys.argv[3]
-
-app = create_app(Worker)
+WORKER = (
+    WORKER_APP
+    + """
 client = app.test_client()
 
 def post(path, **data):
@@ -47,6 +39,7 @@ print(json.dumps({
     "healthz": [client.get("/healthz").status_code, client.get("/healthz").json],
 }))
 """
+)
 
 
 def run_worker(database_url: str, storage: str) -> tuple[dict, str]:

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 REDIS = ("127.0.0.1", 6379)
-ROOT = Path(__file__).resolve().parents[2]
 
-WORKER = """
+# The start of a worker process's script: an app of its own on the test database and the
+# given rate-limit storage (argv: database URL, storage URI, key prefix, then the script's own).
+WORKER_APP = """
 import json, sys
 from booking import create_app
 from booking.config import TestConfig
@@ -30,12 +31,19 @@ class Worker(TestConfig):
     RATELIMIT_KEY_PREFIX = sys.argv[3]
 
 app = create_app(Worker)
+"""
+ROOT = Path(__file__).resolve().parents[2]
+
+WORKER = (
+    WORKER_APP
+    + """
 client = app.test_client()
 codes = [client.post("/staff/login", data={"email": "nobody@example.jp", "password": "wrong password!"},
                      environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code
          for _ in range(int(sys.argv[4]))]
 print(json.dumps(codes))
 """
+)
 
 
 def redis_available() -> bool:

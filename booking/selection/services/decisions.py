@@ -130,16 +130,11 @@ def decide(cohort: Cohort, application_id: int, decision: ApplicationStatus, act
                         )
                     )
                 row.waitlist_position = max((d.waitlist_position or 0 for _a, d in waiting), default=0) + 1
-            row.decided_at = utcnow()
-            row.decided_by_id = actor.id
-            application.decide(decision, actor)
-            record(
+            _record_decision(
+                application,
+                row,
+                decision,
                 actor,
-                "selection.decide",
-                "youth_application",
-                application.id,
-                code=application.code,
-                decision=decision.value,
                 place=row.place_number,
                 waitlist_position=row.waitlist_position,
             )
@@ -147,6 +142,24 @@ def decide(cohort: Cohort, application_id: int, decision: ApplicationStatus, act
     except sa.exc.IntegrityError:
         db.session.rollback()
         raise DomainError(full_message(cohort)) from None
+
+
+def _record_decision(
+    application: Application, row: Decision, decision: ApplicationStatus, actor: User, **details: object
+) -> None:
+    """Who decided and when, the application's move, and the audit entry (caller commits)."""
+    row.decided_at = utcnow()
+    row.decided_by_id = actor.id
+    application.decide(decision, actor)
+    record(
+        actor,
+        "selection.decide",
+        "youth_application",
+        application.id,
+        code=application.code,
+        decision=decision.value,
+        **details,
+    )
 
 
 def decide_rest(cohort: Cohort, actor: User) -> int:
@@ -162,18 +175,7 @@ def decide_rest(cohort: Cohort, actor: User) -> int:
             )
         )
         for application in undecided:
-            row = decision_for(application)
-            row.decided_at = utcnow()
-            row.decided_by_id = actor.id
-            application.decide(ApplicationStatus.NOT_SELECTED, actor)
-            record(
-                actor,
-                "selection.decide",
-                "youth_application",
-                application.id,
-                code=application.code,
-                decision=ApplicationStatus.NOT_SELECTED.value,
-            )
+            _record_decision(application, decision_for(application), ApplicationStatus.NOT_SELECTED, actor)
         db.session.commit()
     return len(undecided)
 
