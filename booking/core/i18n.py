@@ -11,7 +11,7 @@ from babel.dates import get_timezone_name
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
-from booking.core.time import JST, to_zone
+from booking.core.time import JST, to_zone, today_jst
 
 LANGUAGES = ("ja", "en")
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -80,6 +80,23 @@ def format_date(value: date | datetime | None, language: str | None = None, shor
     return babel_format_date(value, patterns[lang], locale=lang)
 
 
+def format_day_range(first: date, last: date, language: str | None = None, today: date | None = None) -> str:
+    """Whole days, both inclusive, e.g. 12月24日(木)〜1月5日(火) / Thu 24 Dec – Tue 5 Jan.
+
+    The years are left out when the range starts this year (Japan time) and ends this year
+    or the next, as people write it; otherwise they are given.
+    """
+    lang = _language(language)
+    this_year = (today or today_jst()).year
+    with_years = first.year != this_year or last.year not in (this_year, this_year + 1)
+    if first == last:
+        return format_date(first, lang, short=not with_years)
+    start = format_date(first, lang, short=not with_years)
+    if lang == "ja":
+        return f"{start}〜{format_date(last, lang, short=not with_years)}"
+    return f"{start} – {format_date(last, lang, short=not with_years)}"
+
+
 def format_time(
     value: datetime | None, zone: str | ZoneInfo | None = None, language: str | None = None
 ) -> str:
@@ -129,5 +146,6 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["datetime_dual"] = format_datetime_dual
+    app.jinja_env.filters["day_range"] = format_day_range
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES

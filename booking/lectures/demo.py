@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from booking.core.auth import Role
-from booking.core.time import fiscal_year, jst_to_utc, today_jst, utcnow
+from booking.core.time import JST, fiscal_year, jst_to_utc, today_jst, utcnow
 from booking.core.tokens import hash_token
 from booking.extensions import db
 from booking.lectures.models import (
@@ -20,6 +20,8 @@ from booking.lectures.models import (
     LectureFeedback,
     LectureFormat,
     LectureRequest,
+    LecturerPosting,
+    LecturerUnavailability,
     LectureSlot,
     LectureStatus,
     MeetingHost,
@@ -169,6 +171,7 @@ def seed() -> list[str]:
     mizuno = ensure_user(DemoUser("lecturer@example.jp", "水野 健太", frozenset({Role.LECTURER})))
     kitano = ensure_user(PHNOM_PENH_LECTURER)
     db.session.flush()
+    _posting_abroad(kitano, "プノンペン", date(fiscal_year(today_jst()), 4, 1))
 
     today = today_jst()
     ahead = [school_day(today + timedelta(days=21), n * 3) for n in range(8)]
@@ -339,6 +342,19 @@ def seed() -> list[str]:
             note="当日は10時15分ごろに到着します。",
         )
         backdate(lecture, [15, 13])
+        # Time off entered since, over this booked lecture: waiting for a coordinator to
+        # find another lecturer (the lecture's page and the inbox show it).
+        day_off = datetime.combine(ahead[3], time(0, 0), tzinfo=JST)
+        db.session.add(
+            LecturerUnavailability(
+                lecturer_id=mizuno.id,
+                starts_at=day_off,
+                ends_at=day_off + timedelta(days=1),
+                reason="休暇",
+                whole_days=True,
+                created_by_id=mizuno.id,
+            )
+        )
     lecture = make(
         "07",
         p_sdgs,
@@ -506,7 +522,8 @@ def seed() -> list[str]:
     lines = [
         f"Lectures: {len(programs)} programs at /lectures/, {count} requests ({made} added now) "
         "in the staff inbox at /staff/lectures/ (sign in as coordinator@example.jp).",
-        f"  lecturer   {PHNOM_PENH_LECTURER.email} works from Asia/Phnom_Penh",
+        f"  lecturer   {PHNOM_PENH_LECTURER.email} is based in Phnom Penh (online lectures only)",
+        "  a lecture whose lecturer has since entered time off is flagged in the inbox",
     ]
     if "proposed" in links:
         lines.append(f"  a teacher's page with dates to choose: /lectures/manage/{links['proposed']}")
@@ -519,6 +536,13 @@ def seed() -> list[str]:
         "connection test and of the feedback from last week's lecture (see Outbox)."
     )
     return lines
+
+
+def _posting_abroad(lecturer, place: str, first_day: date) -> None:
+    """The lecturer is based abroad from `first_day` until further notice (added once)."""
+    if db.session.scalar(sa.select(LecturerPosting.id).where(LecturerPosting.lecturer_id == lecturer.id)):
+        return
+    db.session.add(LecturerPosting(lecturer_id=lecturer.id, place=place, first_day=first_day))
 
 
 def _first_school_day(first: date, last: date) -> date:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.core.i18n import current_language, format_datetime, format_time, zone_name
+from booking.core.i18n import (
+    current_language,
+    format_datetime,
+    format_datetime_dual,
+    format_day_range,
+    format_time,
+    zone_name,
+)
 from booking.core.time import JST, to_zone
 
 
@@ -28,3 +35,13 @@ def time_span(
     if lang == "ja":
         return f"{japan}(日本時間)/ {other}({zone_name(zone, lang)})"
     return f"{japan} Japan time / {other} {zone_name(zone, lang)}"
+
+
+def time_off_span(period, zone: str | None = None, language: str | None = None) -> str:
+    """A period of time off as it was entered: whole days (12月24日(木)〜1月5日(火)), or from
+    one date and time to another, in Japan time and the lecturer's zone beside it.
+    """
+    if period.whole_days:
+        return format_day_range(period.first_day, period.last_day, language)
+    start = format_datetime_dual(period.starts_at, zone, language)
+    return f"{start} – {format_datetime_dual(period.ends_at, zone, language)}"

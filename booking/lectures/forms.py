@@ -510,14 +510,33 @@ class CompleteForm(BaseForm):
     )
 
 
+WHOLE_DAYS, FROM_TO_TIMES = "days", "times"
+
+
 class UnavailabilityForm(BaseForm):
+    """Time off, as whole days (Japan time, both days included) or from one date and time to
+    another (in the lecturer's own zone)."""
+
+    span = RadioField(
+        _l("Time off for"),
+        choices=[
+            SelectChoice(WHOLE_DAYS, _l("Whole days (Japan time)")),
+            SelectChoice(FROM_TO_TIMES, _l("From a date and time to a date and time")),
+        ],
+        default=WHOLE_DAYS,
+        validate_choice=False,
+    )
     start_date = LooseDateField(_l("From (date)"), validators=[InputRequired(_l("Enter the first day."))])
     start_time = LooseTimeField(
-        _l("From (time)"), description=_l("Leave empty for the whole day."), validators=[Optional()]
+        _l("From (time)"), description=_l("Only when not whole days."), validators=[Optional()]
     )
-    end_date = LooseDateField(_l("To (date)"), validators=[InputRequired(_l("Enter the last day."))])
+    end_date = LooseDateField(
+        _l("To (date)"),
+        description=_l("For whole days, the last day off (included)."),
+        validators=[InputRequired(_l("Enter the last day."))],
+    )
     end_time = LooseTimeField(
-        _l("To (time)"), description=_l("Leave empty for the whole day."), validators=[Optional()]
+        _l("To (time)"), description=_l("Only when not whole days."), validators=[Optional()]
     )
     reason = StringField(
         _l("Reason"),
@@ -526,23 +545,62 @@ class UnavailabilityForm(BaseForm):
         validators=[max_length(200)],
     )
 
+    @property
+    def whole_days(self) -> bool:
+        if self.span.data in (WHOLE_DAYS, FROM_TO_TIMES):
+            return self.span.data == WHOLE_DAYS
+        return not (self.start_time.data or self.end_time.data)
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        period = self.period_in(JST) if valid else None
+        if not self.whole_days:
+            for field in (self.start_time, self.end_time):
+                if not field.data and not field.errors:
+                    field.errors.append(str(_l("Enter the time, or choose whole days.")))
+        if self.span.data and self.span.data not in (WHOLE_DAYS, FROM_TO_TIMES):
+            self.span.errors.append(str(_l("Choose whole days, or from a time to a time.")))
+        period = self.period_in(JST) if not self.has_errors else None
         if period is not None and period[1] <= period[0]:
             self.end_date.errors.append(str(_l("The end must be after the start.")))
         return valid and not self.has_errors
 
     def period_in(self, zone) -> tuple[datetime, datetime] | None:
-        """The period as aware datetimes, read as wall-clock times in `zone` (the lecturer's)."""
+        """The period as aware datetimes: whole days from midnight to the midnight after the
+        last day in Japan; date-times read as wall-clock times in `zone` (the lecturer's).
+        """
         if not (self.start_date.data and self.end_date.data):
             return None
-        start = datetime.combine(self.start_date.data, self.start_time.data or time(0, 0), tzinfo=zone)
-        if self.end_time.data:
-            end = datetime.combine(self.end_date.data, self.end_time.data, tzinfo=zone)
-        else:
-            end = datetime.combine(self.end_date.data, time(0, 0), tzinfo=zone) + timedelta(days=1)
-        return start, end
+        if self.whole_days:
+            start = datetime.combine(self.start_date.data, time(0, 0), tzinfo=JST)
+            return start, datetime.combine(self.end_date.data, time(0, 0), tzinfo=JST) + timedelta(days=1)
+        if not (self.start_time.data and self.end_time.data):
+            return None
+        start = datetime.combine(self.start_date.data, self.start_time.data, tzinfo=zone)
+        return start, datetime.combine(self.end_date.data, self.end_time.data, tzinfo=zone)
+
+
+class PostingForm(BaseForm):
+    """A posting abroad: where, from which day, until which day (or until further notice)."""
+
+    place = StringField(
+        _l("Place"),
+        description=_l("The city, e.g. Phnom Penh."),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the place, e.g. Phnom Penh.")), max_length(100)],
+    )
+    first_day = LooseDateField(_l("First day"), validators=[InputRequired(_l("Enter the first day."))])
+    last_day = LooseDateField(
+        _l("Last day"),
+        description=_l("Leave empty while the return is not fixed."),
+        validators=[Optional()],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        first, last = self.first_day.data, self.last_day.data
+        if first and last and last < first:
+            self.last_day.errors.append(str(_l("The last day must not be before the first day.")))
+        return valid and not self.has_errors
 
 
 # The teacher's page -----------------------------------------------------------------------

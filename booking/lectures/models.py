@@ -30,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from booking.core.enums import LabelledEnum
 from booking.core.errors import InvalidTransition
@@ -373,6 +373,9 @@ class LectureRequest(db.Model):
     feedback: Mapped[LectureFeedback | None] = relationship(
         back_populates="request", cascade="all, delete-orphan", uselist=False
     )
+    # Loaded only by queries that ask for it (the inbox, see lectures/time_off.py): one of
+    # its lecturers has time off over the scheduled lecture. None where not asked for.
+    time_off_clash: Mapped[bool | None] = query_expression()
 
     __table_args__ = (
         sa.UniqueConstraint("fiscal_year", "number", name="uq_lecture_requests_fiscal_year_number"),
@@ -803,12 +806,56 @@ class LecturerUnavailability(db.Model):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Entered as whole days (Japan time, from the first day's midnight to the midnight after
+    # the last): shown as days, never as "... 0:00". Otherwise entered as date-times.
+    whole_days: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     lecturer: Mapped[User] = relationship(foreign_keys=[lecturer_id])
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="times"),)
+
+    @property
+    def first_day(self) -> date:
+        """The first Japan-time day of the period."""
+        return to_zone(self.starts_at).date()
+
+    @property
+    def last_day(self) -> date:
+        """The last Japan-time day the period touches (inclusive)."""
+        return to_zone(self.ends_at - timedelta(microseconds=1)).date()
+
+
+class LecturerPosting(db.Model):
+    """A period a lecturer is based abroad (a posting, e.g. to Phnom Penh); outside every
+    such period the lecturer is based in Japan.
+
+    Days are Japan-time calendar days, both inclusive; no last day: based there until
+    further notice. While abroad a lecturer may lecture online, but is not booked for a
+    lecture at a school unless a coordinator overrides it with a reason.
+    """
+
+    __tablename__ = "lecturer_postings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lecturer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    place: Mapped[str] = mapped_column(sa.String(100))
+    first_day: Mapped[date]
+    last_day: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lecturer: Mapped[User] = relationship(foreign_keys=[lecturer_id])
+
+    __table_args__ = (sa.CheckConstraint("last_day IS NULL OR last_day >= first_day", name="days"),)
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
+
+    def overlaps(self, first: date, last: date | None) -> bool:
+        """Whether the days `first` to `last` (None: open-ended) share a day with this posting."""
+        return (last is None or self.first_day <= last) and (self.last_day is None or first <= self.last_day)
 
 
 # Satisfaction, as the teacher's page and the staff pages word it (5 is best).

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from booking.core.urls import absolute_url
-from booking.lectures.models import LectureRequest, LectureStatus
+from booking.lectures.models import LectureRequest, LecturerUnavailability, LectureStatus
 from booking.notifications.ics import CalendarEvent, build_calendar, ics_attachment
 from booking.notifications.services import Attachment, queue_email
 from booking.staff.models import User
@@ -226,3 +226,21 @@ def connection_test_teacher(lecture: LectureRequest, token: str, key: str, days:
 
 def connection_test_lecturers(lecturers: list[User], lecture: LectureRequest, key: str, days: int) -> None:
     _to_staff(lecturers, lecture, "connection_test_to_lecturer", dedupe_key=key, days=days)
+
+
+def time_off_over_lectures(
+    coordinators: list[User], lecturer: User, period: LecturerUnavailability, lectures: list[LectureRequest]
+) -> None:
+    """Time off was entered over booked lectures: one email to each coordinator, listing them
+    (no teacher's contact details: the school, the lecture and the link to each request).
+    """
+    links = {lecture.id: staff_url(lecture) for lecture in lectures}
+    for user in coordinators:
+        queue_email(
+            user.email,
+            "lectures/time_off_clash_to_coordinator",
+            user.language,
+            {"user": user, "lecturer": lecturer, "period": period, "lectures": lectures, "links": links},
+            dedupe_key=f"lectures:time-off-clash:{period.id}:{user.id}",
+            related=(RELATED, lectures[0].id),
+        )

@@ -15,6 +15,7 @@ coordinators booking at once take turns and the second sees the first's booking.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,10 +29,12 @@ from booking.core.errors import DomainError
 from booking.core.i18n import format_date, format_datetime, format_time
 from booking.core.time import JST, to_zone
 from booking.extensions import db
+from booking.lectures.formatting import time_off_span
 from booking.lectures.models import (
     BOOKED_STATUSES,
     LectureAssignment,
     LectureRequest,
+    LecturerPosting,
     LecturerUnavailability,
     ScheduleDayLock,
 )
@@ -112,12 +115,19 @@ def _booked_per_day(days: set[date], exclude_request_id: int | None) -> dict[dat
     return dict(rows)
 
 
-def _lecture_clash(booking: Booking, other: LectureAssignment, name: str) -> str | None:
-    """Why `other` (a booked lecture of the same lecturer) is too close, or None."""
+def _too_close(booking: Booking, other: LectureAssignment) -> tuple[timedelta, timedelta] | None:
+    """(gap, gap needed) when `other` (a booked lecture of the same lecturer) is too close."""
     needed = max(booking.buffer, timedelta(minutes=other.buffer_minutes))
     gap = max(other.starts_at - booking.ends_at, booking.starts_at - other.ends_at)
-    if gap >= needed:
+    return None if gap >= needed else (gap, needed)
+
+
+def _lecture_clash(booking: Booking, other: LectureAssignment, name: str) -> str | None:
+    """Why `other` (a booked lecture of the same lecturer) is too close, or None."""
+    found = _too_close(booking, other)
+    if found is None:
         return None
+    gap, needed = found
     values = {
         "name": name,
         "reference": other.request.reference,
@@ -133,12 +143,17 @@ def _lecture_clash(booking: Booking, other: LectureAssignment, name: str) -> str
     )
 
 
-def _period_clash(booking: Booking, period: LecturerUnavailability, name: str) -> str | None:
-    """Why the lecture, with its buffer on each side, falls in the time off, or None."""
-    if not (
+def _in_period(booking: Booking, period: LecturerUnavailability) -> bool:
+    """The lecture, with its buffer on each side, touches the time off (see lectures/time_off.py)."""
+    return (
         period.starts_at < booking.ends_at + booking.buffer
         and period.ends_at > booking.starts_at - booking.buffer
-    ):
+    )
+
+
+def _period_clash(booking: Booking, period: LecturerUnavailability, name: str) -> str | None:
+    """Why the lecture, with its buffer on each side, falls in the time off, or None."""
+    if not _in_period(booking, period):
         return None
     values = {
         "name": name,
@@ -181,14 +196,75 @@ def clashes(booking: Booking, settings: Settings) -> list[DomainError]:
     return problems
 
 
+class ReasonKind(enum.StrEnum):
+    """Why a lecturer is not free for a date (the who-is-free grid marks each kind)."""
+
+    LECTURE = "lecture"
+    TIME_OFF = "time_off"
+    ABROAD = "abroad"
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: ReasonKind
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_time_off(self) -> bool:
+        return self.kind is ReasonKind.TIME_OFF
+
+    @property
+    def is_abroad(self) -> bool:
+        return self.kind is ReasonKind.ABROAD
+
+
+def _lecture_reason(booking: Booking, other: LectureAssignment) -> Reason | None:
+    found = _too_close(booking, other)
+    if found is None:
+        return None
+    gap, needed = found
+    values = {"time": format_time(other.starts_at), "reference": other.request.reference}
+    if gap < timedelta(0):
+        return Reason(ReasonKind.LECTURE, _("Another lecture at %(time)s (%(reference)s)", **values))
+    text = _(
+        "Another lecture at %(time)s (%(reference)s), too close: %(minutes)d minutes are needed",
+        minutes=int(needed.total_seconds() // 60),
+        **values,
+    )
+    return Reason(ReasonKind.LECTURE, text)
+
+
+def _period_reason(booking: Booking, period: LecturerUnavailability, zone: str) -> Reason | None:
+    if not _in_period(booking, period):
+        return None
+    span = time_off_span(period, zone)
+    if period.reason:
+        return Reason(
+            ReasonKind.TIME_OFF, _("Time off: %(span)s (%(reason)s)", span=span, reason=period.reason)
+        )
+    return Reason(ReasonKind.TIME_OFF, _("Time off: %(span)s", span=span))
+
+
+def _posting_reason(day: date, posting: LecturerPosting) -> Reason | None:
+    if not posting.covers(day):
+        return None
+    return Reason(ReasonKind.ABROAD, _("Abroad on that date (%(place)s)", place=posting.place))
+
+
 @dataclass(frozen=True)
 class SlotAvailability:
-    """For one possible date: the day's cap, and each lecturer's clashes (empty: free)."""
+    """For one possible date: the day's cap, and each lecturer's reasons not to (empty: free)."""
 
     starts_at: datetime
     ends_at: datetime
     day_full: str | None
-    by_lecturer: dict[int, list[str]]
+    by_lecturer: dict[int, list[Reason]]
+
+    def free(self, lecturer_id: int) -> bool:
+        return not self.by_lecturer.get(lecturer_id)
 
 
 def availability(
@@ -197,30 +273,69 @@ def availability(
     lecturers: list[User],
     settings: Settings,
     exclude_request_id: int | None = None,
+    in_person: bool = False,
 ) -> list[SlotAvailability]:
-    """Who is free when, for a page that helps choose (a few queries, however many dates)."""
+    """Who is free when, for a page that helps choose (a few queries, however many dates).
+
+    For a lecture at a school, a lecturer based abroad on the day is not free either.
+    """
     if not times or not lecturers:
         return [SlotAvailability(s, e, None, {}) for s, e in times]
     ids = [u.id for u in lecturers]
     start, end = min(s for s, _e in times), max(e for _s, e in times)
     booked = _assignments(ids, start, end, exclude_request_id)
     periods = _periods(ids, start, end)
-    per_day = _booked_per_day({to_zone(s).date() for s, _e in times}, exclude_request_id)
+    days = {to_zone(s).date() for s, _e in times}
+    postings = postings_on(ids, days) if in_person else []
+    per_day = _booked_per_day(days, exclude_request_id)
     found = []
     for slot_start, slot_end in times:
         booking = Booking(slot_start, slot_end, buffer_minutes, tuple(lecturers), exclude_request_id)
-        by_lecturer: dict[int, list[str]] = {}
+        by_lecturer: dict[int, list[Reason]] = {}
         for lecturer in lecturers:
-            reasons = [
-                _lecture_clash(booking, a, lecturer.name) for a in booked if a.lecturer_id == lecturer.id
-            ]
+            reasons = [_posting_reason(booking.day, p) for p in postings if p.lecturer_id == lecturer.id]
             reasons += [
-                _period_clash(booking, p, lecturer.name) for p in periods if p.lecturer_id == lecturer.id
+                _period_reason(booking, p, lecturer.time_zone)
+                for p in periods
+                if p.lecturer_id == lecturer.id
             ]
+            reasons += [_lecture_reason(booking, a) for a in booked if a.lecturer_id == lecturer.id]
             by_lecturer[lecturer.id] = [r for r in reasons if r]
         day_full = _cap_reached(booking.day, per_day.get(booking.day, 0), settings)
         found.append(SlotAvailability(slot_start, slot_end, day_full, by_lecturer))
     return found
+
+
+def postings_on(lecturer_ids: list[int], days: set[date]) -> list[LecturerPosting]:
+    """The lecturers' postings abroad that cover any of `days`."""
+    if not lecturer_ids or not days:
+        return []
+    first, last = min(days), max(days)
+    candidates = db.session.scalars(
+        sa.select(LecturerPosting)
+        .where(
+            LecturerPosting.lecturer_id.in_(lecturer_ids),
+            LecturerPosting.first_day <= last,
+            sa.or_(LecturerPosting.last_day.is_(None), LecturerPosting.last_day >= first),
+        )
+        .order_by(LecturerPosting.first_day)
+    )
+    return [p for p in candidates if any(p.covers(day) for day in days)]
+
+
+def abroad_refusals(booking: Booking) -> list[str]:
+    """For a lecture at a school: each lecturer based abroad on its day, as a message."""
+    names = {u.id: u.name for u in booking.lecturers}
+    return [
+        _(
+            "%(name)s is based abroad on %(date)s (%(place)s): "
+            "a lecture at a school needs a lecturer in Japan.",
+            name=names[posting.lecturer_id],
+            date=format_date(booking.day),
+            place=posting.place,
+        )
+        for posting in postings_on(list(names), {booking.day})
+    ]
 
 
 def days_to_lock(booking: Booking) -> list[date]:
@@ -246,21 +361,4 @@ def lock_days(days: Iterable[date]) -> None:
         .where(ScheduleDayLock.day.in_(wanted))
         .order_by(ScheduleDayLock.day)
         .with_for_update()
-    )
-
-
-def conflicting_lectures(lecturer_id: int, starts_at: datetime, ends_at: datetime) -> list[LectureAssignment]:
-    """The lecturer's booked lectures that fall within a period (to warn about new time off)."""
-    return list(
-        db.session.scalars(
-            sa.select(LectureAssignment)
-            .options(joinedload(LectureAssignment.request))
-            .where(
-                LectureAssignment.lecturer_id == lecturer_id,
-                LectureAssignment.active.is_(True),
-                LectureAssignment.starts_at < ends_at,
-                LectureAssignment.ends_at > starts_at,
-            )
-            .order_by(LectureAssignment.starts_at)
-        )
     )

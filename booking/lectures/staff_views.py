@@ -3,7 +3,8 @@ lecturers' diaries and time off."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -23,6 +24,7 @@ from booking.core.time import fiscal_year, now_jst, utcnow
 from booking.lectures import LECTURE_STAFF, bp, feedback, services
 from booking.lectures.forms import (
     CompleteForm,
+    PostingForm,
     ProgramForm,
     ProposeForm,
     ReasonForm,
@@ -187,6 +189,7 @@ def show(request_id: int):
         names=services.lecturer_names(lecture.events),
         emails=emails_about("lecture_request", lecture.id),
         now=utcnow(),
+        time_off_clashes=services.lecture_time_off_clashes(lecture),
     )
 
 
@@ -222,8 +225,20 @@ def _guard(lecture: LectureRequest, action: Action):
     return None
 
 
+@dataclass(frozen=True)
+class BookedNow:
+    """The lecture's date as booked, offered first when rescheduling (to change lecturers only)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    id: str = "current"
+    kind: None = None
+
+
 def _schedule_form(lecture: LectureRequest, slots: list, rescheduling: bool) -> ScheduleForm:
     defaults = {"lecturer_ids": [u.id for u in (lecture.lecturers or lecture.proposed_lecturers)]}
+    if rescheduling:
+        defaults["slot"] = BookedNow.id
     return ScheduleForm(
         slots=[SelectChoice(str(slot.id), slot_label(slot)) for slot in slots],
         lecturers=_lecturer_choices(),
@@ -242,7 +257,9 @@ def _booking_data(form: ScheduleForm, slots: list) -> services.BookingData:
 
 
 def _who_is_free(lecture: LectureRequest, slots: list) -> tuple[list, list[User]]:
-    """Each of the request's dates beside each lecturer's diary, for the scheduling page."""
+    """Each of the request's dates beside each lecturer's diary, for the scheduling page;
+    the lecturers free on the first date (the booked one, when rescheduling) come first.
+    """
     settings = current_settings()
     lecturers = services.active_lecturers()
     grid = availability(
@@ -251,7 +268,10 @@ def _who_is_free(lecture: LectureRequest, slots: list) -> tuple[list, list[User]
         lecturers,
         settings,
         exclude_request_id=lecture.id,
+        in_person=not lecture.is_online,
     )
+    if grid:
+        lecturers = sorted(lecturers, key=lambda u: not grid[0].free(u.id))
     return list(zip(slots, grid, strict=True)), lecturers
 
 
@@ -260,8 +280,10 @@ def _booking_page(lecture: LectureRequest, action: Action):
     refused = _guard(lecture, action)
     if refused:
         return refused
-    slots = lecture.proposals + lecture.candidates
     rescheduling = action == Action.RESCHEDULE
+    slots = lecture.proposals + lecture.candidates
+    if rescheduling and lecture.starts_at and lecture.ends_at:
+        slots = [BookedNow(lecture.starts_at, lecture.ends_at), *slots]
     form = _schedule_form(lecture, slots, rescheduling)
     if form.validate_on_submit():
         book = services.reschedule_request if rescheduling else services.schedule_request
@@ -284,12 +306,15 @@ def _booking_page(lecture: LectureRequest, action: Action):
         rescheduling=rescheduling,
         rows=rows,
         lecturers=lecturers,
+        suggested=[u for u in lecturers if rows and rows[0][1].free(u.id)],
         slot_label=slot_label,
     )
 
 
 def slot_label(slot) -> str:
-    if slot.kind.value == "requested":
+    if slot.kind is None:
+        prefix = _("Booked now")
+    elif slot.kind.value == "requested":
         prefix = _("Choice %(n)d", n=slot.rank)
     else:
         prefix = _("Proposed date %(n)d", n=slot.rank)
@@ -486,16 +511,22 @@ def _may_keep_diary(lecturer: User) -> bool:
     return current_user.has_any_role(*LECTURE_STAFF) or current_user.id == lecturer.id
 
 
-def _diary_page(lecturer: User, form: UnavailabilityForm | None = None):
+def _diary_page(
+    lecturer: User, form: UnavailabilityForm | None = None, posting_form: PostingForm | None = None
+):
     form = form or UnavailabilityForm(formdata=None)
-    return _page(
+    posting_form = posting_form or PostingForm(formdata=None)
+    page, status = _page(
         "lectures/staff/lecturer.html",
         form,
+        posting_form=posting_form,
         lecturer=lecturer,
         diary=services.diary(lecturer),
+        postings=services.postings_of(lecturer),
         own=lecturer.id == current_user.id,
         confirm=ConfirmForm(),
     )
+    return page, 422 if posting_form.has_errors else status
 
 
 @bp.route("/staff/lectures/lecturers/<int:lecturer_id>")
@@ -522,7 +553,9 @@ def add_unavailability(lecturer_id: int):
     form = UnavailabilityForm()
     if form.validate_on_submit():
         start, end = form.period_in(ZoneInfo(person.time_zone))
-        data = services.PeriodData(start.astimezone(UTC), end.astimezone(UTC), form.reason.data or "")
+        data = services.PeriodData(
+            start.astimezone(UTC), end.astimezone(UTC), form.reason.data or "", whole_days=form.whole_days
+        )
         try:
             affected = services.add_unavailability(person, data, current_user)
         except DomainError as error:
@@ -532,7 +565,8 @@ def add_unavailability(lecturer_id: int):
             for assignment in affected:
                 flash(
                     _(
-                        "%(reference)s (%(when)s) falls in this time off: it needs another lecturer or date.",
+                        "%(reference)s (%(when)s) falls in this time off: it needs another lecturer or date. "
+                        "The coordinators are emailed.",
                         reference=assignment.request.reference,
                         when=format_datetime(assignment.starts_at),
                     ),
@@ -561,3 +595,40 @@ def _diary_url(person: User) -> str:
     if person.id == current_user.id and current_user.has_role(Role.LECTURER):
         return url_for("lectures.my_schedule")
     return url_for("lectures.lecturer", lecturer_id=person.id)
+
+
+# Where a lecturer is based ------------------------------------------------------------------
+
+
+@bp.route("/staff/lectures/lecturers/<int:lecturer_id>/postings", methods=["POST"])
+@role_required(*LECTURE_STAFF, Role.LECTURER)
+def add_posting(lecturer_id: int):
+    person = services.get_lecturer(lecturer_id) or abort(404)
+    if not _may_keep_diary(person):
+        abort(403)
+    form = PostingForm()
+    if form.validate_on_submit():
+        data = services.PostingData(form.place.data, form.first_day.data, form.last_day.data)
+        try:
+            services.add_posting(person, data, current_user)
+        except DomainError as error:
+            _put_errors(form, error)
+        else:
+            flash(_("The posting abroad is saved."), "success")
+            return redirect(_diary_url(person) + "#based")
+    return _diary_page(person, posting_form=form)
+
+
+@bp.route("/staff/lectures/lecturers/<int:lecturer_id>/postings/<int:posting_id>/delete", methods=["POST"])
+@role_required(*LECTURE_STAFF, Role.LECTURER)
+def remove_posting(lecturer_id: int, posting_id: int):
+    person = services.get_lecturer(lecturer_id) or abort(404)
+    posting = services.get_posting(posting_id)
+    if posting is None or posting.lecturer_id != person.id:
+        abort(404)
+    if not _may_keep_diary(person):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        services.remove_posting(posting, current_user)
+        flash(_("The posting abroad is removed."), "success")
+    return redirect(_diary_url(person) + "#based")

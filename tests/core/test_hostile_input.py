@@ -27,6 +27,7 @@ from booking.extensions import db, limiter
 from booking.lectures.forms import CompleteForm
 from booking.lectures.models import (
     LectureRequest,
+    LecturerPosting,
     LecturerUnavailability,
     LectureStatus,
     Program,
@@ -194,6 +195,8 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
             values[name] = _first(sa.select(LecturerUnavailability.lecturer_id))
         elif name == "period_id":
             values[name] = _first(sa.select(LecturerUnavailability.id))
+        elif name == "posting_id":
+            values[name] = _first(sa.select(LecturerPosting.id))
         elif name == "program_id":
             values[name] = _first(sa.select(Program.id))
         elif name == "school_id":
@@ -337,6 +340,7 @@ ACTIONS_WITHOUT_FIELDS = {
     "youth.send_student_link",
     "youth.send_consent_link",
     "lectures.remove_unavailability",
+    "lectures.remove_posting",
     "settings.remove_blackout_day",
     "youth.delete_event",
     "review.close",

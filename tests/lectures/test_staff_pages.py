@@ -210,22 +210,47 @@ def test_staff_add_and_edit_programs_and_the_catalog_shows_active_ones(app, clie
 # Lecturers and their time off ------------------------------------------------------------------
 
 
-def test_time_off_is_read_in_the_lecturers_own_zone(app, ctx, frozen, login):
+def test_time_off_times_are_read_in_the_lecturers_own_zone_and_whole_days_in_japan_time(
+    app, ctx, frozen, login
+):
     abroad = make_lecturer(name="北野 真理子", email="kitano@example.jp", time_zone="Asia/Phnom_Penh")
     client = app.test_client()
     login(client, abroad.email)
     response = client.post(
         f"/staff/lectures/lecturers/{abroad.id}/unavailable",
-        data={"start_date": "2026-12-07", "end_date": "2026-12-09", "reason": "プノンペン出張"},
+        data={
+            "span": "times",
+            "start_date": "2026-12-07",
+            "start_time": "08:00",
+            "end_date": "2026-12-09",
+            "end_time": "18:00",
+            "reason": "プノンペン出張",
+        },
     )
     assert response.status_code == 302 and response.headers["Location"].endswith("/staff/lectures/schedule")
+    response = client.post(
+        f"/staff/lectures/lecturers/{abroad.id}/unavailable",
+        data={"span": "days", "start_date": "2026-12-14", "end_date": "2026-12-15", "start_time": "08:00"},
+    )
+    assert response.status_code == 302
     db.session.rollback()
-    period = db.session.scalar(sa.select(LecturerUnavailability))
-    # Midnight in Phnom Penh (UTC+7) to the end of the 9th there.
-    assert period.starts_at == datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
-    assert period.ends_at == datetime(2026, 12, 9, 17, 0, tzinfo=UTC)
+    periods = sa.select(LecturerUnavailability).order_by(LecturerUnavailability.id)
+    by_times, whole = db.session.scalars(periods)
+    # 8:00 in Phnom Penh (UTC+7) to 18:00 there on the 9th.
+    assert (by_times.starts_at, by_times.ends_at, by_times.whole_days) == (
+        datetime(2026, 12, 7, 1, 0, tzinfo=UTC),
+        datetime(2026, 12, 9, 11, 0, tzinfo=UTC),
+        False,
+    )
+    # Whole days are Japan-time days, the last one included; the times are ignored.
+    assert (whole.starts_at, whole.ends_at, whole.whole_days) == (
+        datetime(2026, 12, 13, 15, 0, tzinfo=UTC),
+        datetime(2026, 12, 15, 15, 0, tzinfo=UTC),
+        True,
+    )
     page = client.get("/staff/lectures/schedule").get_data(as_text=True)
     assert "プノンペン出張" in page and "カンボジア時間" in page
+    assert "12月14日(月)〜12月15日(火)" in page and "12月16日" not in page
 
 
 def test_a_lecturer_sees_their_lectures_in_both_times(app, ctx, frozen, login, program):

@@ -100,6 +100,8 @@ POST_ONLY_OR_TOKEN = {
     "settings.remove_blackout_day",
     "lectures.add_unavailability",
     "lectures.remove_unavailability",
+    "lectures.add_posting",
+    "lectures.remove_posting",
     "lectures.send_link",
     "youth.send_student_link",
     "youth.send_consent_link",

@@ -6,7 +6,9 @@ One module per use case; everything is re-exported here, so callers write
 - requests: what schools do (send, follow, cancel, take a proposed date);
 - staff_actions: what staff do to a request (schedule, propose, decline, cancel, record as held);
 - inbox: what staff read (a request, the inbox and its exports, the dashboard);
-- lecturers: lecturers, their diaries and time off;
+- lecturers: lecturers and their diaries;
+- time_off: lecturers' time off, and the booked lectures it falls over;
+- postings: where lecturers are based (postings abroad);
 - retention: removing teachers' contact details from old requests;
 - common: what several of them share (the request's lock, private links, bookings).
 
@@ -34,14 +36,17 @@ from booking.lectures.services.inbox import (
 from booking.lectures.services.lecturers import (
     Diary,
     LecturerSummary,
-    PeriodData,
     active_lecturers,
-    add_unavailability,
     diary,
     get_lecturer,
-    get_unavailability,
     lecturer_overview,
-    remove_unavailability,
+)
+from booking.lectures.services.postings import (
+    PostingData,
+    add_posting,
+    get_posting,
+    postings_of,
+    remove_posting,
 )
 from booking.lectures.services.programs import (
     ProgramData,
@@ -76,6 +81,15 @@ from booking.lectures.services.staff_actions import (
     resend_link,
     schedule_request,
 )
+from booking.lectures.services.time_off import (
+    PeriodData,
+    TimeOffClash,
+    add_unavailability,
+    get_unavailability,
+    lecture_time_off_clashes,
+    remove_unavailability,
+    time_off_clashes,
+)
 
 __all__ = [
     "RESEND_WINDOW",
@@ -86,13 +100,16 @@ __all__ = [
     "InboxFilters",
     "LecturerSummary",
     "PeriodData",
+    "PostingData",
     "ProgramData",
     "ProposalData",
     "RequestData",
     "Submitted",
+    "TimeOffClash",
     "active_lecturers",
     "active_programs",
     "add_link",
+    "add_posting",
     "add_unavailability",
     "all_programs",
     "cancel_by_school",
@@ -107,17 +124,21 @@ __all__ = [
     "find_by_token",
     "fiscal_years",
     "get_lecturer",
+    "get_posting",
     "get_program",
     "get_request",
     "get_unavailability",
+    "lecture_time_off_clashes",
     "lecturer_names",
     "lecturer_overview",
     "lectures_between",
     "list_requests",
     "lock_request",
     "next_reference_number",
+    "postings_of",
     "propose_dates",
     "purge_personal_data",
+    "remove_posting",
     "remove_unavailability",
     "request_problems",
     "requested_schools",
@@ -126,6 +147,7 @@ __all__ = [
     "schedule_request",
     "status_counts",
     "submit_request",
+    "time_off_clashes",
     "update_program",
     "view_request",
     "waiting_count",

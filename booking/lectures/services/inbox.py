@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from booking.audit.services import record
 from booking.core.numbers import parse_digits
@@ -23,6 +23,7 @@ from booking.lectures.models import (
     LectureStatus,
     SlotKind,
 )
+from booking.lectures.time_off import has_time_off_clash
 from booking.schools.models import School
 from booking.staff.models import User
 
@@ -107,6 +108,7 @@ def _inbox_query(filters: InboxFilters) -> sa.Select:
         joinedload(LectureRequest.program),
         selectinload(LectureRequest.slots),
         selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+        with_expression(LectureRequest.time_off_clash, has_time_off_clash()),
     )
     if filters.status is not None:
         stmt = stmt.where(LectureRequest.status == filters.status)

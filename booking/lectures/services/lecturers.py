@@ -1,4 +1,4 @@
-"""Lecturers: who they are, their diaries, and their time off."""
+"""Lecturers: who they are and their diaries (time off: services/time_off.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from booking.audit.services import record
 from booking.core.auth import Role
-from booking.core.errors import DomainError
 from booking.core.time import utcnow
 from booking.extensions import db
 from booking.lectures.models import (
@@ -21,7 +18,6 @@ from booking.lectures.models import (
     LecturerUnavailability,
     LectureStatus,
 )
-from booking.lectures.scheduling import conflicting_lectures
 from booking.staff.models import User
 
 
@@ -94,39 +90,3 @@ def diary(lecturer: User, past_limit: int = 20) -> Diary:
         .order_by(LecturerUnavailability.starts_at)
     )
     return Diary(list(upcoming), list(past), list(unavailable))
-
-
-@dataclass(frozen=True)
-class PeriodData:
-    starts_at: datetime
-    ends_at: datetime
-    reason: str = ""
-
-
-def add_unavailability(lecturer: User, data: PeriodData, actor: User) -> list[LectureAssignment]:
-    """Record time off; returns the lecturer's booked lectures inside it, which need a new plan."""
-    if data.ends_at <= data.starts_at:
-        raise DomainError(_("The end must be after the start."), field="end_date")
-    period = LecturerUnavailability(
-        lecturer_id=lecturer.id,
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-        reason=data.reason,
-        created_by_id=actor.id,
-    )
-    db.session.add(period)
-    db.session.flush()
-    record(actor, "lecturer.unavailable_add", "user", lecturer.id, period_id=period.id)
-    affected = conflicting_lectures(lecturer.id, data.starts_at, data.ends_at)
-    db.session.commit()
-    return affected
-
-
-def get_unavailability(period_id: int) -> LecturerUnavailability | None:
-    return db.session.get(LecturerUnavailability, period_id)
-
-
-def remove_unavailability(period: LecturerUnavailability, actor: User) -> None:
-    record(actor, "lecturer.unavailable_remove", "user", period.lecturer_id, period_id=period.id)
-    db.session.delete(period)
-    db.session.commit()

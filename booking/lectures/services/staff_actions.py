@@ -19,7 +19,7 @@ from booking.extensions import db
 from booking.lectures import notifications
 from booking.lectures.models import Action, LectureRequest
 from booking.lectures.rules import slot_problems
-from booking.lectures.scheduling import Booking, clashes, days_to_lock, lock_days
+from booking.lectures.scheduling import Booking, abroad_refusals, clashes, days_to_lock, lock_days
 from booking.lectures.services.common import add_link, commit_booking, flush_booking, lock_request
 from booking.settings.services import current_settings
 from booking.staff.models import User, UserRole
@@ -30,7 +30,7 @@ class BookingData:
     starts_at: datetime  # aware
     lecturer_ids: tuple[int, ...]
     message: str = ""  # to the school (the reason, for a reschedule)
-    override_reason: str = ""  # given: lead-time and school-day rules may be broken
+    override_reason: str = ""  # given: lead-time and school-day rules, and a lecturer abroad, may pass
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,25 @@ def _rule_errors(
     return errors, overridden
 
 
+# Recorded in the history's "overridden" list when a lecturer abroad is booked all the same.
+LECTURER_ABROAD = "lecturer_abroad"
+
+
+def _abroad_errors(
+    lecture: LectureRequest, booking: Booking, override_reason: str
+) -> tuple[list[DomainError], list[str]]:
+    """A lecture at a school with a lecturer based abroad that day: refused, or let pass
+    with the override's reason.
+    """
+    if lecture.is_online:
+        return [], []
+    refusals = abroad_refusals(booking)
+    if refusals and override_reason:
+        return [], [LECTURER_ABROAD]
+    hint = _("To book it all the same, tick “Book outside the usual rules” and give the reason.")
+    return [DomainError(f"{message} {hint}", field="lecturer_ids") for message in refusals], []
+
+
 def _book(lecture: LectureRequest, data: BookingData, actor: User, action: Action) -> list[User]:
     """Check everything for booking `lecture` as `data` says, under the locks; then book it."""
     lecture.ensure_can(action)
@@ -95,6 +114,9 @@ def _book(lecture: LectureRequest, data: BookingData, actor: User, action: Actio
         lecture.id,
     )
     lock_days(days_to_lock(booking))
+    abroad, passed = _abroad_errors(lecture, booking, data.override_reason)
+    errors += abroad
+    overridden += passed
     errors += clashes(booking, settings)
     if errors:
         raise DomainError.several(errors)
@@ -163,6 +185,9 @@ def propose_dates(request_id: int, data: ProposalData, actor: User) -> LectureRe
                 lecture.id,
             )
             found += [DomainError(e.message, field=f"date_{index}") for e in clashes(booking, settings)]
+            abroad, passed = _abroad_errors(lecture, booking, data.override_reason)
+            found += [e for e in abroad if e.message not in {f.message for f in errors}]
+            overridden.update(passed)
             errors += found
             times.append((booking.starts_at, booking.ends_at))
         if errors:
