@@ -583,7 +583,7 @@ class PostingForm(BaseForm):
     """A posting abroad: where, from which day, until which day (or until further notice)."""
 
     place = StringField(
-        _l("Place"),
+        _l("Posted to"),
         description=_l("The city, e.g. Phnom Penh."),
         filters=[strip],
         validators=[DataRequired(_l("Enter the place, e.g. Phnom Penh.")), max_length(100)],
