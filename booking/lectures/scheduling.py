@@ -7,7 +7,12 @@ The clash rule (see also the note at the top of lectures/models.py):
   around online ones; buffers do not add up;
 - a lecture, with its own buffer on each side, never touches the lecturer's
   unavailable periods;
-- the bureau holds at most `daily_cap` lectures on one Japan-time day.
+- the bureau holds at most `daily_cap` lectures on one Japan-time day;
+- a lecture at a school is not booked for a lecturer based abroad that day (a posting),
+  unless a coordinator overrides it with a reason (services/staff_actions.py).
+
+Time off entered after a lecture was booked is saved all the same; lectures/time_off.py
+finds such clashes in SQL.
 
 Checking and booking happen in one transaction that first takes the locks below, so two
 coordinators booking at once take turns and the second sees the first's booking.
