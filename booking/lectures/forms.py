@@ -374,8 +374,8 @@ def _override_fields():
     override = BooleanField(
         _l("Book outside the usual rules"),
         description=_l(
-            "Only for the lead time, the horizon, weekends and national holidays; never for a clash. "
-            "The reason is kept in the history."
+            "Only for the lead time, the horizon, weekends and national holidays, and a lecturer "
+            "based abroad at a school; never for a clash or time off. The reason is kept in the history."
         ),
     )
     reason = StringField(
