@@ -170,8 +170,8 @@ def feed_box(owner: User, viewer: User) -> FeedBox | None:
     )
 
 
-def renew_feed(owner: User, actor: User) -> str:
-    """Give `owner` a new feed link (the old one stops working); returns the new link."""
+def renew_feed(owner: User, actor: User) -> bool:
+    """Give `owner` a new feed link; True when it replaced one (which stops working)."""
     if actor.id != owner.id:
         raise DomainError(_("Only the owner of a calendar feed can make a new link."))
     if not may_have_feed(owner):
@@ -179,6 +179,7 @@ def renew_feed(owner: User, actor: User) -> str:
     salt = secrets.token_hex(16)
     token = feed_token(owner.id, salt)
     feed = _feed_of(owner)
+    replaced = feed is not None
     if feed is None:
         feed = CalendarFeed(user_id=owner.id)
         db.session.add(feed)
@@ -189,7 +190,7 @@ def renew_feed(owner: User, actor: User) -> str:
     except IntegrityError:
         db.session.rollback()
         raise DomainError(_("The link was being changed at the same moment. Please try again.")) from None
-    return feed_url(token)
+    return replaced
 
 
 def void_feed(owner: User, actor: User) -> bool:

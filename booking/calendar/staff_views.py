@@ -53,11 +53,14 @@ def renew_feed():
     back = _back(url_for("calendar.calendar"))
     if FeedActionForm().validate_on_submit():
         try:
-            services.renew_feed(current_user, current_user)
+            replaced = services.renew_feed(current_user, current_user)
         except DomainError as error:
             flash(str(error), "error")
         else:
-            flash(_("Your calendar feed has a new link. The old link no longer works."), "success")
+            if replaced:
+                flash(_("Your calendar feed has a new link. The old link no longer works."), "success")
+            else:
+                flash(_("Your calendar feed link is ready. Add it to your calendar program."), "success")
     return redirect(back)
 
 

@@ -263,3 +263,10 @@ def test_renewing_someone_elses_feed_is_refused_by_the_service(app, world):
     coordinator = make_user(Role.COORDINATOR)
     with app.test_request_context(), pytest.raises(feeds.DomainError):
         feeds.renew_feed(world.mizuno, coordinator)
+
+
+def test_the_message_says_whether_an_old_link_was_voided(world, mizuno_client):
+    first = mizuno_client.post("/staff/calendar/feed/renew", follow_redirects=True).get_data(as_text=True)
+    assert "カレンダー配信のリンクを作成しました" in first and "以前のリンク" not in first
+    again = mizuno_client.post("/staff/calendar/feed/renew", follow_redirects=True).get_data(as_text=True)
+    assert "以前のリンクは使えなくなりました" in again
