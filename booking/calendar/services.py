@@ -33,6 +33,7 @@ from booking.core.errors import DomainError
 from booking.core.time import JST, to_zone, utcnow
 from booking.core.tokens import hash_token
 from booking.core.urls import absolute_url
+from booking.db import write_lock
 from booking.extensions import db
 from booking.notifications.ics import build_calendar
 from booking.staff.models import User
@@ -178,18 +179,21 @@ def renew_feed(owner: User, actor: User) -> bool:
         raise DomainError(_("Only lecturers have a calendar feed."))
     salt = secrets.token_hex(16)
     token = feed_token(owner.id, salt)
-    feed = _feed_of(owner)
-    replaced = feed is not None
-    if feed is None:
-        feed = CalendarFeed(user_id=owner.id)
-        db.session.add(feed)
-    feed.salt, feed.token_hash, feed.created_at = salt, hash_token(token), utcnow()
-    record(actor, "calendar.feed_renew", "user", owner.id)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise DomainError(_("The link was being changed at the same moment. Please try again.")) from None
+    # Read then write as the only writer (SQLite); on PostgreSQL two first links at once
+    # meet the unique user_id instead, and the second is asked to try again.
+    with write_lock():
+        feed = _feed_of(owner)
+        replaced = feed is not None
+        if feed is None:
+            feed = CalendarFeed(user_id=owner.id)
+            db.session.add(feed)
+        feed.salt, feed.token_hash, feed.created_at = salt, hash_token(token), utcnow()
+        record(actor, "calendar.feed_renew", "user", owner.id)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            raise DomainError(_("The link was being changed at the same moment. Please try again.")) from None
     return replaced
 
 
@@ -197,12 +201,13 @@ def void_feed(owner: User, actor: User) -> bool:
     """Stop `owner`'s feed link; False when there was none."""
     if actor.id != owner.id and not sees_everyone(actor):
         raise DomainError(_("You cannot stop this calendar feed."))
-    feed = _feed_of(owner)
-    if feed is None:
-        return False
-    db.session.delete(feed)
-    record(actor, "calendar.feed_void", "user", owner.id)
-    db.session.commit()
+    with write_lock():
+        feed = _feed_of(owner)
+        if feed is None:
+            return False
+        db.session.delete(feed)
+        record(actor, "calendar.feed_void", "user", owner.id)
+        db.session.commit()
     return True
 
 
