@@ -14,9 +14,10 @@ from booking.core.errors import DomainError
 from booking.core.numbers import record_number
 from booking.core.security import safe_next_url
 from booking.core.time import today_jst
+from booking.staff.models import User
 
 
-def _person(people):
+def _person(people: list[User]) -> User | None:
     """The person asked for: None for everyone; 404 for an id that is no one on the calendar."""
     if not services.sees_everyone(current_user):
         return current_user
@@ -42,16 +43,18 @@ def calendar():
     )
 
 
-def _back(default: str) -> str:
+def _feed_action() -> tuple[bool, str]:
+    """Whether the button's form is sound, and the page (on this site) to go back to."""
     form = FeedActionForm()
-    return safe_next_url(form.next.data if form.validate_on_submit() else None, default)
+    valid = form.validate_on_submit()
+    return valid, safe_next_url(form.next.data if valid else None, url_for("calendar.calendar"))
 
 
 @bp.route("/staff/calendar/feed/renew", methods=["POST"])
 @role_required(Role.LECTURER)
 def renew_feed():
-    back = _back(url_for("calendar.calendar"))
-    if FeedActionForm().validate_on_submit():
+    valid, back = _feed_action()
+    if valid:
         try:
             replaced = services.renew_feed(current_user, current_user)
         except DomainError as error:
@@ -67,9 +70,9 @@ def renew_feed():
 @bp.route("/staff/calendar/feeds/<int:user_id>/void", methods=["POST"])
 @role_required(*CALENDAR_STAFF)
 def void_feed(user_id: int):
-    back = _back(url_for("calendar.calendar"))
     owner = services.person(user_id) or abort(404)
-    if FeedActionForm().validate_on_submit():
+    valid, back = _feed_action()
+    if valid:
         if services.void_feed(owner, current_user):
             flash(
                 _("The calendar feed link is stopped. Calendar programs that used it get nothing more."),
