@@ -98,6 +98,7 @@ def _init_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every model module, so metadata (and migrations) see every table."""
     import booking.audit.models
+    import booking.calendar.models
     import booking.lectures.models
     import booking.notifications.models
     import booking.review.models
@@ -111,6 +112,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from booking import (
         audit,
+        calendar,
         home,
         lectures,
         notifications,
@@ -126,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     for feature in (home, staff, notifications, audit, schools, settings, lectures, youth, review, selection):
         app.register_blueprint(feature.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(calendar.bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -33,9 +33,14 @@ def staff_url(lecture: LectureRequest) -> str:
     return absolute_url("lectures.show", request_id=lecture.id)
 
 
-def calendar_uid(lecture: LectureRequest) -> str:
+def calendar_uid_for(stem: str) -> str:
+    """A calendar UID: `stem` (stable for the thing it names) at this site's host."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "booking.local"
-    return f"{lecture.calendar_uid_stem}@{host}"
+    return f"{stem}@{host}"
+
+
+def calendar_uid(lecture: LectureRequest) -> str:
+    return calendar_uid_for(lecture.calendar_uid_stem)
 
 
 def calendar_event(lecture: LectureRequest, language: str, url: str | None = None) -> CalendarEvent:

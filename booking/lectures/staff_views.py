@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from booking.calendar.services import feed_box
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.exports import csv_response, xlsx_response
@@ -525,6 +526,7 @@ def _diary_page(
         postings=services.postings_of(lecturer),
         own=lecturer.id == current_user.id,
         confirm=ConfirmForm(),
+        feed=feed_box(lecturer, current_user),
     )
     return page, 422 if posting_form.has_errors else status
 

@@ -31,13 +31,20 @@ class CalendarEvent:
     cancelled: bool = False
 
 
-def build_calendar(events: Iterable[CalendarEvent], method: str = "PUBLISH") -> bytes:
-    """An iCalendar file; `method` is PUBLISH (downloads), REQUEST (invitations) or CANCEL."""
+def build_calendar(
+    events: Iterable[CalendarEvent], method: str = "PUBLISH", name: str | None = None
+) -> bytes:
+    """An iCalendar file; `method` is PUBLISH (downloads), REQUEST (invitations) or CANCEL.
+
+    `name` titles a subscribed calendar in calendar programs (X-WR-CALNAME).
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
     stamp = utcnow()
     for item in events:
         event = Event()

@@ -20,6 +20,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from wtforms.fields.core import UnboundField
 
+from booking.calendar.forms import FeedActionForm
 from booking.commands import DEMO_SEEDERS
 from booking.core.auth import Role
 from booking.core.time import utcnow
@@ -364,7 +365,8 @@ def world(app: Flask) -> World:
 
 
 # Forms no page of the demo data shows (a lecture can be recorded as held only once it is past).
-FORMS_NO_PAGE_SHOWS = {"lectures.complete": CompleteForm}
+# Nor the button that stops a lecturer's calendar feed (no feed link exists in the demo data).
+FORMS_NO_PAGE_SHOWS = {"lectures.complete": CompleteForm, "calendar.void_feed": FeedActionForm}
 
 
 def _fields_of(route: Route, world: World) -> list[tuple[str, str]]:

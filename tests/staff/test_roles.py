@@ -85,6 +85,8 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "selection.participants": ("/staff/selection/cohorts/{cohort_id}/participants", YOUTH),
     "selection.attendance": ("/staff/selection/cohorts/{cohort_id}/events/{event_id}/attendance", YOUTH),
     "selection.report": ("/staff/selection/cohorts/{cohort_id}/report", YOUTH),
+    # Coordinators and admins see everyone's entries; a lecturer sees their own.
+    "calendar.calendar": ("/staff/calendar", LECTURE_STAFF | LECTURER),
 }
 
 # POST-only routes and routes reached by a private token: checked in their own tests.
@@ -117,6 +119,9 @@ POST_ONLY_OR_TOKEN = {
     "selection.publish",
     "selection.withdraw",
     "selection.send_calendar",
+    # A lecturer's own feed link; a coordinator or admin stops anyone's (tests/calendar).
+    "calendar.renew_feed",
+    "calendar.void_feed",
 }
 
 
