@@ -317,6 +317,11 @@ def seed() -> list[str]:
     )
     if lecture is not None:
         lecture.schedule(at(ahead[2], 13, 30), at(ahead[2], 14, 15), [kitano], 15, coordinator)
+        # The bureau has sent its link, and the connection test is agreed two days before.
+        test_at: datetime | None = at(school_day(ahead[2] - timedelta(days=3)), 15, 30)
+        if test_at is not None and test_at >= at(ahead[2], 13, 30):
+            test_at = None
+        lecture.set_meeting(DEMO_MEETING_LINKS["05"], test_at, utcnow())
         backdate(lecture, [12, 10])
     lecture = make(
         "06",
@@ -352,6 +357,7 @@ def seed() -> list[str]:
     )
     if lecture is not None:
         lecture.schedule(at(ahead[5], 14, 0), at(ahead[5], 14, 50), [mizuno, kitano], 15, coordinator)
+        lecture.set_meeting(DEMO_MEETING_LINKS["07"], None, utcnow())
         backdate(lecture, [20, 18])
 
     # Held.
@@ -383,6 +389,7 @@ def seed() -> list[str]:
     )
     if lecture is not None:
         lecture.schedule(at(before[1], 13, 30), at(before[1], 14, 15), [kitano], 15, coordinator)
+        lecture.set_meeting(DEMO_MEETING_LINKS["09"], at(before[1] - timedelta(days=2), 15, 30), utcnow())
         lecture.complete(128, "プノンペンの浄水場から中継。通信は安定していた。", coordinator, utcnow())
         backdate(lecture, [80, 75, 59])
 
@@ -467,6 +474,7 @@ def seed() -> list[str]:
         110,
     )
     if lecture is not None:
+        # Soon, and the school has not sent its meeting link yet.
         lecture.online_platform = OnlinePlatform.TEAMS
         lecture.meeting_link_by = MeetingHost.SCHOOL
         lecture.schedule(at(test_day, 13, 30), at(test_day, 14, 15), [kitano], 15, coordinator)
@@ -501,6 +509,11 @@ def seed() -> list[str]:
         open_to_try = found is not None and (name != "completed" or found.feedback is None)
         if open_to_try and found.status == LectureStatus(name):
             links[name] = add_link(found)
+    waiting = db.session.scalar(
+        sa.select(LectureRequest).where(LectureRequest.submission_key_hash == hash_token("demo-lecture-14"))
+    )
+    if waiting is not None and waiting.awaiting_meeting_link:
+        links["awaiting"] = add_link(waiting)
     db.session.commit()
     count = db.session.scalar(sa.select(sa.func.count(LectureRequest.id)))
     lines = [
@@ -512,6 +525,8 @@ def seed() -> list[str]:
         lines.append(f"  a teacher's page with dates to choose: /lectures/manage/{links['proposed']}")
     if "scheduled" in links:
         lines.append(f"  a teacher's page of a booked lecture:  /lectures/manage/{links['scheduled']}")
+    if "awaiting" in links:
+        lines.append(f"  a teacher's page still owing its link: /lectures/manage/{links['awaiting']}")
     if "completed" in links:
         lines.append(f"  a held lecture to give feedback on:    /lectures/manage/{links['completed']}")
     lines.append(
@@ -519,6 +534,14 @@ def seed() -> list[str]:
         "connection test and of the feedback from last week's lecture (see Outbox)."
     )
     return lines
+
+
+# Meeting links of the online demo lectures (made up; "14" is still waiting for the school's).
+DEMO_MEETING_LINKS = {
+    "05": "https://us06web.zoom.us/j/84000000005?pwd=demo",
+    "07": "https://us06web.zoom.us/j/84000000007?pwd=demo",
+    "09": "https://us06web.zoom.us/j/84000000009?pwd=demo",
+}
 
 
 def _first_school_day(first: date, last: date) -> date:

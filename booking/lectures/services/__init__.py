@@ -7,6 +7,8 @@ One module per use case; everything is re-exported here, so callers write
 - staff_actions: what staff do to a request (schedule, propose, decline, cancel, record as held);
 - inbox: what staff read (a request, the inbox and its exports, the dashboard);
 - lecturers: lecturers, their diaries and time off;
+- meetings: running an online lecture (meeting link, connection test) and a lecturer's
+  own lectures;
 - retention: removing teachers' contact details from old requests;
 - common: what several of them share (the request's lock, private links, bookings).
 
@@ -42,6 +44,13 @@ from booking.lectures.services.lecturers import (
     get_unavailability,
     lecturer_overview,
     remove_unavailability,
+)
+from booking.lectures.services.meetings import (
+    MeetingData,
+    give_meeting_link,
+    lecture_for_lecturer,
+    online_lectures_missing_link,
+    set_meeting,
 )
 from booking.lectures.services.programs import (
     ProgramData,
@@ -85,6 +94,7 @@ __all__ = [
     "Diary",
     "InboxFilters",
     "LecturerSummary",
+    "MeetingData",
     "PeriodData",
     "ProgramData",
     "ProposalData",
@@ -110,12 +120,15 @@ __all__ = [
     "get_program",
     "get_request",
     "get_unavailability",
+    "give_meeting_link",
+    "lecture_for_lecturer",
     "lecturer_names",
     "lecturer_overview",
     "lectures_between",
     "list_requests",
     "lock_request",
     "next_reference_number",
+    "online_lectures_missing_link",
     "propose_dates",
     "purge_personal_data",
     "remove_unavailability",
@@ -124,6 +137,7 @@ __all__ = [
     "reschedule_request",
     "resend_link",
     "schedule_request",
+    "set_meeting",
     "status_counts",
     "submit_request",
     "update_program",
