@@ -4,8 +4,8 @@ A link typed by staff or by a teacher goes out to teachers and lecturers as a li
 click, so only plain web addresses pass: http or https, a host name, nothing hidden.
 Refused: other schemes (javascript:, data:, file:), credentials before the host (the old
 trick https://zoom.us@elsewhere.example/ that lands on `elsewhere`), backslashes (which
-browsers read as slashes), spaces, control and invisible characters, anything but ASCII
-(a look-alike letter in a host name), and more than MEETING_URL_MAX characters.
+browsers read as slashes), spaces, quotes and angle brackets, control and invisible
+characters, anything but ASCII (a look-alike letter in a host name), and more than MEETING_URL_MAX characters.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from booking.lectures.models import MEETING_URL_MAX
 
 # A host name: dot-separated labels of letters, digits and hyphens, ending in a name.
 _HOST = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
-# Printable ASCII but space and backslash.
-_ALLOWED = re.compile(r"[!-\[\]-~]+")
+# The characters a URL may hold as it is (RFC 3986): anything else comes percent-encoded.
+_ALLOWED = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def meeting_link_problem(url: str) -> str | None:
