@@ -75,7 +75,7 @@ def connection_test_due(lecture: LectureRequest) -> datetime:
     return due_from(lecture.lecture_day, CONNECTION_TEST_DAYS)
 
 
-def _lecture_stamp(lecture: LectureRequest) -> str:
+def _stamp(lecture: LectureRequest) -> str:
     assert lecture.starts_at is not None
     return lecture.starts_at.strftime("%Y%m%dT%H%MZ")
 
@@ -86,9 +86,9 @@ def stored_test_due(lecture: LectureRequest) -> datetime:
     return due_from(lecture.connection_test_at.astimezone(JST).date(), CONNECTION_TEST_NOTICE_DAYS)
 
 
-def _stamp(lecture: LectureRequest) -> str:
-    assert lecture.starts_at is not None
-    stamp = lecture.starts_at.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
+def _test_stamp(lecture: LectureRequest) -> str:
+    """The lecture's start, and the stored test's time: a test moved is reminded of again."""
+    stamp = _stamp(lecture)
     if lecture.connection_test_at is not None:
         stamp += lecture.connection_test_at.astimezone(UTC).strftime("-test%Y%m%dT%H%MZ")
     return stamp
@@ -114,16 +114,20 @@ def _days_until(lecture: LectureRequest, now: datetime) -> int:
     return (lecture.lecture_day - now.astimezone(JST).date()).days
 
 
-def _upcoming(now: datetime, days_ahead: int) -> list[LectureRequest]:
-    """Scheduled lectures not yet started whose Japan-time day is at most `days_ahead` away."""
+def _upcoming(now: datetime, days_ahead: int, tests_ahead: bool = False) -> list[LectureRequest]:
+    """Scheduled lectures not yet started whose Japan-time day is at most `days_ahead` away
+    (and, with `tests_ahead`, those whose stored connection test is at most two days away)."""
     last_day = now.astimezone(JST).date() + timedelta(days=days_ahead)
+    near = LectureRequest.lecture_day <= last_day
+    if tests_ahead:
+        near = sa.or_(near, LectureRequest.connection_test_at <= now + timedelta(days=2))
     return list(
         db.session.scalars(
             sa.select(LectureRequest)
             .where(
                 LectureRequest.status == LectureStatus.SCHEDULED,
                 LectureRequest.starts_at > now,
-                LectureRequest.lecture_day <= last_day,
+                near,
             )
             .options(
                 joinedload(LectureRequest.program),
@@ -144,7 +148,7 @@ def _send(lecture: LectureRequest, kind: str, days: int) -> tuple[int, int]:
 
     Returns how many went to the teacher (0 or 1) and to lecturers.
     """
-    stamp = _stamp(lecture) if kind == "connection-test" else _lecture_stamp(lecture)
+    stamp = _test_stamp(lecture) if kind == "connection-test" else _stamp(lecture)
     base = f"lectures:{kind}:{lecture.id}:{stamp}"
     teachers = 0
     teacher_key = f"{base}:teacher"
@@ -208,13 +212,14 @@ def _test_to_agree_is_due(lecture: LectureRequest, now: datetime, reminder_days:
 
 
 def send_connection_test_reminders(now: datetime | None = None) -> str:
-    """Remind of the connection test the school asked for, a week before an online lecture; once."""
+    """Remind of an online lecture's connection test, once: the day before its stored time, or
+    (no time yet, the school asked for one) a week before the lecture, to agree a time."""
     now = now or utcnow()
     reminder_days = current_settings().reminder_days
     lectures = teachers = lecturers = 0
     with write_lock():
         _one_run_at_a_time()
-        for lecture in _upcoming(now, CONNECTION_TEST_DAYS):
+        for lecture in _upcoming(now, CONNECTION_TEST_DAYS, tests_ahead=True):
             if not lecture.is_online:
                 continue
             if lecture.connection_test_at is not None:

@@ -538,3 +538,16 @@ def test_the_demo_has_one_online_lecture_soon_still_waiting_for_its_link(app, ct
     others = [lecture for lecture in online if lecture.id != waiting.id]
     assert others and all(meeting_link_problem(lecture.meeting_url) is None for lecture in others)
     assert any(lecture.connection_test_at is not None for lecture in others)
+
+
+def test_a_test_long_before_its_lecture_is_reminded_of_too(app, ctx, frozen, coordinator):
+    lecturer = make_lecturer()
+    lecture, _token = submit(make_program())
+    services.schedule_request(
+        lecture.id, services.BookingData(at(GOOD_DAY, 10, 30), (lecturer.id,)), coordinator
+    )
+    test_at = at(date(2026, 11, 20), 15, 0)  # 13 days before the lecture
+    services.set_meeting(lecture.id, services.MeetingData(LINK, test_at), coordinator)
+    _remind(frozen, jst(date(2026, 11, 19), 8, 0))
+    (teacher,) = outbox(app, template="lectures/connection_test_to_teacher")
+    assert "Fri 20 Nov 2026, 15:00" in teacher.body_text or "2026年11月20日(金) 15:00" in teacher.body_text
