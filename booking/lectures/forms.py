@@ -44,6 +44,7 @@ from booking.lectures.models import (
     FORMAT_LABELS,
     GRADE_BAND_LABELS,
     MEETING_HOST_LABELS,
+    MEETING_URL_MAX,
     PLATFORM_LABELS,
     SATISFACTION_LABELS,
     LectureFormat,
@@ -625,7 +626,7 @@ def _meeting_link(form: BaseForm, field: Field) -> None:
     """The shape of a meeting link (see lectures/meeting_links.py)."""
     from booking.lectures.meeting_links import meeting_link_problem
 
-    if field.data:
+    if field.data and len(field.data) <= MEETING_URL_MAX:  # a longer one has its message already
         problem = meeting_link_problem(field.data)
         if problem:
             raise ValidationError(problem)
@@ -637,7 +638,7 @@ def _meeting_url_field(required: bool) -> StringField:
         _l("Meeting link"),
         description=_l("The address to join the video call, as the service gives it (https://…)."),
         filters=[strip],
-        validators=[presence, _meeting_link],
+        validators=[presence, max_length(MEETING_URL_MAX), _meeting_link],
         render_kw={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"},
     )
 
