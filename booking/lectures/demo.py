@@ -320,6 +320,11 @@ def seed() -> list[str]:
     )
     if lecture is not None:
         lecture.schedule(at(ahead[2], 13, 30), at(ahead[2], 14, 15), [kitano], 15, coordinator)
+        # The bureau has sent its link, and the connection test is agreed two days before.
+        test_at: datetime | None = at(school_day(ahead[2] - timedelta(days=3)), 15, 30)
+        if test_at is not None and test_at >= at(ahead[2], 13, 30):
+            test_at = None
+        lecture.set_meeting(DEMO_MEETING_LINKS["05"], test_at, utcnow())
         backdate(lecture, [12, 10])
     lecture = make(
         "06",
@@ -368,6 +373,7 @@ def seed() -> list[str]:
     )
     if lecture is not None:
         lecture.schedule(at(ahead[5], 14, 0), at(ahead[5], 14, 50), [mizuno, kitano], 15, coordinator)
+        lecture.set_meeting(DEMO_MEETING_LINKS["07"], None, utcnow())
         backdate(lecture, [20, 18])
 
     # Held.
@@ -399,6 +405,7 @@ def seed() -> list[str]:
     )
     if lecture is not None:
         lecture.schedule(at(before[1], 13, 30), at(before[1], 14, 15), [kitano], 15, coordinator)
+        lecture.set_meeting(DEMO_MEETING_LINKS["09"], at(before[1] - timedelta(days=2), 15, 30), utcnow())
         lecture.complete(128, "プノンペンの浄水場から中継。通信は安定していた。", coordinator, utcnow())
         backdate(lecture, [80, 75, 59])
 
@@ -483,6 +490,7 @@ def seed() -> list[str]:
         110,
     )
     if lecture is not None:
+        # Soon, and the school has not sent its meeting link yet.
         lecture.online_platform = OnlinePlatform.TEAMS
         lecture.meeting_link_by = MeetingHost.SCHOOL
         lecture.schedule(at(test_day, 13, 30), at(test_day, 14, 15), [kitano], 15, coordinator)
@@ -517,6 +525,11 @@ def seed() -> list[str]:
         open_to_try = found is not None and (name != "completed" or found.feedback is None)
         if open_to_try and found.status == LectureStatus(name):
             links[name] = add_link(found)
+    waiting = db.session.scalar(
+        sa.select(LectureRequest).where(LectureRequest.submission_key_hash == hash_token("demo-lecture-14"))
+    )
+    if waiting is not None and waiting.awaiting_meeting_link:
+        links["awaiting"] = add_link(waiting)
     db.session.commit()
     count = db.session.scalar(sa.select(sa.func.count(LectureRequest.id)))
     lines = [
@@ -529,6 +542,8 @@ def seed() -> list[str]:
         lines.append(f"  a teacher's page with dates to choose: /lectures/manage/{links['proposed']}")
     if "scheduled" in links:
         lines.append(f"  a teacher's page of a booked lecture:  /lectures/manage/{links['scheduled']}")
+    if "awaiting" in links:
+        lines.append(f"  a teacher's page still owing its link: /lectures/manage/{links['awaiting']}")
     if "completed" in links:
         lines.append(f"  a held lecture to give feedback on:    /lectures/manage/{links['completed']}")
     lines.append(
@@ -543,6 +558,14 @@ def _posting_abroad(lecturer, place: str, first_day: date) -> None:
     if db.session.scalar(sa.select(LecturerPosting.id).where(LecturerPosting.lecturer_id == lecturer.id)):
         return
     db.session.add(LecturerPosting(lecturer_id=lecturer.id, place=place, first_day=first_day))
+
+
+# Meeting links of the online demo lectures (made up; "14" is still waiting for the school's).
+DEMO_MEETING_LINKS = {
+    "05": "https://us06web.zoom.us/j/84000000005?pwd=demo",
+    "07": "https://us06web.zoom.us/j/84000000007?pwd=demo",
+    "09": "https://us06web.zoom.us/j/84000000009?pwd=demo",
+}
 
 
 def _first_school_day(first: date, last: date) -> date:

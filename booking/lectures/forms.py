@@ -44,6 +44,7 @@ from booking.lectures.models import (
     FORMAT_LABELS,
     GRADE_BAND_LABELS,
     MEETING_HOST_LABELS,
+    MEETING_URL_MAX,
     PLATFORM_LABELS,
     SATISFACTION_LABELS,
     LectureFormat,
@@ -677,3 +678,58 @@ class FeedbackForm(BaseForm):
     def validate_satisfaction(self, field: Field) -> None:
         if field.data not in SATISFACTION_LABELS:
             raise ValidationError(_l("Choose one of the five answers."))
+
+
+def _meeting_link(form: BaseForm, field: Field) -> None:
+    """The shape of a meeting link (see lectures/meeting_links.py)."""
+    from booking.lectures.meeting_links import meeting_link_problem
+
+    if field.data and len(field.data) <= MEETING_URL_MAX:  # a longer one has its message already
+        problem = meeting_link_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+def _meeting_url_field(required: bool) -> StringField:
+    presence = DataRequired(_l("Paste the meeting link.")) if required else Optional()
+    return StringField(
+        _l("Meeting link"),
+        description=_l("The address to join the video call, as the service gives it (https://…)."),
+        filters=[strip],
+        validators=[presence, max_length(MEETING_URL_MAX), _meeting_link],
+        render_kw={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class MeetingForm(BaseForm):
+    """Staff keep an online lecture's meeting link and its connection test's time (Japan time)."""
+
+    meeting_url = _meeting_url_field(required=False)
+    test_date = LooseDateField(_l("Connection test (date)"), validators=[Optional()])
+    test_time = LooseTimeField(
+        _l("Connection test (time)"),
+        description=_l("Japan time. Leave the date and time empty when no test is planned."),
+        validators=[Optional()],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if (self.test_date.data is None) != (self.test_time.data is None) and not (
+            self.test_date.errors or self.test_time.errors
+        ):
+            missing = self.test_time if self.test_date.data is not None else self.test_date
+            self.add_error(str(_l("Give both the date and the time of the connection test.")), missing.name)
+            valid = False
+        return valid
+
+    def connection_test_at(self) -> datetime | None:
+        """The test's time (aware, Japan time), or None when none is given."""
+        if self.test_date.data is None or self.test_time.data is None:
+            return None
+        return datetime.combine(self.test_date.data, self.test_time.data, tzinfo=JST)
+
+
+class SchoolMeetingForm(BaseForm):
+    """The teacher gives the meeting link their school issued."""
+
+    meeting_url = _meeting_url_field(required=True)

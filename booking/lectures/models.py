@@ -201,6 +201,17 @@ OPEN_STATUSES = frozenset(source for step in LECTURE_ACTIONS.values() for source
 BOOKED_STATUSES = frozenset({S.SCHEDULED, S.COMPLETED})
 
 
+# The meeting link's longest form (Teams links run to a few hundred characters).
+MEETING_URL_MAX = 1000
+# How many days before the lecture's day the bureau sends a link it issues (or asks the school for its own).
+MEETING_LINK_DAYS_BEFORE = 7
+MEETING_URL_CHECK = f"length(meeting_url) <= {MEETING_URL_MAX} AND (format = 'online' OR meeting_url = '')"
+CONNECTION_TEST_AT_CHECK = (
+    "connection_test_at IS NULL OR "
+    "(format = 'online' AND starts_at IS NOT NULL AND connection_test_at < starts_at)"
+)
+
+
 class Program(db.Model):
     """A lecture of the catalog (講座メニュー)."""
 
@@ -335,6 +346,11 @@ class LectureRequest(db.Model):
     venue: Mapped[str] = mapped_column(sa.String(200), default="")
     equipment: Mapped[str] = mapped_column(sa.String(500), default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Online lectures, once scheduled: the meeting link (from the bureau or the school) and the
+    # connection test's time; changing either sends the teacher and lecturers an update.
+    meeting_url: Mapped[str] = mapped_column(sa.String(MEETING_URL_MAX), default="")
+    connection_test_at: Mapped[datetime | None]
+    meeting_updated_at: Mapped[datetime | None]
 
     # Set when scheduled.
     starts_at: Mapped[datetime | None]
@@ -389,6 +405,8 @@ class LectureRequest(db.Model):
             name="booked_has_time",
         ),
         sa.CheckConstraint("format = 'online' OR online_platform IS NULL", name="platform_only_online"),
+        sa.CheckConstraint(MEETING_URL_CHECK, name="meeting_url"),
+        sa.CheckConstraint(CONNECTION_TEST_AT_CHECK, name="connection_test_at"),
     )
 
     def __repr__(self) -> str:
@@ -403,6 +421,47 @@ class LectureRequest(db.Model):
     def school_sends_link(self) -> bool:
         """An online lecture whose meeting link the school issues (otherwise the bureau does)."""
         return self.meeting_link_by == MeetingHost.SCHOOL
+
+    @property
+    def has_meeting_link(self) -> bool:
+        return bool(self.meeting_url)
+
+    def can_set_meeting(self) -> bool:
+        """Staff can set the meeting link and connection test: an online lecture, scheduled."""
+        return self.is_online and self.status == S.SCHEDULED
+
+    def can_give_meeting_link(self) -> bool:
+        """The teacher can give the link on their page: the school issues it."""
+        return self.can_set_meeting() and self.school_sends_link
+
+    @property
+    def awaiting_meeting_link(self) -> bool:
+        """A scheduled online lecture whose meeting link nobody has given yet."""
+        return self.can_set_meeting() and not self.meeting_url
+
+    def meeting_link_due_on(self, today: date | None = None) -> date | None:
+        """The Japan-time day by which the link should be there (a week before the lecture's
+        day), while that day is still ahead; None once it has passed (or with no date)."""
+        if self.lecture_day is None:
+            return None
+        due = self.lecture_day - timedelta(days=MEETING_LINK_DAYS_BEFORE)
+        return due if due >= (today or to_zone(utcnow()).date()) else None
+
+    def set_meeting(self, url: str, connection_test_at: datetime | None, now: datetime) -> tuple[bool, bool]:
+        """Keep the meeting link and the connection test's time; returns (link changed, test changed).
+
+        A change is a new version of the calendar entry (SEQUENCE up, the same UID).
+        """
+        if not self.can_set_meeting():
+            raise InvalidTransition(_("A meeting link can be given only for a scheduled online lecture."))
+        link_changed = url != (self.meeting_url or "")
+        test_changed = connection_test_at != self.connection_test_at
+        if link_changed or test_changed:
+            self.meeting_url = url
+            self.connection_test_at = connection_test_at
+            self.meeting_updated_at = now
+            self.calendar_sequence = (self.calendar_sequence or 0) + 1
+        return link_changed, test_changed
 
     @property
     def has_booked_date(self) -> bool:
@@ -672,6 +731,8 @@ class LectureRequest(db.Model):
     ) -> None:
         self.starts_at, self.ends_at = starts_at, ends_at
         self.lecture_day = to_zone(starts_at).date()
+        if self.connection_test_at is not None and self.connection_test_at >= starts_at:
+            self.connection_test_at = None  # moved before its test: a new test time is agreed
         half_buffer = timedelta(minutes=buffer_minutes) / 2
         current = {a.lecturer_id: a for a in self.assignments}
         wanted = {u.id for u in lecturers}

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from booking.core.i18n import format_datetime
 from booking.core.urls import absolute_url
 from booking.lectures.models import LectureRequest, LecturerUnavailability, LectureStatus
 from booking.notifications.ics import CalendarEvent, build_calendar, ics_attachment
@@ -43,14 +44,40 @@ def calendar_uid(lecture: LectureRequest) -> str:
     return calendar_uid_for(lecture.calendar_uid_stem)
 
 
+def lecture_url(lecture: LectureRequest) -> str:
+    """A lecturer's own page for the lecture."""
+    return absolute_url("lectures.my_lecture", request_id=lecture.id)
+
+
+def _meeting_lines(lecture: LectureRequest) -> list[str]:
+    """The meeting link and the connection test, for a calendar entry's description."""
+    lines = []
+    if lecture.meeting_url:
+        lines.append(_("Meeting link: %(url)s", url=lecture.meeting_url))
+    elif lecture.school_sends_link:
+        lines.append(_("Meeting link: the school sends it."))
+    else:
+        lines.append(_("Meeting link: the bureau sends it."))
+    if lecture.connection_test_at:
+        when = format_datetime(lecture.connection_test_at)
+        lines.append(_("Connection test: %(when)s (Japan time)", when=when))
+    return lines
+
+
 def calendar_event(lecture: LectureRequest, language: str, url: str | None = None) -> CalendarEvent:
-    """The lecture as a calendar entry, worded in `language`."""
+    """The lecture as a calendar entry, worded in `language`.
+
+    For an online lecture with its meeting link, the link is the entry's URL and location,
+    so calendar programs offer to join the call; the private page stays in the description.
+    """
     with force_locale(language):
         title = lecture.program.title(language)
         summary = _("Outreach lecture: %(title)s (%(school)s)", title=title, school=lecture.school_name)
         if lecture.is_online:
             platform = lecture.online_platform.label if lecture.online_platform else ""
             location = _("Online (%(platform)s)", platform=platform) if platform else _("Online")
+            if lecture.meeting_url:
+                location = f"{location} {lecture.meeting_url}"
         else:
             location = " ".join(
                 part for part in (lecture.school_name, lecture.venue, lecture.school_address) if part
@@ -63,6 +90,8 @@ def calendar_event(lecture: LectureRequest, language: str, url: str | None = Non
         ]
         if lecture.lecturers:
             lines.append(_("Lecturers: %(names)s", names=", ".join(u.name for u in lecture.lecturers)))
+        if lecture.is_online:
+            lines += _meeting_lines(lecture)
         if url:
             lines.append(url)
     assert lecture.starts_at is not None and lecture.ends_at is not None
@@ -74,7 +103,7 @@ def calendar_event(lecture: LectureRequest, language: str, url: str | None = Non
         summary=summary,
         description="\n".join(lines),
         location=location,
-        url=url,
+        url=lecture.meeting_url or url,
         cancelled=lecture.status == LectureStatus.CANCELLED,
     )
 
@@ -122,6 +151,8 @@ def _to_staff(
 ) -> None:
     for user in users:
         url = absolute_url("lectures.my_schedule") if event.endswith("_to_lecturer") else staff_url(lecture)
+        if event.endswith("_to_lecturer"):
+            context.setdefault("lecture_link", lecture_url(lecture))
         attachments = [_invite(lecture, user.language, None, cancel=invite == "CANCEL")] if invite else []
         queue_email(
             user.email,
@@ -249,3 +280,13 @@ def time_off_over_lectures(
             dedupe_key=f"lectures:time-off-clash:{period.id}:{user.id}",
             related=(RELATED, lectures[0].id),
         )
+
+
+def meeting_updated(
+    lecture: LectureRequest, token: str, lecturers: list[User], link_changed: bool, test_changed: bool
+) -> None:
+    """The meeting link or the connection test's time changed: everyone gets the new details and
+    the calendar entry's next version (same UID, SEQUENCE up)."""
+    changes = {"link_changed": link_changed, "test_changed": test_changed}
+    _to_teacher(lecture, "meeting_updated", token, invite="REQUEST", **changes)
+    _to_staff(lecturers, lecture, "meeting_updated_to_lecturer", invite="REQUEST", **changes)

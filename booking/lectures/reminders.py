@@ -8,11 +8,18 @@ When each is due (Japan time; days are calendar days in Japan):
   lecturer (in their language, their own clock beside Japan time). Not when the lecture was
   booked or moved after that moment: the booking email, just sent, says it all. The key holds
   the lecture's start, so a lecture moved to another time is reminded of again.
-- **The connection test.** For an online lecture whose school asked for one: from 08:00 on
-  the day `CONNECTION_TEST_DAYS` (7) before the lecture's day, to the teacher and the
-  lecturers, saying who issues the meeting link and on which platform. When that moment has
-  passed before the lecture was booked, or the lecture reminder is already due, the lecture
-  reminder carries the connection test instead (it does for every such lecture).
+- **The connection test, its time agreed.** When staff have stored the test's time: from
+  08:00 on the day `CONNECTION_TEST_NOTICE_DAYS` (1) before the test's day, until the test
+  starts, to the teacher and the lecturers, with the time, the meeting link and the platform.
+  Not when the lecture was booked, or its meeting details changed, after that moment: that
+  email, just sent, gave the time. The key holds the test's time, so a test moved is
+  reminded of again.
+- **The connection test, no time yet.** For an online lecture whose school asked for one:
+  from 08:00 on the day `CONNECTION_TEST_DAYS` (7) before the lecture's day, to the teacher
+  and the lecturers, asking to agree a time, saying who issues the meeting link and on which
+  platform. When that moment has passed before the lecture was booked, or the lecture
+  reminder is already due, the lecture reminder carries the connection test instead (it
+  does for every such lecture).
 - **Feedback.** A held lecture whose teacher has not answered `FEEDBACK_REMINDER_AFTER` (5
   days) after it was recorded as held is reminded once, unless more than
   `FEEDBACK_REMINDER_UNTIL` (30 days) have passed by then.
@@ -22,7 +29,7 @@ Cancelled (and declined) lectures are never reminded of: only scheduled ones are
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -46,6 +53,7 @@ from booking.staff.models import User
 # Reminders are due from this Japan-time hour, so none arrives in the middle of the night.
 REMINDER_HOUR = time(8, 0)
 CONNECTION_TEST_DAYS = 7
+CONNECTION_TEST_NOTICE_DAYS = 1
 FEEDBACK_REMINDER_AFTER = timedelta(days=5)
 FEEDBACK_REMINDER_UNTIL = timedelta(days=30)
 # PostgreSQL advisory lock held by a reminder run until it commits ("LECT").
@@ -72,6 +80,20 @@ def _stamp(lecture: LectureRequest) -> str:
     return lecture.starts_at.strftime("%Y%m%dT%H%MZ")
 
 
+def stored_test_due(lecture: LectureRequest) -> datetime:
+    """The reminder of a connection test whose time is stored: 08:00 the day before it."""
+    assert lecture.connection_test_at is not None
+    return due_from(lecture.connection_test_at.astimezone(JST).date(), CONNECTION_TEST_NOTICE_DAYS)
+
+
+def _test_stamp(lecture: LectureRequest) -> str:
+    """The lecture's start, and the stored test's time: a test moved is reminded of again."""
+    stamp = _stamp(lecture)
+    if lecture.connection_test_at is not None:
+        stamp += lecture.connection_test_at.astimezone(UTC).strftime("-test%Y%m%dT%H%MZ")
+    return stamp
+
+
 def _one_run_at_a_time() -> None:
     """A second run started meanwhile waits for this one's commit, then finds its emails queued.
 
@@ -92,16 +114,20 @@ def _days_until(lecture: LectureRequest, now: datetime) -> int:
     return (lecture.lecture_day - now.astimezone(JST).date()).days
 
 
-def _upcoming(now: datetime, days_ahead: int) -> list[LectureRequest]:
-    """Scheduled lectures not yet started whose Japan-time day is at most `days_ahead` away."""
+def _upcoming(now: datetime, days_ahead: int, tests_ahead: bool = False) -> list[LectureRequest]:
+    """Scheduled lectures not yet started whose Japan-time day is at most `days_ahead` away
+    (and, with `tests_ahead`, those whose stored connection test is at most two days away)."""
     last_day = now.astimezone(JST).date() + timedelta(days=days_ahead)
+    near = LectureRequest.lecture_day <= last_day
+    if tests_ahead:
+        near = sa.or_(near, LectureRequest.connection_test_at <= now + timedelta(days=2))
     return list(
         db.session.scalars(
             sa.select(LectureRequest)
             .where(
                 LectureRequest.status == LectureStatus.SCHEDULED,
                 LectureRequest.starts_at > now,
-                LectureRequest.lecture_day <= last_day,
+                near,
             )
             .options(
                 joinedload(LectureRequest.program),
@@ -122,7 +148,8 @@ def _send(lecture: LectureRequest, kind: str, days: int) -> tuple[int, int]:
 
     Returns how many went to the teacher (0 or 1) and to lecturers.
     """
-    base = f"lectures:{kind}:{lecture.id}:{_stamp(lecture)}"
+    stamp = _test_stamp(lecture) if kind == "connection-test" else _stamp(lecture)
+    base = f"lectures:{kind}:{lecture.id}:{stamp}"
     teachers = 0
     teacher_key = f"{base}:teacher"
     if lecture.contact_email and not _queued(teacher_key):
@@ -164,22 +191,42 @@ def send_lecture_reminders(now: datetime | None = None) -> str:
     )
 
 
+def _stored_test_is_due(lecture: LectureRequest, now: datetime) -> bool:
+    """A test whose time is stored: from the day before it until it starts, unless the email
+    that gave the time (the booking or a change of the meeting details) came after that."""
+    assert lecture.connection_test_at is not None
+    due = stored_test_due(lecture)
+    if now < due or now >= lecture.connection_test_at:
+        return False
+    told = [t for t in (lecture.booked_at, lecture.meeting_updated_at) if t is not None]
+    return not any(t >= due for t in told)
+
+
+def _test_to_agree_is_due(lecture: LectureRequest, now: datetime, reminder_days: int) -> bool:
+    """A test asked for, no time stored: a week before the lecture, until the lecture reminder."""
+    due = connection_test_due(lecture)
+    booked = lecture.booked_at
+    if now < due or (booked is not None and booked >= due):
+        return False
+    return now < lecture_reminder_due(lecture, reminder_days)  # that one carries it then
+
+
 def send_connection_test_reminders(now: datetime | None = None) -> str:
-    """Remind of the connection test the school asked for, a week before an online lecture; once."""
+    """Remind of an online lecture's connection test, once: the day before its stored time, or
+    (no time yet, the school asked for one) a week before the lecture, to agree a time."""
     now = now or utcnow()
     reminder_days = current_settings().reminder_days
     lectures = teachers = lecturers = 0
     with write_lock():
         _one_run_at_a_time()
-        for lecture in _upcoming(now, CONNECTION_TEST_DAYS):
-            if not (lecture.is_online and lecture.connection_test):
+        for lecture in _upcoming(now, CONNECTION_TEST_DAYS, tests_ahead=True):
+            if not lecture.is_online:
                 continue
-            due = connection_test_due(lecture)
-            booked = lecture.booked_at
-            if now < due or (booked is not None and booked >= due):
+            if lecture.connection_test_at is not None:
+                if not _stored_test_is_due(lecture, now):
+                    continue
+            elif not lecture.connection_test or not _test_to_agree_is_due(lecture, now, reminder_days):
                 continue
-            if now >= lecture_reminder_due(lecture, reminder_days):
-                continue  # the lecture reminder, due now, carries the connection test
             to_teacher, to_lecturers = _send(lecture, "connection-test", _days_until(lecture, now))
             teachers += to_teacher
             lecturers += to_lecturers

@@ -40,6 +40,7 @@ from booking.lectures.models import (
     LectureRequest,
     LectureStatus,
 )
+from booking.lectures.running_views import meeting_form_for
 from booking.lectures.scheduling import availability
 from booking.notifications.services import emails_about
 from booking.settings.services import current_settings
@@ -121,8 +122,16 @@ EXPORT_HEADER = [
     _l("Type of school"),
     _l("Grade and classes"),
     _l("Listeners"),
-    _l("Date"),
+    _l("Confirmed date (Japan time)"),
+    _l("First choice asked for (Japan time)"),
     _l("Lecturers"),
+    _l("Video call service"),
+    _l("Who sends the meeting link"),
+    _l("Meeting link given"),
+    _l("Connection test wanted"),
+    _l("Connection test (Japan time)"),
+    _l("Room"),
+    _l("Notes from the school"),
     _l("Contact person"),
     _l("Email address"),
     _l("Phone number"),
@@ -145,13 +154,34 @@ def _export_row(lecture: LectureRequest) -> list[object]:
         lecture.school_type.label,
         lecture.grade,
         lecture.audience_size,
-        lecture.starts_at or lecture.first_choice_at,
+        lecture.starts_at if lecture.has_booked_date else None,
+        lecture.first_choice_at,
         ", ".join(u.name for u in lecture.lecturers),
+        *_meeting_cells(lecture),
+        lecture.venue,
+        lecture.notes,
         lecture.contact_name,
         lecture.contact_email,
         lecture.contact_phone,
         lecture.actual_audience,
         *_feedback_cells(lecture),
+    ]
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _meeting_cells(lecture: LectureRequest) -> list[object]:
+    """Platform, who sends the link, whether it is given (not the link itself), the test."""
+    if not lecture.is_online:
+        return [None, None, None, None, None]
+    return [
+        lecture.online_platform.label if lecture.online_platform else None,
+        lecture.meeting_link_by.label if lecture.meeting_link_by else None,
+        _yes_no(lecture.has_meeting_link),
+        _yes_no(lecture.connection_test),
+        lecture.connection_test_at,
     ]
 
 
@@ -191,6 +221,7 @@ def show(request_id: int):
         emails=emails_about("lecture_request", lecture.id),
         now=utcnow(),
         time_off_clashes=services.lecture_time_off_clashes(lecture),
+        meeting_form=meeting_form_for(lecture) if lecture.can_set_meeting() else None,
     )
 
 

@@ -16,7 +16,14 @@ from booking.core.ratelimit import public_form_limit
 from booking.core.time import utcnow
 from booking.extensions import limiter
 from booking.lectures import bp, feedback, notifications, services
-from booking.lectures.forms import OTHER_SCHOOL, CancelForm, ChooseDateForm, FeedbackForm, RequestForm
+from booking.lectures.forms import (
+    OTHER_SCHOOL,
+    CancelForm,
+    ChooseDateForm,
+    FeedbackForm,
+    RequestForm,
+    SchoolMeetingForm,
+)
 from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform
 from booking.schools.models import School, SchoolType
 from booking.schools.services import get_school, search_schools
@@ -156,6 +163,11 @@ def _act(lecture, form) -> tuple[str, str | None]:
     if isinstance(form, CancelForm):
         services.cancel_by_school(lecture.id, form.reason.data)
         return _("The request is cancelled. We have emailed you a confirmation."), None
+    if isinstance(form, SchoolMeetingForm):
+        changed = services.give_meeting_link(lecture.id, form.meeting_url.data)
+        if not changed:
+            return _("We already had this meeting link. Thank you."), "meeting"
+        return _("Thank you: we have the meeting link, and the lecturers are told."), "meeting"
     if isinstance(form, ChooseDateForm):
         services.choose_proposed_date(lecture.id, form.slot_id.data)
         return _("Thank you: the lecture is booked for the date you chose."), None
@@ -177,14 +189,17 @@ def manage(token: str):
     if lecture is None:
         abort(404)
     action = request.form.get("action") if request.method == "POST" else None
-    posted = {name: request.form if action == name else None for name in ("cancel", "choose", "feedback")}
+    actions = ("cancel", "choose", "feedback", "meeting")
+    posted = {name: request.form if action == name else None for name in actions}
     cancel_form = CancelForm(formdata=posted["cancel"])
     choose_form = ChooseDateForm(formdata=posted["choose"])
     choose_form.slot_id.choices = [
         SelectChoice(slot.id, format_datetime(slot.starts_at)) for slot in lecture.proposals
     ]
     feedback_form = _feedback_form(lecture, posted["feedback"])
-    form = {"cancel": cancel_form, "choose": choose_form, "feedback": feedback_form}.get(action or "")
+    meeting_form = SchoolMeetingForm(formdata=posted["meeting"])
+    forms = {"cancel": cancel_form, "choose": choose_form, "feedback": feedback_form, "meeting": meeting_form}
+    form = forms.get(action or "")
     if request.method == "POST" and form is None:
         abort(400)
     if form is not None and form.validate_on_submit():
@@ -203,6 +218,7 @@ def manage(token: str):
         cancel_form=cancel_form,
         choose_form=choose_form,
         feedback_form=feedback_form,
+        meeting_form=meeting_form,
         form=form,
         now=utcnow(),
         edit_days=FEEDBACK_EDIT_DAYS,

@@ -27,6 +27,7 @@ from booking.core.time import utcnow
 from booking.extensions import db, limiter
 from booking.lectures.forms import CompleteForm
 from booking.lectures.models import (
+    LectureFormat,
     LectureRequest,
     LecturerPosting,
     LecturerUnavailability,
@@ -185,6 +186,13 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
                 values[name] = _first(sa.select(Application.id).where(Application.cohort_id == spring))
         elif name == "review_id":
             values[name] = _first(sa.select(Review.id).where(Review.cohort_id == spring))
+        elif name == "request_id" and endpoint == "lectures.meeting":
+            values[name] = _first(
+                sa.select(LectureRequest.id).where(
+                    LectureRequest.status == LectureStatus.SCHEDULED,
+                    LectureRequest.format == LectureFormat.ONLINE,
+                )
+            )
         elif name == "request_id":
             wanted = (
                 LectureStatus.SCHEDULED
@@ -365,8 +373,13 @@ def world(app: Flask) -> World:
 
 
 # Forms no page of the demo data shows (a lecture can be recorded as held only once it is past).
-# Nor the button that stops a lecturer's calendar feed (no feed link exists in the demo data).
-FORMS_NO_PAGE_SHOWS = {"lectures.complete": CompleteForm, "calendar.void_feed": FeedActionForm}
+# Nor the button that stops a lecturer's calendar feed (no feed link exists in the demo data),
+# nor the lecturer's report, on their own lecture's page, which this test's staff user does not give.
+FORMS_NO_PAGE_SHOWS = {
+    "lectures.complete": CompleteForm,
+    "calendar.void_feed": FeedActionForm,
+    "lectures.my_lecture_report": CompleteForm,
+}
 
 
 def _fields_of(route: Route, world: World) -> list[tuple[str, str]]:

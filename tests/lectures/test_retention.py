@@ -47,3 +47,14 @@ def test_contact_details_go_after_the_following_fiscal_year(ctx, program):
     links = set(db.session.scalars(sa.select(LectureLink.request_id)))
     assert links == {held_in_fy2025, still_open}  # the private pages of cleared requests are gone
     assert "from 0 closed" in purge_personal_data(now=APRIL_2026)  # runs again without effect
+
+
+def test_the_meeting_link_goes_with_the_contact_details(ctx, program):
+    from datetime import date
+
+    held = make_request(program, status="completed", fiscal_year=2024, starts_at=at(date(2024, 10, 3), 10))
+    held.meeting_url = "https://zoom.us/j/1234567890?pwd=secret"
+    db.session.commit()
+    purge_personal_data(now=APRIL_2026)
+    db.session.expire_all()
+    assert db.session.get(LectureRequest, held.id).meeting_url == ""

@@ -64,6 +64,10 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     # Another lecturer's diary: coordinators and admins (a lecturer sees only their own).
     "lectures.lecturer": ("/staff/lectures/lecturers/{lecturer_id}", LECTURE_STAFF),
     "lectures.my_schedule": ("/staff/lectures/schedule", LECTURER),
+    # A lecturer's own lecture and its report (coordinators keep lectures.show and complete).
+    "lectures.my_lecture": ("/staff/lectures/schedule/{own_lecture_id}", LECTURER),
+    "lectures.my_lecture_report": ("/staff/lectures/schedule/{own_held_id}/report", LECTURER),
+    "lectures.meeting": ("/staff/lectures/{scheduled_id}/meeting", LECTURE_STAFF),
     # Coordinators and admins see every school's feedback; a lecturer sees their own lectures'.
     "lectures.feedback_overview": ("/staff/lectures/feedback", LECTURE_STAFF | LECTURER),
     "review.queue": ("/staff/review/", REVIEWING),
@@ -167,6 +171,7 @@ def _build_records() -> dict:
     lecture_records = _lecture_records()
     review = _review_records(youth["cohort_id"])
     users = {role: make_user(role, email=f"matrix-{role}-user@example.jp") for role in Role}
+    lecture_records |= _own_lectures(users[Role.LECTURER])
     _assign_essay(users[Role.REVIEWER], youth)
     return {
         "admin_id": admin.id,
@@ -250,6 +255,23 @@ def _lecture_records() -> dict[str, int]:
         "scheduled_id": scheduled.id,
         "held_id": held.id,
     }
+
+
+def _own_lectures(lecturer) -> dict[str, int]:
+    """Lectures the matrix's lecturer gives: one ahead, one started and not yet reported."""
+    from datetime import timedelta
+
+    from booking.core.time import utcnow
+    from tests.factories.lectures import make_program, make_request
+
+    program = make_program()
+    ahead = make_request(
+        program, status="scheduled", lecturers=[lecturer], starts_at=utcnow() + timedelta(days=25)
+    )
+    started = make_request(
+        program, status="scheduled", lecturers=[lecturer], starts_at=utcnow() - timedelta(days=3)
+    )
+    return {"own_lecture_id": ahead.id, "own_held_id": started.id}
 
 
 def _review_records(cohort_id: int) -> dict[str, int]:

@@ -9,6 +9,8 @@ One module per use case; everything is re-exported here, so callers write
 - lecturers: lecturers and their diaries;
 - time_off: lecturers' time off, and the booked lectures it falls over;
 - postings: where lecturers are based (postings abroad);
+- meetings: running an online lecture (meeting link, connection test) and a lecturer's
+  own lectures;
 - retention: removing teachers' contact details from old requests;
 - common: what several of them share (the request's lock, private links, bookings).
 
@@ -40,6 +42,13 @@ from booking.lectures.services.lecturers import (
     diary,
     get_lecturer,
     lecturer_overview,
+)
+from booking.lectures.services.meetings import (
+    MeetingData,
+    give_meeting_link,
+    lecture_for_lecturer,
+    online_lectures_missing_link,
+    set_meeting,
 )
 from booking.lectures.services.postings import (
     PostingData,
@@ -99,6 +108,7 @@ __all__ = [
     "Diary",
     "InboxFilters",
     "LecturerSummary",
+    "MeetingData",
     "PeriodData",
     "PostingData",
     "ProgramData",
@@ -128,6 +138,8 @@ __all__ = [
     "get_program",
     "get_request",
     "get_unavailability",
+    "give_meeting_link",
+    "lecture_for_lecturer",
     "lecture_time_off_clashes",
     "lecturer_names",
     "lecturer_overview",
@@ -135,6 +147,7 @@ __all__ = [
     "list_requests",
     "lock_request",
     "next_reference_number",
+    "online_lectures_missing_link",
     "postings_of",
     "propose_dates",
     "purge_personal_data",
@@ -145,6 +158,7 @@ __all__ = [
     "reschedule_request",
     "resend_link",
     "schedule_request",
+    "set_meeting",
     "status_counts",
     "submit_request",
     "time_off_clashes",

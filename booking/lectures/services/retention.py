@@ -21,7 +21,7 @@ def purge_personal_data(now: datetime | None = None) -> str:
 
     The school, the program, the dates, the audience, the history and the satisfaction
     score stay; the contact name, email, phone and the school's free text (notes, feedback
-    comments, the reasons the teacher typed in the history) go, the private links stop
+    comments, the reasons the teacher typed in the history) and the meeting link go, the private links stop
     working, and the emails about the request (queued, sent or failed) are deleted.
     """
     now = now or utcnow()
@@ -48,6 +48,7 @@ def purge_personal_data(now: datetime | None = None) -> str:
         lecture.contact_email = ""
         lecture.contact_phone = ""
         lecture.notes = ""
+        lecture.meeting_url = ""  # it may carry the meeting's passcode
         lecture.links.clear()
         if lecture.feedback is not None:
             lecture.feedback.comments = ""
