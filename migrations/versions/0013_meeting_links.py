@@ -6,7 +6,7 @@ On SQLite the columns are added in place with their CHECK constraints (ALTER TAB
 COLUMN): rebuilding lecture_requests would drop it under its children's cascading keys.
 
 Revision ID: 0013_meeting_links
-Revises: 0011_review_history
+Revises: 0012_calendar_feeds
 Create Date: 2026-11-29 22:30:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0013_meeting_links"
-down_revision = "0011_review_history"
+down_revision = "0012_calendar_feeds"
 branch_labels = None
 depends_on = None
 

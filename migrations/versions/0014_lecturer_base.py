@@ -7,7 +7,7 @@ in Japan. `lecturer_unavailability.whole_days`: the time off was entered as whol
 Japan-time midnight to another is marked as whole days.
 
 Revision ID: 0014_lecturer_base
-Revises: 0011_review_history
+Revises: 0013_meeting_links
 Create Date: 2026-11-29 22:30:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_lecturer_base'
-down_revision = '0011_review_history'
+down_revision = '0013_meeting_links'
 branch_labels = None
 depends_on = None
 
