@@ -32,10 +32,11 @@ from booking.staff.models import User
 
 
 def lecture_link(lecture: LectureRequest, viewer: User) -> str:
-    """Where a lecture on the calendar leads: the request for staff, the diary for a lecturer."""
+    """Where a lecture on the calendar leads: the request for staff, the lecturer's own page of
+    that lecture for a lecturer (who sees only their own lectures on the calendar)."""
     if viewer.has_any_role(*LECTURE_STAFF):
         return url_for("lectures.show", request_id=lecture.id)
-    return url_for("lectures.my_schedule")
+    return url_for("lectures.my_lecture", request_id=lecture.id)
 
 
 def _diary_link(lecturer: User, viewer: User) -> str:

@@ -126,8 +126,9 @@ def test_a_lecturer_sees_their_own_entries_and_no_person_filter(lecturer_client,
     )
     assert "港小学校" in page and "山手中学校" not in page and "北野" not in page
     assert 'name="person"' not in page and "国内研修" not in page
-    assert 'href="/staff/lectures/schedule"' in page
-    assert f"/staff/lectures/{world.december}" not in page
+    # Their lectures lead to their own page of each lecture, not the coordinators' page.
+    assert f'href="/staff/lectures/schedule/{world.december}"' in page
+    assert f'href="/staff/lectures/{world.december}"' not in page
 
 
 @pytest.mark.parametrize("role", [Role.REVIEWER])
