@@ -20,4 +20,4 @@ from booking.lectures.formatting import time_span  # noqa: E402
 bp.add_app_template_filter(time_span, "time_span")
 bp.add_app_template_filter(zone_name, "zone_name")
 
-from booking.lectures import staff_views, views  # noqa: E402,F401
+from booking.lectures import staff_views, todo, views  # noqa: E402,F401
