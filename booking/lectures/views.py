@@ -16,7 +16,14 @@ from booking.core.ratelimit import public_form_limit
 from booking.core.time import utcnow
 from booking.extensions import limiter
 from booking.lectures import bp, feedback, notifications, services
-from booking.lectures.forms import OTHER_SCHOOL, CancelForm, ChooseDateForm, FeedbackForm, RequestForm
+from booking.lectures.forms import (
+    OTHER_SCHOOL,
+    CancelForm,
+    ChooseDateForm,
+    FeedbackForm,
+    OtherDatesForm,
+    RequestForm,
+)
 from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform
 from booking.schools.models import School, SchoolType
 from booking.schools.services import get_school, search_schools
@@ -60,6 +67,15 @@ def _request_data(form: RequestForm) -> services.RequestData:
     )
 
 
+def _well_formed_candidates(form) -> list:
+    """The candidates typed clearly enough to be judged by the calendar's rules."""
+    return [
+        services.Candidate(rank, day, at)
+        for rank, day, at in form.candidates()
+        if not form[f"candidate_{rank}_date"].errors and not form[f"candidate_{rank}_time"].errors
+    ]
+
+
 def _checkable(form: RequestForm) -> dict:
     """What a form with mistakes still says clearly enough to be judged by the rules."""
     program = "" if form.program_id.errors else form.program_id.data or ""
@@ -69,11 +85,7 @@ def _checkable(form: RequestForm) -> dict:
         "fmt": None if form.format.errors else form.chosen_format,
         "audience_size": None if form.audience_size.errors else form.audience_size.data,
         "school_id": parse_digits(school),
-        "candidates": [
-            services.Candidate(rank, day, at)
-            for rank, day, at in form.candidates()
-            if not form[f"candidate_{rank}_date"].errors and not form[f"candidate_{rank}_time"].errors
-        ],
+        "candidates": _well_formed_candidates(form),
     }
 
 
@@ -159,6 +171,17 @@ def _act(lecture, form) -> tuple[str, str | None]:
     if isinstance(form, ChooseDateForm):
         services.choose_proposed_date(lecture.id, form.slot_id.data)
         return _("Thank you: the lecture is booked for the date you chose."), None
+    if isinstance(form, OtherDatesForm):
+        candidates = tuple(services.Candidate(rank, day, at) for rank, day, at in form.candidates())
+        asked = services.ask_other_dates(
+            lecture.id, services.OtherDatesData(candidates, form.message.data or "")
+        )
+        if asked == services.Asked.ALREADY:
+            return _("We had already received these dates. We will email you when we have news."), None
+        return _(
+            "Thank you: we have received your new dates and will email you once we have checked them "
+            "with our lecturers."
+        ), None
     saved = feedback.give_feedback(
         lecture.id, feedback.FeedbackData(form.satisfaction.data, form.comments.data or "")
     )
@@ -177,24 +200,36 @@ def manage(token: str):
     if lecture is None:
         abort(404)
     action = request.form.get("action") if request.method == "POST" else None
-    posted = {name: request.form if action == name else None for name in ("cancel", "choose", "feedback")}
+    actions = ("cancel", "choose", "other_dates", "feedback")
+    posted = {name: request.form if action == name else None for name in actions}
     cancel_form = CancelForm(formdata=posted["cancel"])
+    other_dates_form = OtherDatesForm(formdata=posted["other_dates"])
     choose_form = ChooseDateForm(formdata=posted["choose"])
     choose_form.slot_id.choices = [
         SelectChoice(slot.id, format_datetime(slot.starts_at)) for slot in lecture.proposals
     ]
     feedback_form = _feedback_form(lecture, posted["feedback"])
-    form = {"cancel": cancel_form, "choose": choose_form, "feedback": feedback_form}.get(action or "")
+    form = {
+        "cancel": cancel_form,
+        "choose": choose_form,
+        "other_dates": other_dates_form,
+        "feedback": feedback_form,
+    }.get(action or "")
     if request.method == "POST" and form is None:
         abort(400)
     if form is not None and form.validate_on_submit():
         try:
             message, anchor = _act(lecture, form)
         except DomainError as error:
-            form.add_error(error)
+            for problem in error.errors:
+                form.add_error(problem)
         else:
             flash(message, "success")
             return redirect(url_for("lectures.manage", token=token, _anchor=anchor))
+    elif form is other_dates_form and form.is_submitted():
+        # The calendar's rules too, beside the form's own mistakes, so all show at once.
+        for problem in services.candidate_problems(_well_formed_candidates(form)):
+            form.add_error(problem)
     failed = form is not None and form.has_errors
     return render_template(
         "lectures/manage.html",
@@ -202,6 +237,7 @@ def manage(token: str):
         token=token,
         cancel_form=cancel_form,
         choose_form=choose_form,
+        other_dates_form=other_dates_form,
         feedback_form=feedback_form,
         form=form,
         now=utcnow(),

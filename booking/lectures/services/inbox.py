@@ -111,6 +111,7 @@ def _inbox_query(filters: InboxFilters) -> sa.Select:
         joinedload(LectureRequest.program),
         selectinload(LectureRequest.slots),
         selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+        selectinload(LectureRequest.events),  # to mark a school's "none of these dates suit"
     )
     if filters.status is not None:
         stmt = stmt.where(LectureRequest.status == filters.status)
