@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
 from booking.core.numbers import parse_digits
-from booking.core.ratelimit import public_form_limit
+from booking.core.ratelimit import SubmissionLimits, public_form_limit
 from booking.core.time import utcnow
 from booking.extensions import limiter
 from booking.lectures import bp, feedback, notifications, services
@@ -97,14 +97,18 @@ def _offered_schools(form: RequestForm, matches: list[School]) -> list[School]:
     return offered + [school for school in matches if school not in offered]
 
 
+REQUEST_LIMITS = SubmissionLimits("lectures.request")
+
+
 @bp.route("/lectures/request", methods=["GET", "POST"])
-@public_form_limit()
 def new_request():
     programs = services.active_programs()
     form = RequestForm(programs=programs)
+    # A refused attempt shows the form again, everything typed kept, and when to try again.
+    refused = REQUEST_LIMITS.address_attempt() if request.method == "POST" else None
     # "Find" posts the whole form back (nothing typed is lost, nothing personal goes
     # into a URL): it shows the matching schools and saves nothing.
-    finding = request.method == "POST" and "find_school" in request.form
+    finding = request.method == "POST" and "find_school" in request.form and refused is None
     matches = search_schools(form.school_query.data) if finding else []
     form.offer_schools(_offered_schools(form, matches))
     if finding:
@@ -122,30 +126,41 @@ def new_request():
         chosen = request.args.get("program", "")
         if chosen in {str(p.id) for p in programs}:
             form.program_id.data = chosen
-    if form.is_submitted() and not form.validate():
+    if refused is None and form.is_submitted() and not form.validate():
         # Show the calendar and catalog rules too, with the form's own mistakes.
         for problem in services.request_problems(**_checkable(form)):
             form.add_error(problem)
-    elif form.is_submitted():
-        try:
-            result = services.submit_request(_request_data(form))
-        except DomainError as error:
-            for problem in error.errors:
-                form.add_error(problem)
-        else:
-            message = (
-                _("This request had already been sent: here it is.")
-                if result.repeated
-                else _(
-                    "Thank you. We have received your request %(reference)s.",
-                    reference=result.request.reference,
-                )
-            )
-            flash(message, "success")
-            return redirect(url_for("lectures.manage", token=result.token))
+    elif refused is None and form.is_submitted():
+        refused = REQUEST_LIMITS.email_attempt(form.contact_email.data)
+        if refused is None:
+            response = _submit(form)
+            if response is not None:
+                return response
+    if refused is not None:
+        form.add_error(refused.message)
     return render_template(
         "lectures/request.html", form=form, programs=programs, settings=current_settings(), other=OTHER_SCHOOL
-    ), 422 if form.has_errors else 200
+    ), 429 if refused is not None else 422 if form.has_errors else 200
+
+
+def _submit(form: RequestForm):
+    """Send the request; a redirect to the teacher's page, or None with the reasons on the form."""
+    try:
+        result = services.submit_request(_request_data(form))
+    except DomainError as error:
+        for problem in error.errors:
+            form.add_error(problem)
+        return None
+    if result.repeated:
+        # The same form sent again made nothing new: it does not count against the address.
+        REQUEST_LIMITS.give_back_email(form.contact_email.data)
+    message = (
+        _("This request had already been sent: here it is.")
+        if result.repeated
+        else _("Thank you. We have received your request %(reference)s.", reference=result.request.reference)
+    )
+    flash(message, "success")
+    return redirect(url_for("lectures.manage", token=result.token))
 
 
 @bp.route("/lectures/schools")
