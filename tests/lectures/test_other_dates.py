@@ -227,3 +227,40 @@ def test_a_coordinator_reading_english_gets_the_email_in_english(app, proposed):
     )
     assert "Tuesdays suit us" in email.body_text and "Tuesdays suit us" in email.body_html
     assert "/staff/lectures/" in email.body_text
+
+
+# At the same moment -------------------------------------------------------------------------
+
+
+def test_the_same_answer_sent_several_times_at_once_makes_one_move(app, proposed):
+    from tests.helpers import run_together
+
+    lecture_id, token = proposed
+    db.session.remove()
+
+    def act(index, client):
+        return client.post(f"/lectures/manage/{token}", data=form()).status_code
+
+    codes = run_together(5, act, prepare=lambda index: app.test_client())
+    assert codes == [302] * 5
+    lecture = reload(lecture_id)
+    assert lecture.status == LectureStatus.SUBMITTED
+    assert sum(1 for e in lecture.events if e.details.get("action") == "ask_other_dates") == 1
+
+
+def test_choosing_a_date_and_asking_for_others_at_once_leaves_one_answer(app, proposed):
+    from tests.helpers import run_together
+
+    lecture_id, token = proposed
+    slot_id = reload(lecture_id).proposals[0].id
+    db.session.remove()
+    answers = [{"action": "choose", "slot_id": str(slot_id)}, form()]
+
+    def act(index, client):
+        return client.post(f"/lectures/manage/{token}", data=answers[index]).status_code
+
+    codes = run_together(2, act, prepare=lambda index: app.test_client())
+    assert sorted(codes) == [302, 422]  # the second finds the request moved on, and says so
+    lecture = reload(lecture_id)
+    assert lecture.status in (LectureStatus.SCHEDULED, LectureStatus.SUBMITTED)
+    assert len([e for e in lecture.events if e.from_status == LectureStatus.PROPOSED]) == 1
