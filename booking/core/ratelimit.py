@@ -101,9 +101,9 @@ class Refusal:
     @property
     def message(self) -> str:
         return ngettext(
-            "This form has been sent many times in the last hour. Please send it again in "
+            "This form has been sent too many times for now. Please send it again in "
             "%(num)d minute (from %(time)s, Japan time). Everything you typed is kept below.",
-            "This form has been sent many times in the last hour. Please send it again in "
+            "This form has been sent too many times for now. Please send it again in "
             "%(num)d minutes (from %(time)s, Japan time). Everything you typed is kept below.",
             self.minutes,
             time=format_time(self.retry_at),
