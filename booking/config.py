@@ -126,6 +126,10 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute")
     PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "20 per hour")
+    # The lecture request and youth application forms: a school's many teachers often share
+    # one internet address, so that limit is generous; the one per email address is tight.
+    SUBMISSION_ADDRESS_LIMIT = os.environ.get("SUBMISSION_ADDRESS_LIMIT", "200 per hour")
+    SUBMISSION_EMAIL_LIMIT = os.environ.get("SUBMISSION_EMAIL_LIMIT", "5 per hour")
     # Searches of the school picker on the public forms, per client.
     SCHOOL_SEARCH_LIMIT = os.environ.get("SCHOOL_SEARCH_LIMIT", "60 per minute")
 

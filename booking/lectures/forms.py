@@ -63,7 +63,47 @@ def _required_when(form: BaseForm, field: Field, when: bool, message) -> None:
         raise ValidationError(str(message))
 
 
-class RequestForm(BaseForm):
+class CandidateDates:
+    """Up to three date-and-time candidates (first required), as the request form asks:
+    a date needs its time and a time its date, and no two candidates are the same.
+
+    For forms holding the request form's fields candidate_1_date ... candidate_3_time.
+    """
+
+    def check_candidates(self) -> None:
+        seen: dict[tuple[date, time], int] = {}
+        for rank in (1, 2, 3):
+            day_field, time_field = self[f"candidate_{rank}_date"], self[f"candidate_{rank}_time"]
+            if day_field.errors or time_field.errors:
+                continue
+            if rank > 1 and day_field.data and not time_field.data:
+                time_field.errors.append(str(_l("Enter a start time for this date too.")))
+            elif rank > 1 and time_field.data and not day_field.data:
+                day_field.errors.append(str(_l("Enter a date for this time too.")))
+            elif day_field.data and time_field.data:
+                key = (day_field.data, time_field.data)
+                if key in seen:
+                    day_field.errors.append(
+                        str(
+                            _l(
+                                "This is the same as choice %(n)d. Give a different date or time.",
+                                n=seen[key],
+                            )
+                        )
+                    )
+                else:
+                    seen[key] = rank
+
+    def candidates(self) -> list[tuple[int, date, time]]:
+        found = []
+        for rank in (1, 2, 3):
+            day, at = self[f"candidate_{rank}_date"].data, self[f"candidate_{rank}_time"].data
+            if day and at:
+                found.append((rank, day, at))
+        return found
+
+
+class RequestForm(CandidateDates, BaseForm):
     """The lecture request; field names are part of the public contract (SPEC section 9)."""
 
     program_id = SelectField(
@@ -275,37 +315,8 @@ class RequestForm(BaseForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        seen: dict[tuple[date, time], int] = {}
-        for rank in (1, 2, 3):
-            day_field, time_field = self[f"candidate_{rank}_date"], self[f"candidate_{rank}_time"]
-            if day_field.errors or time_field.errors:
-                continue
-            if rank > 1 and day_field.data and not time_field.data:
-                time_field.errors.append(str(_l("Enter a start time for this date too.")))
-            elif rank > 1 and time_field.data and not day_field.data:
-                day_field.errors.append(str(_l("Enter a date for this time too.")))
-            elif day_field.data and time_field.data:
-                key = (day_field.data, time_field.data)
-                if key in seen:
-                    day_field.errors.append(
-                        str(
-                            _l(
-                                "This is the same as choice %(n)d. Give a different date or time.",
-                                n=seen[key],
-                            )
-                        )
-                    )
-                else:
-                    seen[key] = rank
+        self.check_candidates()
         return valid and not self.has_errors
-
-    def candidates(self) -> list[tuple[int, date, time]]:
-        found = []
-        for rank in (1, 2, 3):
-            day, at = self[f"candidate_{rank}_date"].data, self[f"candidate_{rank}_time"].data
-            if day and at:
-                found.append((rank, day, at))
-        return found
 
 
 # Staff: the catalog -------------------------------------------------------------------
@@ -625,6 +636,29 @@ class ChooseDateForm(BaseForm):
         validate_choice=False,
         validators=[InputRequired(_l("Choose one of the dates."))],
     )
+
+
+class OtherDatesForm(CandidateDates, BaseForm):
+    """None of the proposed dates suit: new candidates, with the request form's fields and rules."""
+
+    action = HiddenField(default="other_dates")
+    candidate_1_date = RequestForm.candidate_1_date
+    candidate_1_time = RequestForm.candidate_1_time
+    candidate_2_date = RequestForm.candidate_2_date
+    candidate_2_time = RequestForm.candidate_2_time
+    candidate_3_date = RequestForm.candidate_3_date
+    candidate_3_time = RequestForm.candidate_3_time
+    message = TextAreaField(
+        _l("Message to the bureau"),
+        description=_l("e.g. which days of the week or times suit the class best."),
+        filters=[strip],
+        validators=[max_length(2000)],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self.check_candidates()
+        return valid and not self.has_errors
 
 
 def _score(value: object) -> int | None:

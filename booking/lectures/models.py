@@ -170,6 +170,7 @@ class Action(enum.StrEnum):
     CANCEL = "cancel"
     COMPLETE = "complete"
     CHOOSE_DATE = "choose_date"
+    ASK_OTHER_DATES = "ask_other_dates"
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,8 @@ LECTURE_ACTIONS = {
     Action.PROPOSE: Step(frozenset({S.SUBMITTED, S.PROPOSED}), S.PROPOSED),  # again: other dates
     Action.SCHEDULE: Step(frozenset({S.SUBMITTED, S.PROPOSED}), S.SCHEDULED),
     Action.CHOOSE_DATE: Step(frozenset({S.PROPOSED}), S.SCHEDULED),  # the teacher picks a date
+    # The teacher finds none of the proposed dates suitable and gives new candidates.
+    Action.ASK_OTHER_DATES: Step(frozenset({S.PROPOSED}), S.SUBMITTED),
     Action.RESCHEDULE: Step(frozenset({S.SCHEDULED}), S.SCHEDULED),
     Action.COMPLETE: Step(frozenset({S.SCHEDULED}), S.COMPLETED),
     Action.DECLINE: Step(frozenset({S.SUBMITTED}), S.DECLINED),
@@ -470,13 +473,14 @@ class LectureRequest(db.Model):
 
     def can(self, action: Action, now: datetime | None = None) -> bool:
         """Whether `action` is possible now: the table allows it from this status, and
-        (to record a lecture as held) it has started, or (to choose a date) dates were proposed.
+        (to record a lecture as held) it has started, or (to choose a date, or to ask for
+        others) dates were proposed.
         """
         if self.status not in LECTURE_ACTIONS[action].sources:
             return False
         if action == Action.COMPLETE:
             return self.starts_at is not None and self.starts_at <= (now or utcnow())
-        if action == Action.CHOOSE_DATE:
+        if action in (Action.CHOOSE_DATE, Action.ASK_OTHER_DATES):
             return bool(self.proposals)
         return True
 
@@ -500,6 +504,14 @@ class LectureRequest(db.Model):
 
     def can_choose_date(self) -> bool:
         return self.can(Action.CHOOSE_DATE)
+
+    def can_ask_other_dates(self) -> bool:
+        return self.can(Action.ASK_OTHER_DATES)
+
+    @property
+    def asked_for_other_dates(self) -> bool:
+        """The school's latest word was "none of these dates suit" (needs `events` loaded)."""
+        return bool(self.events) and self.events[-1].details.get("action") == Action.ASK_OTHER_DATES
 
     def has_calendar(self) -> bool:
         return self.status == S.SCHEDULED and self.starts_at is not None
@@ -586,8 +598,16 @@ class LectureRequest(db.Model):
             raise InvalidTransition(_("Only a scheduled lecture can be rescheduled."))
         if action == Action.COMPLETE and self.status == S.SCHEDULED:
             raise InvalidTransition(_("The lecture has not taken place yet."))
-        if action == Action.CHOOSE_DATE and self.status == S.PROPOSED:
+        if action in (Action.CHOOSE_DATE, Action.ASK_OTHER_DATES) and self.status == S.PROPOSED:
             raise InvalidTransition(_("There are no proposed dates to choose from."))
+        if action == Action.ASK_OTHER_DATES:
+            raise InvalidTransition(
+                _(
+                    "We are no longer waiting for your answer to proposed dates: the request is "
+                    "“%(current)s”. Please contact us if something needs changing.",
+                    current=self.status.label,
+                )
+            )
         raise InvalidTransition(
             _(
                 "This cannot be done now: the status “%(current)s” cannot change to “%(target)s”.",
@@ -624,6 +644,35 @@ class LectureRequest(db.Model):
             slot.starts_at, slot.ends_at = start, end
         for slot in existing[len(times) :]:
             self.slots.remove(slot)
+
+    def ask_other_dates(self, times: list[tuple[datetime, datetime]], message: str) -> LectureEvent:
+        """The school turns down every proposed date and gives new candidates, first choice
+        first: they replace the old ones, the proposals are withdrawn, and the request is
+        received again. The history keeps the withdrawn proposals and the new candidates.
+        """
+        self.ensure_can(Action.ASK_OTHER_DATES)
+        details: dict[str, Any] = {
+            "action": Action.ASK_OTHER_DATES.value,
+            "starts_at": [start.isoformat() for start, _end in times],
+            "withdrawn": [slot.starts_at.isoformat() for slot in self.proposals],
+            "previous_candidates": [slot.starts_at.isoformat() for slot in self.candidates],
+        }
+        event = self._move(Action.ASK_OTHER_DATES, None, note=message, details=details, by_school=True)
+        for slot in self.proposals:
+            self.slots.remove(slot)
+        self.proposal_message = ""
+        self.proposed_lecturers = []
+        existing = self.candidates
+        for rank, (start, end) in enumerate(times, start=1):
+            # Rewritten in place, as in `propose`: the unique rank would meet a delete and an insert.
+            slot = existing[rank - 1] if rank <= len(existing) else None
+            if slot is None:
+                slot = LectureSlot(kind=SlotKind.REQUESTED, rank=rank)
+                self.slots.append(slot)
+            slot.starts_at, slot.ends_at = start, end
+        for slot in existing[len(times) :]:
+            self.slots.remove(slot)
+        return event
 
     def schedule(
         self,

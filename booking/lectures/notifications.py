@@ -188,6 +188,11 @@ def date_chosen(lecture: LectureRequest, coordinators: list[User]) -> None:
     _to_staff(coordinators, lecture, "date_chosen_to_coordinator")
 
 
+def other_dates_asked(lecture: LectureRequest, message: str, coordinators: list[User]) -> None:
+    """The school found none of the proposed dates suitable and gave new ones."""
+    _to_staff(coordinators, lecture, "other_dates_asked_to_coordinator", message=message)
+
+
 def rescheduled(
     lecture: LectureRequest,
     token: str,

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
 from booking.core.numbers import parse_digits
-from booking.core.ratelimit import public_form_limit
+from booking.core.ratelimit import SubmissionLimits, public_form_limit
 from booking.core.time import utcnow
 from booking.extensions import limiter
 from booking.lectures import bp, feedback, notifications, services
@@ -21,6 +21,7 @@ from booking.lectures.forms import (
     CancelForm,
     ChooseDateForm,
     FeedbackForm,
+    OtherDatesForm,
     RequestForm,
     SchoolMeetingForm,
 )
@@ -67,6 +68,15 @@ def _request_data(form: RequestForm) -> services.RequestData:
     )
 
 
+def _well_formed_candidates(form) -> list:
+    """The candidates typed clearly enough to be judged by the calendar's rules."""
+    return [
+        services.Candidate(rank, day, at)
+        for rank, day, at in form.candidates()
+        if not form[f"candidate_{rank}_date"].errors and not form[f"candidate_{rank}_time"].errors
+    ]
+
+
 def _checkable(form: RequestForm) -> dict:
     """What a form with mistakes still says clearly enough to be judged by the rules."""
     program = "" if form.program_id.errors else form.program_id.data or ""
@@ -76,11 +86,7 @@ def _checkable(form: RequestForm) -> dict:
         "fmt": None if form.format.errors else form.chosen_format,
         "audience_size": None if form.audience_size.errors else form.audience_size.data,
         "school_id": parse_digits(school),
-        "candidates": [
-            services.Candidate(rank, day, at)
-            for rank, day, at in form.candidates()
-            if not form[f"candidate_{rank}_date"].errors and not form[f"candidate_{rank}_time"].errors
-        ],
+        "candidates": _well_formed_candidates(form),
     }
 
 
@@ -92,14 +98,18 @@ def _offered_schools(form: RequestForm, matches: list[School]) -> list[School]:
     return offered + [school for school in matches if school not in offered]
 
 
+REQUEST_LIMITS = SubmissionLimits("lectures.request")
+
+
 @bp.route("/lectures/request", methods=["GET", "POST"])
-@public_form_limit()
 def new_request():
     programs = services.active_programs()
     form = RequestForm(programs=programs)
+    # A refused attempt shows the form again, everything typed kept, and when to try again.
+    refused = REQUEST_LIMITS.address_attempt() if request.method == "POST" else None
     # "Find" posts the whole form back (nothing typed is lost, nothing personal goes
     # into a URL): it shows the matching schools and saves nothing.
-    finding = request.method == "POST" and "find_school" in request.form
+    finding = request.method == "POST" and "find_school" in request.form and refused is None
     matches = search_schools(form.school_query.data) if finding else []
     form.offer_schools(_offered_schools(form, matches))
     if finding:
@@ -117,30 +127,41 @@ def new_request():
         chosen = request.args.get("program", "")
         if chosen in {str(p.id) for p in programs}:
             form.program_id.data = chosen
-    if form.is_submitted() and not form.validate():
+    if refused is None and form.is_submitted() and not form.validate():
         # Show the calendar and catalog rules too, with the form's own mistakes.
         for problem in services.request_problems(**_checkable(form)):
             form.add_error(problem)
-    elif form.is_submitted():
-        try:
-            result = services.submit_request(_request_data(form))
-        except DomainError as error:
-            for problem in error.errors:
-                form.add_error(problem)
-        else:
-            message = (
-                _("This request had already been sent: here it is.")
-                if result.repeated
-                else _(
-                    "Thank you. We have received your request %(reference)s.",
-                    reference=result.request.reference,
-                )
-            )
-            flash(message, "success")
-            return redirect(url_for("lectures.manage", token=result.token))
+    elif refused is None and form.is_submitted():
+        refused = REQUEST_LIMITS.email_attempt(form.contact_email.data)
+        if refused is None:
+            response = _submit(form)
+            if response is not None:
+                return response
+    if refused is not None:
+        form.add_error(refused.message)
     return render_template(
         "lectures/request.html", form=form, programs=programs, settings=current_settings(), other=OTHER_SCHOOL
-    ), 422 if form.has_errors else 200
+    ), 429 if refused is not None else 422 if form.has_errors else 200
+
+
+def _submit(form: RequestForm):
+    """Send the request; a redirect to the teacher's page, or None with the reasons on the form."""
+    try:
+        result = services.submit_request(_request_data(form))
+    except DomainError as error:
+        for problem in error.errors:
+            form.add_error(problem)
+        return None
+    if result.repeated:
+        # The same form sent again made nothing new: it does not count against the address.
+        REQUEST_LIMITS.give_back_email(form.contact_email.data)
+    message = (
+        _("This request had already been sent: here it is.")
+        if result.repeated
+        else _("Thank you. We have received your request %(reference)s.", reference=result.request.reference)
+    )
+    flash(message, "success")
+    return redirect(url_for("lectures.manage", token=result.token))
 
 
 @bp.route("/lectures/schools")
@@ -171,6 +192,17 @@ def _act(lecture, form) -> tuple[str, str | None]:
     if isinstance(form, ChooseDateForm):
         services.choose_proposed_date(lecture.id, form.slot_id.data)
         return _("Thank you: the lecture is booked for the date you chose."), None
+    if isinstance(form, OtherDatesForm):
+        candidates = tuple(services.Candidate(rank, day, at) for rank, day, at in form.candidates())
+        asked = services.ask_other_dates(
+            lecture.id, services.OtherDatesData(candidates, form.message.data or "")
+        )
+        if asked == services.Asked.ALREADY:
+            return _("We had already received these dates. We will email you when we have news."), None
+        return _(
+            "Thank you: we have received your new dates and will email you once we have checked them "
+            "with our lecturers."
+        ), None
     saved = feedback.give_feedback(
         lecture.id, feedback.FeedbackData(form.satisfaction.data, form.comments.data or "")
     )
@@ -189,27 +221,38 @@ def manage(token: str):
     if lecture is None:
         abort(404)
     action = request.form.get("action") if request.method == "POST" else None
-    actions = ("cancel", "choose", "feedback", "meeting")
+    actions = ("cancel", "choose", "other_dates", "feedback", "meeting")
     posted = {name: request.form if action == name else None for name in actions}
     cancel_form = CancelForm(formdata=posted["cancel"])
+    other_dates_form = OtherDatesForm(formdata=posted["other_dates"])
     choose_form = ChooseDateForm(formdata=posted["choose"])
     choose_form.slot_id.choices = [
         SelectChoice(slot.id, format_datetime(slot.starts_at)) for slot in lecture.proposals
     ]
     feedback_form = _feedback_form(lecture, posted["feedback"])
     meeting_form = SchoolMeetingForm(formdata=posted["meeting"])
-    forms = {"cancel": cancel_form, "choose": choose_form, "feedback": feedback_form, "meeting": meeting_form}
-    form = forms.get(action or "")
+    form = {
+        "cancel": cancel_form,
+        "choose": choose_form,
+        "other_dates": other_dates_form,
+        "feedback": feedback_form,
+        "meeting": meeting_form,
+    }.get(action or "")
     if request.method == "POST" and form is None:
         abort(400)
     if form is not None and form.validate_on_submit():
         try:
             message, anchor = _act(lecture, form)
         except DomainError as error:
-            form.add_error(error)
+            for problem in error.errors:
+                form.add_error(problem)
         else:
             flash(message, "success")
             return redirect(url_for("lectures.manage", token=token, _anchor=anchor))
+    elif form is other_dates_form and form.is_submitted():
+        # The calendar's rules too, beside the form's own mistakes, so all show at once.
+        for problem in services.candidate_problems(_well_formed_candidates(form)):
+            form.add_error(problem)
     failed = form is not None and form.has_errors
     return render_template(
         "lectures/manage.html",
@@ -217,6 +260,7 @@ def manage(token: str):
         token=token,
         cancel_form=cancel_form,
         choose_form=choose_form,
+        other_dates_form=other_dates_form,
         feedback_form=feedback_form,
         meeting_form=meeting_form,
         form=form,

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__, url_prefix="/staff/outbox")
 
-from booking.notifications import staff_views  # noqa: E402,F401
+from booking.notifications import staff_views, todo  # noqa: E402,F401

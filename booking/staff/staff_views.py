@@ -9,7 +9,7 @@ from flask_login import current_user
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.forms import ConfirmForm
-from booking.core.navigation import panels_for
+from booking.core.navigation import panels_for, todos_for
 from booking.staff import bp, services
 from booking.staff.forms import InviteForm, PreferencesForm, UserForm
 from booking.staff.models import User
@@ -20,7 +20,9 @@ ANY_STAFF = tuple(Role)
 @bp.route("/")
 @role_required(*ANY_STAFF)
 def dashboard():
-    return render_template("staff/dashboard.html", panels=panels_for(current_user))
+    return render_template(
+        "staff/dashboard.html", todos=todos_for(current_user), panels=panels_for(current_user)
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -12,4 +12,4 @@ register_nav(
     "youth.staff_cohorts", _l("Youth training"), (Role.COORDINATOR,), order=300, prefixes=("/staff/youth/",)
 )
 
-from booking.youth import calendar, staff_views, views  # noqa: E402,F401
+from booking.youth import calendar, staff_views, todo, views  # noqa: E402,F401

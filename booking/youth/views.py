@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language
 from booking.core.numbers import parse_digits
-from booking.core.ratelimit import public_form_limit
+from booking.core.ratelimit import Refusal, SubmissionLimits, public_form_limit
 from booking.core.time import utcnow
 from booking.youth import bp, hooks, services
 from booking.youth.forms import OTHER_SCHOOL, ApplicationForm, ConsentForm, ResendLinkForm
@@ -63,8 +63,13 @@ def _data(form: ApplicationForm) -> services.ApplicationData:
     )
 
 
-def _save(form: ApplicationForm, application: Application | None = None) -> services.Saved | None:
-    """Save a draft or send, as the button pressed says; problems go onto the form."""
+def _save(
+    form: ApplicationForm, application: Application | None = None, limits: SubmissionLimits | None = None
+) -> services.Saved | Refusal | None:
+    """Save a draft or send, as the button pressed says; problems go onto the form.
+
+    With `limits`, the attempt counts against the student's email address first.
+    """
     cohort = form.cohort
     message = services.window_message(cohort)
     if message:
@@ -75,6 +80,9 @@ def _save(form: ApplicationForm, application: Application | None = None) -> serv
         if form.submission_key.errors:
             form.renew_submission_key()
         return None
+    refused = limits.email_attempt(form.email.data or "") if limits is not None else None
+    if refused is not None:
+        return refused
     try:
         if application is not None and not application.is_draft:
             return services.update_application(application, _data(form))
@@ -112,26 +120,36 @@ def _saved_message(saved: services.Saved) -> str:
     return _("Your changes are saved.")
 
 
+APPLY_LIMITS = SubmissionLimits("youth.apply")
+
+
 @bp.route("/youth/apply", methods=["GET", "POST"])
-@public_form_limit()
 def apply():
     cohort = services.featured_cohort() or abort(404)
     form = ApplicationForm(cohort)
     resent = False
-    if request.method == "POST" and request.form.get("action") == "resend_link":
+    # A refused attempt shows the form again, everything typed kept, and when to try again.
+    refused = APPLY_LIMITS.address_attempt() if request.method == "POST" else None
+    if refused is None and request.method == "POST" and request.form.get("action") == "resend_link":
         # The same answer whether or not the address has an application: nobody can probe.
         if form.email.validate(form):
             services.resend_link(cohort, form.email.data)
             resent = True
-    elif request.method == "POST":
-        saved = _save(form)
+    elif refused is None and request.method == "POST":
+        saved = _save(form, limits=APPLY_LIMITS)
+        if isinstance(saved, Refusal):
+            refused, saved = saved, None
         if saved is not None and saved.repeated:
-            # No new private link for a form sent again: the first one went by email.
+            # No new private link for a form sent again: the first one went by email, and
+            # it does not count against the address.
+            APPLY_LIMITS.give_back_email(form.email.data or "")
             flash(_saved_message(saved), "info")
             return redirect(url_for("youth.index"))
         if saved is not None:
             flash(_saved_message(saved), "success")
             return redirect(url_for("youth.application", token=saved.token))
+    if refused is not None:
+        form.add_error(refused.message)
     return render_template(
         "youth/apply.html",
         form=form,
@@ -139,7 +157,7 @@ def apply():
         window=services.window_message(cohort),
         resent=resent,
         duplicate=services.duplicate_message() in form.email.errors,
-    ), 422 if form.has_errors else 200
+    ), 429 if refused is not None else 422 if form.has_errors else 200
 
 
 @bp.route("/youth/applications/<token>", methods=["GET", "POST"])

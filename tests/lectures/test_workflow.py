@@ -59,7 +59,9 @@ def move(lecture: LectureRequest, target: LectureStatus, actor, lecturer) -> Non
         lecture.decline("講師の都合", actor)
     elif target == S.CANCELLED:
         lecture.cancel("行事のため", actor)
-    else:  # nothing leads back to "received"
+    elif target == S.SUBMITTED:  # the school finds none of the proposed dates suitable
+        lecture.ask_other_dates([(start, end)], "別の日程でお願いします。")
+    else:
         LECTURE_WORKFLOW.check(lecture.status, target)
 
 
@@ -82,7 +84,9 @@ def test_every_allowed_move_changes_the_status_and_writes_history(people, frm, t
     assert lecture.status == to
     event = lecture.events[-1]
     assert len(lecture.events) == before + 1
-    assert (event.from_status, event.to_status, event.actor_id) == (frm, to, actor.id)
+    by_school = to == S.SUBMITTED  # only the school sends a request back to "received"
+    assert (event.from_status, event.to_status, event.actor_id) == (frm, to, None if by_school else actor.id)
+    assert event.by_school is by_school
     assert event.occurred_at is not None
 
 
@@ -102,7 +106,7 @@ def test_every_other_move_is_refused_with_a_message_and_changes_nothing(people, 
 
 def test_the_table_matches_the_specification():
     assert set(LECTURE_WORKFLOW.targets(S.SUBMITTED)) == {S.PROPOSED, S.SCHEDULED, S.DECLINED, S.CANCELLED}
-    assert set(LECTURE_WORKFLOW.targets(S.PROPOSED)) == {S.PROPOSED, S.SCHEDULED, S.CANCELLED}
+    assert set(LECTURE_WORKFLOW.targets(S.PROPOSED)) == {S.PROPOSED, S.SCHEDULED, S.SUBMITTED, S.CANCELLED}
     assert set(LECTURE_WORKFLOW.targets(S.SCHEDULED)) == {S.SCHEDULED, S.COMPLETED, S.CANCELLED}
     for closed in (S.COMPLETED, S.DECLINED, S.CANCELLED):
         assert LECTURE_WORKFLOW.targets(closed) == set()
@@ -145,6 +149,42 @@ def test_a_proposal_without_dates_cannot_be_chosen_from(people):
     assert not lecture.can_choose_date()
     with pytest.raises(InvalidTransition, match="選べる日程の提案はありません"):
         lecture.ensure_can(Action.CHOOSE_DATE)
+
+
+def test_other_dates_cannot_be_asked_for_once_the_proposals_are_gone(people):
+    actor, lecturer = people
+    lecture = in_status(S.PROPOSED, actor, lecturer)
+    for slot in lecture.proposals:
+        lecture.slots.remove(slot)
+    assert not lecture.can_ask_other_dates()
+    with pytest.raises(InvalidTransition):
+        lecture.ensure_can(Action.ASK_OTHER_DATES)
+
+
+def test_asking_for_other_dates_replaces_the_candidates_and_withdraws_the_proposals(people):
+    actor, lecturer = people
+    lecture = in_status(S.PROPOSED, actor, lecturer)
+    proposed = [slot.starts_at.isoformat() for slot in lecture.proposals]
+    old = [slot.starts_at.isoformat() for slot in lecture.candidates]
+    first = utcnow() + timedelta(days=40)
+    times = [
+        (first, first + timedelta(minutes=45)),
+        (first + timedelta(days=1), first + timedelta(days=1, minutes=45)),
+    ]
+    event = lecture.ask_other_dates(times, "来月の火曜日が助かります。")
+    db.session.commit()
+    lecture = db.session.get(LectureRequest, lecture.id)
+    assert lecture.status == S.SUBMITTED
+    assert lecture.proposals == [] and lecture.proposed_lecturers == [] and lecture.proposal_message == ""
+    assert [(slot.rank, slot.starts_at) for slot in lecture.candidates] == [
+        (1, times[0][0]),
+        (2, times[1][0]),
+    ]
+    assert event.by_school and event.actor_id is None and event.note == "来月の火曜日が助かります。"
+    assert event.details["withdrawn"] == proposed
+    assert event.details["previous_candidates"] == old
+    assert event.details["starts_at"] == [start.isoformat() for start, _end in times]
+    assert lecture.asked_for_other_dates
 
 
 def test_a_lecture_cannot_be_recorded_as_held_before_it_starts(people):

@@ -4,6 +4,7 @@ One module per use case; everything is re-exported here, so callers write
 `from booking.lectures import services` and `services.schedule_request(...)`:
 - programs: the catalog staff keep;
 - requests: what schools do (send, follow, cancel, take a proposed date);
+- other_dates: the school's "none of these dates suit", with new candidates;
 - staff_actions: what staff do to a request (schedule, propose, decline, cancel, record as held);
 - inbox: what staff read (a request, the inbox and its exports, the dashboard);
 - lecturers: lecturers and their diaries;
@@ -49,6 +50,12 @@ from booking.lectures.services.meetings import (
     lecture_for_lecturer,
     online_lectures_missing_link,
     set_meeting,
+)
+from booking.lectures.services.other_dates import (
+    Asked,
+    OtherDatesData,
+    ask_other_dates,
+    candidate_problems,
 )
 from booking.lectures.services.postings import (
     PostingData,
@@ -103,12 +110,14 @@ from booking.lectures.services.time_off import (
 __all__ = [
     "RESEND_WINDOW",
     "SORTS",
+    "Asked",
     "BookingData",
     "Candidate",
     "Diary",
     "InboxFilters",
     "LecturerSummary",
     "MeetingData",
+    "OtherDatesData",
     "PeriodData",
     "PostingData",
     "ProgramData",
@@ -122,8 +131,10 @@ __all__ = [
     "add_posting",
     "add_unavailability",
     "all_programs",
+    "ask_other_dates",
     "cancel_by_school",
     "cancel_request",
+    "candidate_problems",
     "choose_proposed_date",
     "complete_request",
     "coordinators",

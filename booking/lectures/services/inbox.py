@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from booking.audit.services import record
 from booking.core.numbers import parse_digits
-from booking.core.time import fiscal_year, today_jst
+from booking.core.time import fiscal_year, today_jst, utcnow
 from booking.extensions import db
 from booking.lectures.models import (
     LectureAssignment,
@@ -23,6 +23,7 @@ from booking.lectures.models import (
     LectureStatus,
     SlotKind,
 )
+from booking.lectures.services.todo import held_unrecorded
 from booking.lectures.time_off import has_time_off_clash
 from booking.schools.models import School
 from booking.staff.models import User
@@ -70,6 +71,8 @@ class InboxFilters:
     school_id: int | None = None
     q: str = ""
     sort: str = "newest"
+    # Only lectures that have started and are not recorded as held yet.
+    unrecorded: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
@@ -90,6 +93,7 @@ class InboxFilters:
             school_id=number("school"),
             q=(args.get("q") or "").strip()[:100],
             sort=sort if sort in SORTS else "newest",
+            unrecorded=args.get("unrecorded") == "1",
         )
 
 
@@ -109,9 +113,12 @@ def _inbox_query(filters: InboxFilters) -> sa.Select:
         selectinload(LectureRequest.slots),
         selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
         with_expression(LectureRequest.time_off_clash, has_time_off_clash()),
+        selectinload(LectureRequest.events),  # to mark a school's "none of these dates suit"
     )
     if filters.status is not None:
         stmt = stmt.where(LectureRequest.status == filters.status)
+    if filters.unrecorded:
+        stmt = stmt.where(held_unrecorded(utcnow()))
     if filters.fiscal_year is not None:
         stmt = stmt.where(LectureRequest.fiscal_year == filters.fiscal_year)
     if filters.format is not None:
