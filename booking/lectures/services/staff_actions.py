@@ -4,6 +4,7 @@ cancel, record as held, and send the teacher's link again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -142,31 +143,66 @@ def reschedule_request(request_id: int, data: BookingData, actor: User) -> Lectu
     return lecture
 
 
+def _proposal_errors(
+    lecture: LectureRequest, times: Sequence[datetime], lecturers: list[User], override: bool
+) -> tuple[list[DomainError], set[str]]:
+    """Every rule the dates break, each next to its date (`date_1`... in the order given),
+    and the rules the override lets pass."""
+    settings = current_settings()
+    errors: list[DomainError] = []
+    overridden: set[str] = set()
+    for index, starts_at in enumerate(times, start=1):
+        found, passed = _rule_errors(starts_at, "override" if override else "", f"date_{index}")
+        overridden.update(passed)
+        booking = Booking(
+            starts_at,
+            starts_at + lecture.program.duration,
+            settings.buffer_minutes(lecture.is_online),
+            tuple(lecturers),
+            lecture.id,
+        )
+        found += [DomainError(e.message, field=f"date_{index}") for e in clashes(booking, settings)]
+        errors += found
+    return errors, overridden
+
+
+def proposal_problems(
+    request_id: int, times: Sequence[datetime], lecturer_ids: tuple[int, ...], override: bool
+) -> list[DomainError]:
+    """The rules proposing `times` would break, saving nothing; lecturers not given are not judged.
+
+    Shown beside a propose form's own mistakes, so staff see everything in one pass.
+    """
+    lecture = db.session.get(LectureRequest, request_id)
+    if lecture is None:
+        return [DomainError(_("This request no longer exists."))]
+    errors: list[DomainError] = []
+    lecturers: list[User] = []
+    if lecturer_ids:
+        try:
+            lecturers = _lecturers(lecturer_ids)
+        except DomainError as error:
+            errors.append(error)
+    found, _overridden = _proposal_errors(lecture, times, lecturers, override)
+    return errors + found
+
+
 def propose_dates(request_id: int, data: ProposalData, actor: User) -> LectureRequest:
     """Offer the school other dates; the school picks one through its link."""
     with write_lock():
         lecture = lock_request(request_id)
         lecture.ensure_can(Action.PROPOSE)
-        lecturers = _lecturers(data.lecturer_ids)
-        settings = current_settings()
         errors: list[DomainError] = []
-        overridden: set[str] = set()
-        times = []
-        for index, starts_at in enumerate(data.times, start=1):
-            found, passed = _rule_errors(starts_at, data.override_reason, f"date_{index}")
-            overridden.update(passed)
-            booking = Booking(
-                starts_at,
-                starts_at + lecture.program.duration,
-                settings.buffer_minutes(lecture.is_online),
-                tuple(lecturers),
-                lecture.id,
-            )
-            found += [DomainError(e.message, field=f"date_{index}") for e in clashes(booking, settings)]
-            errors += found
-            times.append((booking.starts_at, booking.ends_at))
+        lecturers: list[User] = []
+        try:
+            lecturers = _lecturers(data.lecturer_ids)
+        except DomainError as error:
+            errors.append(error)  # the dates are still judged, so every reason comes at once
+        found, overridden = _proposal_errors(lecture, data.times, lecturers, bool(data.override_reason))
+        errors += found
         if errors:
             raise DomainError.several(errors)
+        times = [(starts_at, starts_at + lecture.program.duration) for starts_at in data.times]
         lecture.propose(
             times,
             lecturers,
