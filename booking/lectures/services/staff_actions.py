@@ -58,15 +58,13 @@ def _lecturers(ids: tuple[int, ...]) -> list[User]:
     return found
 
 
-def _rule_errors(
-    starts_at: datetime, override_reason: str, field: str
-) -> tuple[list[DomainError], list[str]]:
+def _rule_errors(starts_at: datetime, override: bool, field: str) -> tuple[list[DomainError], list[str]]:
     """Calendar rules the staff-chosen start breaks, and the ones the override lets pass."""
     local = starts_at.astimezone(JST)
     errors: list[DomainError] = []
     overridden: list[str] = []
     for problem in slot_problems(local.date(), local.time(), current_settings(), utcnow()):
-        if problem.overridable and override_reason:
+        if problem.overridable and override:
             overridden.append(problem.rule.value)
         elif problem.overridable:
             errors.append(
@@ -86,7 +84,7 @@ def _book(lecture: LectureRequest, data: BookingData, actor: User, action: Actio
     """Check everything for booking `lecture` as `data` says, under the locks; then book it."""
     lecture.ensure_can(action)
     lecturers = _lecturers(data.lecturer_ids)
-    errors, overridden = _rule_errors(data.starts_at, data.override_reason, "starts_at")
+    errors, overridden = _rule_errors(data.starts_at, bool(data.override_reason), "starts_at")
     settings = current_settings()
     booking = Booking(
         data.starts_at,
@@ -152,7 +150,7 @@ def _proposal_errors(
     errors: list[DomainError] = []
     overridden: set[str] = set()
     for index, starts_at in enumerate(times, start=1):
-        found, passed = _rule_errors(starts_at, "override" if override else "", f"date_{index}")
+        found, passed = _rule_errors(starts_at, override, f"date_{index}")
         overridden.update(passed)
         booking = Booking(
             starts_at,
