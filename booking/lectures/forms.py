@@ -93,6 +93,17 @@ class CandidateDates:
                     )
                 else:
                     seen[key] = rank
+        self._name_the_choices()
+
+    def _name_the_choices(self) -> None:
+        """Each candidate's messages start with its choice ("Choice 3: ..."), so the summary
+        at the top says which of the three dates or times is meant."""
+        for rank in (1, 2, 3):
+            for part in ("date", "time"):
+                field = self[f"candidate_{rank}_{part}"]
+                field.errors = [
+                    str(_l("Choice %(n)d: %(problem)s", n=rank, problem=message)) for message in field.errors
+                ]
 
     def candidates(self) -> list[tuple[int, date, time]]:
         found = []
@@ -205,11 +216,10 @@ class RequestForm(CandidateDates, BaseForm):
         render_kw={"inputmode": "numeric"},
     )
     # Candidate dates: first choice required, second and third optional.
-    candidate_1_date = LooseDateField(
-        _l("Date"), validators=[InputRequired(_l("Enter the date of your first choice."))]
-    )
+    # Their messages are named after their choice by validate().
+    candidate_1_date = LooseDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     candidate_1_time = LooseTimeField(
-        _l("Start time"), validators=[InputRequired(_l("Enter the start time of your first choice."))]
+        _l("Start time"), validators=[InputRequired(_l("Enter the start time."))]
     )
     candidate_2_date = LooseDateField(_l("Date"), validators=[Optional()])
     candidate_2_time = LooseTimeField(_l("Start time"), validators=[Optional()])
@@ -489,10 +499,17 @@ class ProposeForm(BaseForm):
         return valid and not self.has_errors
 
     def times(self) -> list[datetime]:
+        return [at for _n, at in self.numbered_times()]
+
+    def numbered_times(self) -> list[tuple[int, datetime]]:
+        """(n, start) of each date given whole and without a mistake of its own."""
         return [
-            datetime.combine(self[f"date_{n}"].data, self[f"time_{n}"].data, tzinfo=JST)
+            (n, datetime.combine(self[f"date_{n}"].data, self[f"time_{n}"].data, tzinfo=JST))
             for n in (1, 2, 3)
-            if self[f"date_{n}"].data and self[f"time_{n}"].data
+            if self[f"date_{n}"].data
+            and self[f"time_{n}"].data
+            and not self[f"date_{n}"].errors
+            and not self[f"time_{n}"].errors
         ]
 
 
@@ -631,7 +648,7 @@ class CancelForm(BaseForm):
 class ChooseDateForm(BaseForm):
     action = HiddenField(default="choose")
     slot_id = RadioField(
-        _l("The date that suits you"),
+        _l("Dates we propose"),
         coerce=record_id,
         validate_choice=False,
         validators=[InputRequired(_l("Choose one of the dates."))],

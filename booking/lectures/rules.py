@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import jpholiday
 from flask_babel import gettext as _
 
 from booking.core.i18n import format_date, format_time
 from booking.core.time import JST, jst_to_utc
+from booking.lectures.holidays import holiday_name
+from booking.settings.closing import is_year_end_closing
 from booking.settings.services import Settings
 
 
@@ -48,19 +50,27 @@ class Problem:
         return self.rule in OVERRIDABLE
 
 
-def is_year_end_closing(day: date) -> bool:
-    """29 December to 3 January: public offices (and the bureau) are closed, schools too."""
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-
-
-def holiday_name(day: date) -> str | None:
-    """The national holiday on `day` (its Japanese name), from the jpholiday library."""
-    return jpholiday.is_holiday_name(day)
-
-
 def is_day_off(day: date) -> bool:
     """Weekends, national holidays and the year-end closing: no school, no lecture."""
-    return day.weekday() >= 5 or holiday_name(day) is not None or is_year_end_closing(day)
+    return day.weekday() >= 5 or jpholiday.is_holiday(day) or is_year_end_closing(day)
+
+
+def is_lecture_day(day: date, settings: Settings) -> bool:
+    """A school day the bureau is open: not a day off, not one of its blackout days."""
+    return not is_day_off(day) and day not in settings.blackout_days
+
+
+def last_lecture_day(settings: Settings, today: date) -> date:
+    """The last day within the horizon a lecture can really be held on (for the message).
+
+    The horizon itself may end on a weekend, a holiday or a blackout day; naming that day
+    as the last one to choose would send the school to a day that is refused too.
+    """
+    day = settings.latest_day(today)
+    earliest = settings.earliest_day(today)
+    while day > earliest and not is_lecture_day(day, settings):
+        day -= timedelta(days=1)
+    return day
 
 
 def day_problems(day: date, settings: Settings, today: date) -> list[Problem]:
@@ -86,12 +96,14 @@ def day_problems(day: date, settings: Settings, today: date) -> list[Problem]:
                 _(
                     "We take requests up to %(days)d days ahead: choose %(latest)s or earlier.",
                     days=settings.horizon_days,
-                    latest=format_date(settings.latest_day(today)),
+                    latest=format_date(last_lecture_day(settings, today)),
                 ),
             )
         ]
-    if day.weekday() >= 5:
-        return [Problem(Rule.WEEKEND, _("%(date)s is a weekend. Please choose a weekday.", date=shown))]
+    if day.weekday() == 5:
+        return [Problem(Rule.WEEKEND, _("%(date)s is a Saturday. Please choose a weekday.", date=shown))]
+    if day.weekday() == 6:
+        return [Problem(Rule.WEEKEND, _("%(date)s is a Sunday. Please choose a weekday.", date=shown))]
     name = holiday_name(day)
     if name:
         return [

@@ -33,6 +33,7 @@ from booking.lectures.forms import (
     UnavailabilityForm,
 )
 from booking.lectures.models import (
+    OPEN_STATUSES,
     SATISFACTION_LABELS,
     Action,
     GradeBand,
@@ -89,11 +90,14 @@ def _page(template: str, form, **context):
 @role_required(*LECTURE_STAFF)
 def inbox():
     filters = services.InboxFilters.from_args(request.args)
+    counts = services.status_counts()
     return render_template(
         "lectures/staff/inbox.html",
         requests=services.list_requests(filters, page=request.args.get("page", 1, type=page_number)),
         filters=filters,
-        counts=services.status_counts(),
+        counts=counts,
+        open_count=sum(counts[status] for status in OPEN_STATUSES),
+        all_count=sum(counts.values()),
         statuses=list(LectureStatus),
         formats=list(LectureFormat),
         years=services.fiscal_years(),
@@ -324,9 +328,16 @@ def _booking_page(lecture: LectureRequest, action: Action):
         except DomainError as error:
             _put_errors(form, error, {"starts_at": "other_date" if form.slot.data == "other" else "slot"})
         else:
-            message = _(
-                "%(reference)s is scheduled. The school and the lecturers are emailed.",
-                reference=lecture.reference,
+            message = (
+                _(
+                    "The date of %(reference)s is changed. The school and the lecturers are emailed.",
+                    reference=lecture.reference,
+                )
+                if rescheduling
+                else _(
+                    "%(reference)s is scheduled. The school and the lecturers are emailed.",
+                    reference=lecture.reference,
+                )
             )
             flash(message, "success")
             return redirect(url_for("lectures.show", request_id=lecture.id))
@@ -378,9 +389,18 @@ def propose(request_id: int):
         if request.method == "POST"
         else {"lecturer_ids": [u.id for u in lecture.proposed_lecturers]},
     )
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    numbered = form.numbered_times()
+    if form.is_submitted() and not valid:
+        # The calendar rules and clashes too, with the form's own mistakes: all in one pass.
+        lecturer_ids = () if form.lecturer_ids.errors else tuple(form.lecturer_ids.data or ())
+        times = [at.astimezone(UTC) for _n, at in numbered]
+        problems = services.proposal_problems(lecture.id, times, lecturer_ids, bool(form.override.data))
+        if problems:
+            _put_errors(form, DomainError.several(problems), _date_fields(numbered))
+    elif valid:
         data = services.ProposalData(
-            times=tuple(t.astimezone(UTC) for t in form.times()),
+            times=tuple(at.astimezone(UTC) for _n, at in numbered),
             lecturer_ids=tuple(form.lecturer_ids.data),
             message=form.message.data,
             override_reason=form.override_reason.data if form.override.data else "",
@@ -388,11 +408,16 @@ def propose(request_id: int):
         try:
             services.propose_dates(lecture.id, data, current_user)
         except DomainError as error:
-            _put_errors(form, error, {"starts_at": "date_1"})
+            _put_errors(form, error, _date_fields(numbered))
         else:
             flash(_("The dates are proposed. The school is emailed a link to choose one."), "success")
             return redirect(url_for("lectures.show", request_id=lecture.id))
     return _page("lectures/staff/propose.html", form, lecture=lecture)
+
+
+def _date_fields(numbered: list) -> dict[str, str]:
+    """The service numbers the dates it was given; the form's may have gaps (1 and 3)."""
+    return {f"date_{index}": f"date_{n}" for index, (n, _at) in enumerate(numbered, start=1)}
 
 
 def _reason_page(request_id: int, action: Action):

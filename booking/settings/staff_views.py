@@ -1,4 +1,5 @@
-"""The settings page for administrators: the request and scheduling rules, and blackout days."""
+"""The settings page for administrators (the request and scheduling rules), and the blackout
+days, which coordinators keep too."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.forms import ConfirmForm
 from booking.core.time import today_jst
-from booking.settings import bp, services
+from booking.settings import BLACKOUT_KEEPERS, bp, services
+from booking.settings.closing import closed_days
 from booking.settings.forms import BlackoutDayForm, SettingsForm
 
 
-def _page(form: SettingsForm, blackout_form: BlackoutDayForm, status: int = 200):
+def _page(form: SettingsForm, status: int = 200):
+    return render_template("settings/edit.html", form=form, row=services.settings_row()), status
+
+
+def _blackout_page(form: BlackoutDayForm, status: int = 200):
+    today = today_jst()
     return render_template(
-        "settings/edit.html",
+        "settings/blackout_days.html",
         form=form,
-        blackout_form=blackout_form,
-        blackout_days=services.list_blackout_days(since=today_jst()),
-        row=services.settings_row(),
-        confirm=ConfirmForm(),
+        rows=closed_days(services.list_blackout_days(since=today), today),
     ), status
 
 
@@ -40,27 +44,32 @@ def edit():
         else:
             flash(_("The settings are saved."), "success")
             return redirect(url_for("settings.edit"))
-    return _page(form, BlackoutDayForm(formdata=None), 422 if form.has_errors else 200)
+    return _page(form, 422 if form.has_errors else 200)
+
+
+@bp.route("/blackout-days", methods=["GET"])
+@role_required(*BLACKOUT_KEEPERS)
+def blackout_days():
+    return _blackout_page(BlackoutDayForm(formdata=None))
 
 
 @bp.route("/blackout-days", methods=["POST"])
-@role_required(Role.ADMIN)
+@role_required(*BLACKOUT_KEEPERS)
 def add_blackout_day():
-    blackout_form = BlackoutDayForm()
-    if blackout_form.validate_on_submit():
+    form = BlackoutDayForm()
+    if form.validate_on_submit():
         try:
-            services.add_blackout_day(blackout_form.day.data, blackout_form.reason.data or "", current_user)
+            services.add_blackout_day(form.day.data, form.reason.data or "", current_user)
         except DomainError as error:
-            blackout_form.add_error(error)
+            form.add_error(error)
         else:
             flash(_("No lectures will be booked on that day."), "success")
-            return redirect(url_for("settings.edit", _anchor="blackout-days"))
-    form = SettingsForm(formdata=None, obj=services.current_settings())
-    return _page(form, blackout_form, 422)
+            return redirect(url_for("settings.blackout_days"))
+    return _blackout_page(form, 422)
 
 
 @bp.route("/blackout-days/<int:blackout_id>/delete", methods=["POST"])
-@role_required(Role.ADMIN)
+@role_required(*BLACKOUT_KEEPERS)
 def remove_blackout_day(blackout_id: int):
     if ConfirmForm().validate_on_submit():
         try:
@@ -69,4 +78,4 @@ def remove_blackout_day(blackout_id: int):
             flash(str(error), "error")
         else:
             flash(_("The blackout day is removed."), "success")
-    return redirect(url_for("settings.edit", _anchor="blackout-days"))
+    return redirect(url_for("settings.blackout_days"))

@@ -53,12 +53,34 @@ def mix(ctx, frozen, coordinator_client):
     return {"programs": (sdgs, miracle), "school": school, "client": coordinator_client, **made}
 
 
-def test_the_inbox_lists_every_request(mix):
+def test_the_inbox_opens_on_the_open_requests(mix):
     html = get(mix["client"])
+    assert sorted(references(html)) == sorted(mix[k].reference for k in ("submitted", "scheduled"))
+    assert "2 requests" in html
+    assert '<a href="/staff/lectures/" aria-current="page">Open requests <span class="count">2</span>' in html
+
+
+def test_all_shows_every_request_closed_ones_too(mix):
+    html = get(mix["client"], "?status=all")
     assert sorted(references(html)) == sorted(
         mix[k].reference for k in ("submitted", "scheduled", "declined")
     )
     assert "3 requests" in html
+    assert re.search(r'aria-current="page">All <span class="count">3</span>', html)
+    # The filter form and the pages keep the choice.
+    assert '<input type="hidden" name="status" value="all">' in html
+
+
+def test_each_status_keeps_its_count_whatever_is_shown(mix):
+    for query in ("", "?status=all", "?status=declined"):
+        html = get(mix["client"], query)
+        for label, count in (("Received", 1), ("Scheduled", 1), ("Declined", 1), ("Cancelled", 0)):
+            assert f'{label} <span class="count">{count}</span>' in html
+
+
+def test_a_link_with_a_status_still_filters(mix):
+    """The dashboard's "new requests" link, and any bookmark, go to one status."""
+    assert references(get(mix["client"], "?status=declined")) == [mix["declined"].reference]
 
 
 @pytest.mark.parametrize(
@@ -66,11 +88,12 @@ def test_the_inbox_lists_every_request(mix):
     [
         ("?status=scheduled", ["scheduled"]),
         ("?status=submitted", ["submitted"]),
-        ("?fiscal_year=2025", ["declined"]),
+        ("?fiscal_year=2025", []),
+        ("?fiscal_year=2025&status=all", ["declined"]),
         ("?format=in_person", ["scheduled"]),
         ("?q=足原", ["submitted"]),
-        ("?q=L-2025", ["declined"]),
-        ("?status=nonsense", ["submitted", "scheduled", "declined"]),
+        ("?q=L-2025&status=all", ["declined"]),
+        ("?status=nonsense", ["submitted", "scheduled"]),
     ],
 )
 def test_filters_and_search(mix, query, expected):
@@ -79,14 +102,14 @@ def test_filters_and_search(mix, query, expected):
 
 def test_filter_by_program_and_by_school(mix):
     sdgs, _miracle = mix["programs"]
-    assert sorted(references(get(mix["client"], f"?program={sdgs.id}"))) == sorted(
+    assert sorted(references(get(mix["client"], f"?program={sdgs.id}&status=all"))) == sorted(
         [mix["submitted"].reference, mix["declined"].reference]
     )
     assert references(get(mix["client"], f"?school={mix['school'].id}")) == [mix["scheduled"].reference]
 
 
 def test_sort_by_lecture_date(mix):
-    order = references(get(mix["client"], "?sort=date"))
+    order = references(get(mix["client"], "?sort=date&status=all"))
     assert order == [mix["declined"].reference, mix["submitted"].reference, mix["scheduled"].reference]
 
 
@@ -145,7 +168,7 @@ def test_csv_export_opens_in_excel_in_japan(mix):
 
 
 def test_excel_export_has_every_filtered_row(mix):
-    response = mix["client"].get("/staff/lectures/export.xlsx")
+    response = mix["client"].get("/staff/lectures/export.xlsx?status=all")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet.max_row == 4

@@ -48,6 +48,8 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "youth.export_applications": ("/staff/youth/cohorts/{cohort_id}/applications.csv", YOUTH),
     "youth.staff_application": ("/staff/youth/applications/{application_id}", YOUTH),
     "settings.edit": ("/staff/settings", ADMIN),
+    # Blackout days: coordinators keep them too (adding and removing: tests/settings).
+    "settings.blackout_days": ("/staff/settings/blackout-days", frozenset({Role.ADMIN, Role.COORDINATOR})),
     "lectures.inbox": ("/staff/lectures/", LECTURE_STAFF),
     "lectures.export": ("/staff/lectures/export.csv", LECTURE_STAFF),
     "lectures.show": ("/staff/lectures/{request_id}", LECTURE_STAFF),

@@ -15,6 +15,7 @@ from booking.core.numbers import parse_digits
 from booking.core.time import fiscal_year, today_jst, utcnow
 from booking.extensions import db
 from booking.lectures.models import (
+    OPEN_STATUSES,
     LectureAssignment,
     LectureEvent,
     LectureFormat,
@@ -62,9 +63,15 @@ def lecturer_names(events: list[LectureEvent]) -> dict[int, str]:
 SORTS = ("newest", "oldest", "date", "reference", "school")
 
 
+# The inbox's status filter: one status, every request, or (when none is asked for) the
+# open ones, those still waiting for something.
+ALL_STATUSES = "all"
+
+
 @dataclass(frozen=True)
 class InboxFilters:
     status: LectureStatus | None = None
+    every_status: bool = False  # with no status: closed requests too, not only open ones
     fiscal_year: int | None = None
     format: LectureFormat | None = None
     program_id: int | None = None
@@ -87,6 +94,7 @@ class InboxFilters:
         sort = args.get("sort") or "newest"
         return cls(
             status=LectureStatus(status) if status in {s.value for s in LectureStatus} else None,
+            every_status=status == ALL_STATUSES,
             fiscal_year=number("fiscal_year"),
             format=LectureFormat(fmt) if fmt in {f.value for f in LectureFormat} else None,
             program_id=number("program"),
@@ -95,6 +103,17 @@ class InboxFilters:
             sort=sort if sort in SORTS else "newest",
             unrecorded=args.get("unrecorded") == "1",
         )
+
+    @property
+    def only_open(self) -> bool:
+        return self.status is None and not self.every_status
+
+    @property
+    def status_arg(self) -> str | None:
+        """The `status` query argument that keeps this choice (None: the default, open ones)."""
+        if self.status is not None:
+            return self.status.value
+        return ALL_STATUSES if self.every_status else None
 
 
 def _first_choice():
@@ -117,6 +136,8 @@ def _inbox_query(filters: InboxFilters) -> sa.Select:
     )
     if filters.status is not None:
         stmt = stmt.where(LectureRequest.status == filters.status)
+    elif filters.only_open:
+        stmt = stmt.where(LectureRequest.status.in_(OPEN_STATUSES))
     if filters.unrecorded:
         stmt = stmt.where(held_unrecorded(utcnow()))
     if filters.fiscal_year is not None:

@@ -140,7 +140,9 @@ def request_problems(
     for candidate in candidates:
         for problem in slot_problems(candidate.day, candidate.at, settings, now):
             part = "time" if problem.about_time else "date"
-            errors.append(DomainError(problem.message, field=f"candidate_{candidate.rank}_{part}"))
+            # Named after its choice: in the summary at the top, three alike would be a riddle.
+            message = _("Choice %(n)d: %(problem)s", n=candidate.rank, problem=problem.message)
+            errors.append(DomainError(message, field=f"candidate_{candidate.rank}_{part}"))
     return errors
 
 

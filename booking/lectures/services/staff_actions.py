@@ -4,6 +4,7 @@ cancel, record as held, and send the teacher's link again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,15 +58,13 @@ def _lecturers(ids: tuple[int, ...]) -> list[User]:
     return found
 
 
-def _rule_errors(
-    starts_at: datetime, override_reason: str, field: str
-) -> tuple[list[DomainError], list[str]]:
+def _rule_errors(starts_at: datetime, override: bool, field: str) -> tuple[list[DomainError], list[str]]:
     """Calendar rules the staff-chosen start breaks, and the ones the override lets pass."""
     local = starts_at.astimezone(JST)
     errors: list[DomainError] = []
     overridden: list[str] = []
     for problem in slot_problems(local.date(), local.time(), current_settings(), utcnow()):
-        if problem.overridable and override_reason:
+        if problem.overridable and override:
             overridden.append(problem.rule.value)
         elif problem.overridable:
             errors.append(
@@ -86,7 +85,7 @@ LECTURER_ABROAD = "lecturer_abroad"
 
 
 def _abroad_errors(
-    lecture: LectureRequest, booking: Booking, override_reason: str
+    lecture: LectureRequest, booking: Booking, override: bool
 ) -> tuple[list[DomainError], list[str]]:
     """A lecture at a school with a lecturer based abroad that day: refused, or let pass
     with the override's reason.
@@ -94,7 +93,7 @@ def _abroad_errors(
     if lecture.is_online:
         return [], []
     refusals = abroad_refusals(booking)
-    if refusals and override_reason:
+    if refusals and override:
         return [], [LECTURER_ABROAD]
     hint = _("To book it all the same, tick “Book outside the usual rules” and give the reason.")
     return [DomainError(f"{message} {hint}", field="lecturer_ids") for message in refusals], []
@@ -104,7 +103,7 @@ def _book(lecture: LectureRequest, data: BookingData, actor: User, action: Actio
     """Check everything for booking `lecture` as `data` says, under the locks; then book it."""
     lecture.ensure_can(action)
     lecturers = _lecturers(data.lecturer_ids)
-    errors, overridden = _rule_errors(data.starts_at, data.override_reason, "starts_at")
+    errors, overridden = _rule_errors(data.starts_at, bool(data.override_reason), "starts_at")
     settings = current_settings()
     booking = Booking(
         data.starts_at,
@@ -114,7 +113,7 @@ def _book(lecture: LectureRequest, data: BookingData, actor: User, action: Actio
         lecture.id,
     )
     lock_days(days_to_lock(booking))
-    abroad, passed = _abroad_errors(lecture, booking, data.override_reason)
+    abroad, passed = _abroad_errors(lecture, booking, bool(data.override_reason))
     errors += abroad
     overridden += passed
     errors += clashes(booking, settings)
@@ -164,34 +163,70 @@ def reschedule_request(request_id: int, data: BookingData, actor: User) -> Lectu
     return lecture
 
 
+def _proposal_errors(
+    lecture: LectureRequest, times: Sequence[datetime], lecturers: list[User], override: bool
+) -> tuple[list[DomainError], set[str]]:
+    """Every rule the dates break, each next to its date (`date_1`... in the order given),
+    and the rules the override lets pass."""
+    settings = current_settings()
+    errors: list[DomainError] = []
+    overridden: set[str] = set()
+    for index, starts_at in enumerate(times, start=1):
+        found, passed = _rule_errors(starts_at, override, f"date_{index}")
+        overridden.update(passed)
+        booking = Booking(
+            starts_at,
+            starts_at + lecture.program.duration,
+            settings.buffer_minutes(lecture.is_online),
+            tuple(lecturers),
+            lecture.id,
+        )
+        found += [DomainError(e.message, field=f"date_{index}") for e in clashes(booking, settings)]
+        abroad, passed = _abroad_errors(lecture, booking, override)
+        # Said once, however many of the dates it concerns (it names the lecturer, not a date).
+        found += [e for e in abroad if e.message not in {f.message for f in errors + found}]
+        overridden.update(passed)
+        errors += found
+    return errors, overridden
+
+
+def proposal_problems(
+    request_id: int, times: Sequence[datetime], lecturer_ids: tuple[int, ...], override: bool
+) -> list[DomainError]:
+    """The rules proposing `times` would break, saving nothing; lecturers not given are not judged.
+
+    Shown beside a propose form's own mistakes, so staff see everything in one pass.
+    """
+    lecture = db.session.get(LectureRequest, request_id)
+    if lecture is None:
+        return [DomainError(_("This request no longer exists."))]
+    errors: list[DomainError] = []
+    lecturers: list[User] = []
+    if lecturer_ids:
+        try:
+            lecturers = _lecturers(lecturer_ids)
+        except DomainError as error:
+            errors.append(error)
+    found, _overridden = _proposal_errors(lecture, times, lecturers, override)
+    return errors + found
+
+
 def propose_dates(request_id: int, data: ProposalData, actor: User) -> LectureRequest:
     """Offer the school other dates; the school picks one through its link."""
     with write_lock():
         lecture = lock_request(request_id)
         lecture.ensure_can(Action.PROPOSE)
-        lecturers = _lecturers(data.lecturer_ids)
-        settings = current_settings()
         errors: list[DomainError] = []
-        overridden: set[str] = set()
-        times = []
-        for index, starts_at in enumerate(data.times, start=1):
-            found, passed = _rule_errors(starts_at, data.override_reason, f"date_{index}")
-            overridden.update(passed)
-            booking = Booking(
-                starts_at,
-                starts_at + lecture.program.duration,
-                settings.buffer_minutes(lecture.is_online),
-                tuple(lecturers),
-                lecture.id,
-            )
-            found += [DomainError(e.message, field=f"date_{index}") for e in clashes(booking, settings)]
-            abroad, passed = _abroad_errors(lecture, booking, data.override_reason)
-            found += [e for e in abroad if e.message not in {f.message for f in errors}]
-            overridden.update(passed)
-            errors += found
-            times.append((booking.starts_at, booking.ends_at))
+        lecturers: list[User] = []
+        try:
+            lecturers = _lecturers(data.lecturer_ids)
+        except DomainError as error:
+            errors.append(error)  # the dates are still judged, so every reason comes at once
+        found, overridden = _proposal_errors(lecture, data.times, lecturers, bool(data.override_reason))
+        errors += found
         if errors:
             raise DomainError.several(errors)
+        times = [(starts_at, starts_at + lecture.program.duration) for starts_at in data.times]
         lecture.propose(
             times,
             lecturers,
