@@ -97,6 +97,7 @@ def inbox():
         filters=filters,
         counts=counts,
         open_count=sum(counts[status] for status in OPEN_STATUSES),
+        missing_link_days=services.MISSING_LINK_WINDOW_DAYS,
         all_count=sum(counts.values()),
         statuses=list(LectureStatus),
         formats=list(LectureFormat),

@@ -2,8 +2,8 @@
 
 Coordinators: new requests, proposals a teacher has not answered (and how long the oldest
 has waited), lectures held but not recorded. Lecturers: their own reports due.
-Time-off clashes and online lectures without a meeting link take the slots
-Urgency.TIME_OFF_CLASH and Urgency.MISSING_MEETING_LINK.
+lectures ahead with a lecturer on time off then, and online lectures soon without their
+meeting link. Each line leads to the inbox narrowed to exactly those lectures.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from booking.core.auth import Role
 from booking.core.i18n import format_datetime
 from booking.core.navigation import TodoItem, Urgency, register_todo
 from booking.core.time import utcnow
-from booking.lectures import LECTURE_STAFF
-from booking.lectures.models import LectureStatus
+from booking.lectures import LECTURE_STAFF, services
+from booking.lectures.models import LectureRequest, LectureStatus
 from booking.lectures.services.todo import reports_due, todo_counts
 from booking.staff.models import User
 
@@ -30,8 +30,36 @@ def _waited(days: int) -> str:
     return ngettext("the oldest has waited %(num)d day", "the oldest has waited %(num)d days", days)
 
 
+def _soonest(lectures: list[LectureRequest]) -> str:
+    if not lectures or lectures[0].starts_at is None:
+        return ""
+    return _("the first on %(date)s", date=format_datetime(lectures[0].starts_at))
+
+
 def coordinator_items(user: User) -> Iterator[TodoItem]:
     now = utcnow()
+    clashes = services.time_off_clashes()
+    yield TodoItem(
+        label=_("Lectures with a lecturer on time off: %(n)d", n=len(clashes)),
+        count=len(clashes),
+        url=url_for("lectures.inbox", clash="1", sort="date"),
+        urgency=Urgency.TIME_OFF_CLASH,
+        detail=_soonest(clashes),
+    )
+    days = services.MISSING_LINK_WINDOW_DAYS
+    unlinked = services.online_lectures_missing_link(days)
+    yield TodoItem(
+        label=ngettext(
+            "Online lectures in the next %(num)d day without a meeting link: %(n)d",
+            "Online lectures in the next %(num)d days without a meeting link: %(n)d",
+            days,
+            n=len(unlinked),
+        ),
+        count=len(unlinked),
+        url=url_for("lectures.inbox", no_link="1", sort="date"),
+        urgency=Urgency.MISSING_MEETING_LINK,
+        detail=_soonest(unlinked),
+    )
     counts = todo_counts(now)
     yield TodoItem(
         label=_("New requests to answer: %(n)d", n=counts.new_requests),

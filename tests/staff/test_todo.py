@@ -14,6 +14,7 @@ from booking.core.auth import Role
 from booking.core.navigation import TodoItem, Urgency, register_todo, todos_for
 from booking.core.time import utcnow
 from booking.extensions import db
+from booking.lectures.models import LectureFormat, LecturerUnavailability
 from booking.lectures.services.todo import reports_due, todo_counts
 from booking.notifications.models import EmailStatus, OutboxEmail
 from booking.notifications.todo import problem_counts
@@ -48,7 +49,16 @@ def _busy(lecturer, coordinator, scale: int = 1) -> dict:
     """Some of everything that needs a person, `scale` times over, and things that do not."""
     program = make_program()
     now = utcnow()
-    made: dict[str, list] = {"new": [], "proposed": [], "unrecorded": [], "future": [], "held": []}
+    made: dict[str, list] = {
+        "new": [],
+        "proposed": [],
+        "unrecorded": [],
+        "future": [],
+        "held": [],
+        "clash": [],
+        "no_link": [],
+    }
+    away = make_lecturer()
     for i in range(scale):
         made["new"].append(make_request(program, status="submitted"))
         made["proposed"].append(make_request(program, status="proposed", actor=coordinator))
@@ -68,6 +78,63 @@ def _busy(lecturer, coordinator, scale: int = 1) -> dict:
                 lecturers=[lecturer],
                 actor=coordinator,
                 starts_at=now + timedelta(days=10 + i),
+                fmt=LectureFormat.IN_PERSON,
+            )
+        )
+        # Online and soon, with its link: nothing to do; without one: to do; far ahead: not yet.
+        made["future"].append(
+            make_request(
+                program,
+                status="scheduled",
+                lecturers=[lecturer],
+                actor=coordinator,
+                starts_at=now + timedelta(days=8, hours=2 * i),
+                meeting_url="https://example.zoom.us/j/1",
+            )
+        )
+        made["no_link"].append(
+            make_request(
+                program,
+                status="scheduled",
+                lecturers=[lecturer],
+                actor=coordinator,
+                starts_at=now + timedelta(days=8, hours=1 + 2 * i),
+            )
+        )
+        made["future"].append(
+            make_request(
+                program,
+                status="scheduled",
+                lecturers=[lecturer],
+                actor=coordinator,
+                starts_at=now + timedelta(days=40 + i),
+            )
+        )
+        # A lecturer on time off over one of their lectures ahead (and not over another).
+        clash = make_request(
+            program,
+            status="scheduled",
+            lecturers=[away],
+            actor=coordinator,
+            starts_at=now + timedelta(days=20 + i),
+            fmt=LectureFormat.IN_PERSON,
+        )
+        made["clash"].append(clash)
+        made["future"].append(
+            make_request(
+                program,
+                status="scheduled",
+                lecturers=[away],
+                actor=coordinator,
+                starts_at=now + timedelta(days=30 + i),
+                fmt=LectureFormat.IN_PERSON,
+            )
+        )
+        db.session.add(
+            LecturerUnavailability(
+                lecturer_id=away.id,
+                starts_at=clash.starts_at - timedelta(hours=3),
+                ends_at=clash.starts_at + timedelta(hours=3),
             )
         )
         made["held"].append(
@@ -223,6 +290,8 @@ def test_the_dashboard_lists_what_needs_doing_most_urgent_first_above_the_panels
     section = _todo_section(html)
     assert html.index('class="todo"') < html.index('class="card-grid"')
     expected = [
+        "Lectures with a lecturer on time off: 1",
+        "Online lectures in the next 14 days without a meeting link: 1",
         "Emails that could not be delivered: 1",
         "Emails stuck while sending: 2",  # six days on, the one still going has stalled too
         "New requests to answer: 1",
@@ -256,7 +325,7 @@ def test_each_line_leads_to_a_page_showing_exactly_those_items(
     codes = set(db.session.scalars(sa.select(Application.code)))
     section = _todo_section(coordinator_client.get("/staff/").get_data(as_text=True))
     links = _links(section)
-    assert len(links) == 7
+    assert len(links) == 9
     for link in links:
         page = coordinator_client.get(link)
         assert page.status_code == 200, link
@@ -269,6 +338,10 @@ def test_each_line_leads_to_a_page_showing_exactly_those_items(
             assert shown_refs == set(references["proposed"])
         elif "unrecorded=1" in link:
             assert shown_refs == set(references["unrecorded"])
+        elif "clash=1" in link:
+            assert shown_refs == set(references["clash"])
+        elif "no_link=1" in link:
+            assert shown_refs == set(references["no_link"])
         elif "consent=pending" in link:
             assert shown_codes == {"Y-2026-001", "Y-2026-002"}
         elif "status=accepted" in link:

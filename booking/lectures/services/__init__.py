@@ -45,6 +45,7 @@ from booking.lectures.services.lecturers import (
     lecturer_overview,
 )
 from booking.lectures.services.meetings import (
+    MISSING_LINK_WINDOW_DAYS,
     MeetingData,
     give_meeting_link,
     lecture_for_lecturer,
@@ -109,6 +110,7 @@ from booking.lectures.services.time_off import (
 )
 
 __all__ = [
+    "MISSING_LINK_WINDOW_DAYS",
     "RESEND_WINDOW",
     "SORTS",
     "Asked",

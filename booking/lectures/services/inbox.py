@@ -24,6 +24,8 @@ from booking.lectures.models import (
     LectureStatus,
     SlotKind,
 )
+from booking.lectures.services.meetings import MISSING_LINK_WINDOW_DAYS, lacks_meeting_link
+from booking.lectures.services.time_off import upcoming_time_off_clash
 from booking.lectures.services.todo import held_unrecorded
 from booking.lectures.time_off import has_time_off_clash
 from booking.schools.models import School
@@ -80,6 +82,10 @@ class InboxFilters:
     sort: str = "newest"
     # Only lectures that have started and are not recorded as held yet.
     unrecorded: bool = False
+    # Only lectures ahead with time off of one of their lecturers over them.
+    time_off_clash: bool = False
+    # Only online lectures soon (MISSING_LINK_WINDOW_DAYS) still without a meeting link.
+    missing_link: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
@@ -102,6 +108,8 @@ class InboxFilters:
             q=(args.get("q") or "").strip()[:100],
             sort=sort if sort in SORTS else "newest",
             unrecorded=args.get("unrecorded") == "1",
+            time_off_clash=args.get("clash") == "1",
+            missing_link=args.get("no_link") == "1",
         )
 
     @property
@@ -140,6 +148,10 @@ def _inbox_query(filters: InboxFilters) -> sa.Select:
         stmt = stmt.where(LectureRequest.status.in_(OPEN_STATUSES))
     if filters.unrecorded:
         stmt = stmt.where(held_unrecorded(utcnow()))
+    if filters.time_off_clash:
+        stmt = stmt.where(upcoming_time_off_clash(utcnow()))
+    if filters.missing_link:
+        stmt = stmt.where(lacks_meeting_link(utcnow(), MISSING_LINK_WINDOW_DAYS))
     if filters.fiscal_year is not None:
         stmt = stmt.where(LectureRequest.fiscal_year == filters.fiscal_year)
     if filters.format is not None:

@@ -121,22 +121,32 @@ def give_meeting_link(request_id: int, meeting_url: str) -> bool:
     return changed
 
 
+# Online lectures starting within this many days and still without a meeting link are on
+# the coordinators' to-do list (the link is due a week before the lecture).
+MISSING_LINK_WINDOW_DAYS = 14
+
+
+def lacks_meeting_link(now: datetime, within_days: int) -> sa.ColumnElement[bool]:
+    """For a query on lecture requests: a scheduled online lecture, not yet started, within
+    `within_days` days, still without a meeting link."""
+    return sa.and_(
+        LectureRequest.status == LectureStatus.SCHEDULED,
+        LectureRequest.format == LectureFormat.ONLINE,
+        LectureRequest.meeting_url == "",
+        LectureRequest.starts_at > now,
+        LectureRequest.starts_at <= now + timedelta(days=within_days),
+    )
+
+
 def online_lectures_missing_link(within_days: int) -> list[LectureRequest]:
     """Scheduled online lectures, not yet started, within `within_days` days, still without a
     meeting link; soonest first, in one query (for the dashboard: `len()` is its count).
     """
-    now = utcnow()
     return list(
         db.session.scalars(
             sa.select(LectureRequest)
             .options(joinedload(LectureRequest.program))
-            .where(
-                LectureRequest.status == LectureStatus.SCHEDULED,
-                LectureRequest.format == LectureFormat.ONLINE,
-                LectureRequest.meeting_url == "",
-                LectureRequest.starts_at > now,
-                LectureRequest.starts_at <= now + timedelta(days=within_days),
-            )
+            .where(lacks_meeting_link(utcnow(), within_days))
             .order_by(LectureRequest.starts_at, LectureRequest.id)
         )
     )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from booking.audit.services import record
 from booking.core.errors import DomainError
-from booking.core.time import JST, today_jst
+from booking.core.time import JST, today_jst, utcnow
 from booking.extensions import db
 from booking.lectures import notifications
 from booking.lectures.models import (
@@ -112,15 +112,21 @@ def lectures_under(period: LecturerUnavailability) -> list[LectureAssignment]:
     return [assignment for assignment, _period in rows]
 
 
+def upcoming_time_off_clash(now: datetime) -> sa.ColumnElement[bool]:
+    """For a query on lecture requests: not started yet, and one of its lecturers has time
+    off over it (what still needs a coordinator)."""
+    return sa.and_(has_time_off_clash(), LectureRequest.starts_at > now)
+
+
 def time_off_clashes() -> list[LectureRequest]:
-    """Scheduled lectures with time off of one of their lecturers over them, soonest first
-    (for the dashboard; one query).
+    """Scheduled lectures still ahead with time off of one of their lecturers over them,
+    soonest first (for the dashboard; one query).
     """
     return list(
         db.session.scalars(
             sa.select(LectureRequest)
             .options(joinedload(LectureRequest.program))
-            .where(has_time_off_clash())
+            .where(upcoming_time_off_clash(utcnow()))
             .order_by(LectureRequest.starts_at, LectureRequest.id)
         )
     )
