@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, flash, jsonify, redirect, render
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from booking.core.cache import Lazy, cached_page
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
 from booking.core.numbers import parse_digits
@@ -17,18 +18,21 @@ from booking.core.time import utcnow
 from booking.extensions import limiter
 from booking.lectures import bp, feedback, notifications, services
 from booking.lectures.forms import OTHER_SCHOOL, CancelForm, ChooseDateForm, FeedbackForm, RequestForm
-from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform
+from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform, Program
 from booking.schools.models import School, SchoolType
 from booking.schools.services import get_school, search_schools
+from booking.settings.models import BlackoutDay, BureauSettings
 from booking.settings.services import current_settings
 
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 @bp.route("/lectures/")
+@cached_page(Program, BureauSettings, BlackoutDay)
 def catalog():
+    # Read only when the cached page is missing (a change, a new worker).
     return render_template(
-        "lectures/catalog.html", programs=services.active_programs(), settings=current_settings()
+        "lectures/catalog.html", programs=Lazy(services.active_programs), settings=Lazy(current_settings)
     )
 
 
@@ -87,6 +91,7 @@ def _offered_schools(form: RequestForm, matches: list[School]) -> list[School]:
 
 @bp.route("/lectures/request", methods=["GET", "POST"])
 @public_form_limit()
+@cached_page(Program, BureauSettings, BlackoutDay)
 def new_request():
     programs = services.active_programs()
     form = RequestForm(programs=programs)
@@ -132,7 +137,12 @@ def new_request():
             flash(message, "success")
             return redirect(url_for("lectures.manage", token=result.token))
     return render_template(
-        "lectures/request.html", form=form, programs=programs, settings=current_settings(), other=OTHER_SCHOOL
+        "lectures/request.html",
+        form=form,
+        programs=programs,
+        settings=Lazy(current_settings),
+        other=OTHER_SCHOOL,
+        pristine=request.method == "GET",
     ), 422 if form.has_errors else 200
 
 

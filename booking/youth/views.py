@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from booking.core.cache import Lazy, cached_page
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language
 from booking.core.numbers import parse_digits
 from booking.core.ratelimit import public_form_limit
 from booking.core.time import utcnow
+from booking.schools.models import School
 from booking.youth import bp, hooks, services
 from booking.youth.forms import OTHER_SCHOOL, ApplicationForm, ConsentForm, ResendLinkForm
-from booking.youth.models import Application, Audience, ConsentStatus
+from booking.youth.models import Application, Audience, Cohort, CohortEvent, ConsentStatus
 from booking.youth.rules import grade_label, grade_list
 
 
@@ -27,13 +29,16 @@ def grade_list_filter(grades: list[int]) -> str:
 
 
 @bp.route("/youth/")
+@cached_page(Cohort, CohortEvent, hooks.INDEX_SOURCES)
 def index():
-    cohort = services.featured_cohort()
+    choice = services.index_choice()
+    # The cohorts are read only when the cached page is missing.
     return render_template(
         "youth/index.html",
-        cohort=cohort,
-        state=cohort.window_state(utcnow()) if cohort else None,
-        past=services.past_cohorts(exclude=cohort),
+        choice=choice,
+        cohort=Lazy(lambda: services.get_featured(choice.cohort_id)),
+        state=choice.state,
+        past=Lazy(lambda: services.cohorts_by_id(choice.past_ids)),
         resend_form=ResendLinkForm(),
         **hooks.context(hooks.INDEX_CONTEXT),
     )
@@ -114,6 +119,7 @@ def _saved_message(saved: services.Saved) -> str:
 
 @bp.route("/youth/apply", methods=["GET", "POST"])
 @public_form_limit()
+@cached_page(Cohort, CohortEvent, School)
 def apply():
     cohort = services.featured_cohort() or abort(404)
     form = ApplicationForm(cohort)
