@@ -180,6 +180,11 @@ class PageCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def stored(self) -> list[Any]:
+        """Every value kept now (to check what a cache holds)."""
+        with self._lock:
+            return [value for value, _, _ in self._entries.values()]
+
     def renew(self, tables: Iterable[str]) -> None:
         """New tokens for `tables`: every worker's entries built on them are never used again."""
         if self.versions is None:
