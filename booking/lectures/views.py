@@ -93,8 +93,11 @@ def _offered_schools(form: RequestForm, matches: list[School]) -> list[School]:
 @public_form_limit()
 @cached_page(Program, BureauSettings, BlackoutDay)
 def new_request():
-    programs = services.active_programs()
-    form = RequestForm(programs=programs)
+    # The programs' names and formats for the form (cached); the programs themselves are
+    # read only to draw their facts, which an empty form has cached.
+    choices = services.program_choices()
+    programs = Lazy(services.active_programs)
+    form = RequestForm(programs=choices)
     # "Find" posts the whole form back (nothing typed is lost, nothing personal goes
     # into a URL): it shows the matching schools and saves nothing.
     finding = request.method == "POST" and "find_school" in request.form
@@ -113,7 +116,7 @@ def new_request():
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(32)
         chosen = request.args.get("program", "")
-        if chosen in {str(p.id) for p in programs}:
+        if chosen in {str(p.id) for p in choices}:
             form.program_id.data = chosen
     if form.is_submitted() and not form.validate():
         # Show the calendar and catalog rules too, with the form's own mistakes.

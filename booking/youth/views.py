@@ -121,6 +121,8 @@ def _saved_message(saved: services.Saved) -> str:
 @public_form_limit()
 @cached_page(Cohort, CohortEvent, School)
 def apply():
+    if request.method == "GET":
+        return _empty_application_form()
     cohort = services.featured_cohort() or abort(404)
     form = ApplicationForm(cohort)
     resent = False
@@ -138,14 +140,35 @@ def apply():
         if saved is not None:
             flash(_saved_message(saved), "success")
             return redirect(url_for("youth.application", token=saved.token))
+    window = services.window_message(cohort)
     return render_template(
         "youth/apply.html",
         form=form,
         cohort=cohort,
-        window=services.window_message(cohort),
+        choice=None,
+        window=window,
+        window_open=window is None,
         resent=resent,
         duplicate=services.duplicate_message() in form.email.errors,
     ), 422 if form.has_errors else 200
+
+
+def _empty_application_form() -> str:
+    """The empty form, whose text and fields are cached: the cohort is read only on a miss."""
+    choice = services.index_choice()
+    if choice.cohort_id is None:
+        abort(404)
+    cohort = Lazy(lambda: services.get_featured(choice.cohort_id))
+    return render_template(
+        "youth/apply.html",
+        form=ApplicationForm(cohort),
+        cohort=cohort,
+        choice=choice,
+        window=Lazy(lambda: services.window_message(cohort)),
+        window_open=choice.state.is_open,
+        resent=False,
+        duplicate=False,
+    )
 
 
 @bp.route("/youth/applications/<token>", methods=["GET", "POST"])

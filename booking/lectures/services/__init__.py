@@ -44,11 +44,13 @@ from booking.lectures.services.lecturers import (
     remove_unavailability,
 )
 from booking.lectures.services.programs import (
+    ProgramChoice,
     ProgramData,
     active_programs,
     all_programs,
     create_program,
     get_program,
+    program_choices,
     update_program,
 )
 from booking.lectures.services.requests import (
@@ -86,6 +88,7 @@ __all__ = [
     "InboxFilters",
     "LecturerSummary",
     "PeriodData",
+    "ProgramChoice",
     "ProgramData",
     "ProposalData",
     "RequestData",
@@ -116,6 +119,7 @@ __all__ = [
     "list_requests",
     "lock_request",
     "next_reference_number",
+    "program_choices",
     "propose_dates",
     "purge_personal_data",
     "remove_unavailability",
