@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -46,6 +47,7 @@ from booking.core.time import utcnow
 EVERY_TABLE = "*"
 EXTENSION = "booking_page_cache"
 _SNAPSHOT = "_page_cache_versions"
+_SHARED = "_page_cache_shared_key"
 _CONFIG_KEYS = ("ORGANISATION_JA", "ORGANISATION_EN", "CONTACT_PHONE", "CONTACT_EMAIL")
 
 _WRITE = re.compile(
@@ -265,16 +267,27 @@ def _key(name: str, parts: tuple, data: bool = True) -> tuple | None:
     snapshot = g.get(_SNAPSHOT) if data else ()
     if snapshot is None:
         return None
+    return (name, _shared_key(), snapshot, parts)
+
+
+def _shared_key() -> tuple:
+    """What every key of this request holds: language, script root, the organisation's details.
+
+    Worked out once per request and language (an email rendered in another language
+    mid-request gets its own).
+    """
+    locale = get_locale()
+    known = g.get(_SHARED)
+    if known is not None and known[0] is locale:
+        return known[1]
     config = current_app.config
-    script_root = request.script_root if has_request_context() else ""
-    return (
-        name,
+    shared = (
         current_language(),
-        script_root,
+        request.script_root if has_request_context() else "",
         tuple(config.get(key) for key in _CONFIG_KEYS),
-        snapshot,
-        parts,
     )
+    setattr(g, _SHARED, (locale, shared))
+    return shared
 
 
 def cached_value(

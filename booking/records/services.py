@@ -107,6 +107,11 @@ class TrackRecord:
     def participants(self) -> int:
         return sum(cohort.participants for cohort in self.cohorts)
 
+    @property
+    def moment(self) -> tuple[date, tuple[bool, ...]]:
+        """What the page shows that changes with the clock alone: the date, the programs running."""
+        return self.as_of, tuple(cohort.in_progress for cohort in self.cohorts)
+
     def is_current(self, year: int) -> bool:
         """The fiscal year is still under way: its figures are so far."""
         return year == self.current_fiscal_year
