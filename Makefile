@@ -74,8 +74,10 @@ format: $(VENV)/.installed-dev
 test: $(VENV)/.installed-dev $(TEST_TOOLS) catalogs lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Every benchmark script in bench/ (files starting with "_" are their shared helpers), each
+# printing its own section. The public pages' one needs PostgreSQL and Redis (see README).
 bench: $(VENV)/.installed-dev catalogs
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; echo; done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules

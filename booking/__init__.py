@@ -64,6 +64,7 @@ def _check_private_links_setting(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from booking.core.cache import init_page_cache
     from booking.core.catalogs import translation_directories
     from booking.core.i18n import select_locale
     from booking.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -73,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
 
     db.init_app(app)
+    init_page_cache(app, lambda: db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)

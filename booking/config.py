@@ -133,6 +133,15 @@ class Config:
     # Searches of the school picker on the public forms, per client.
     SCHOOL_SEARCH_LIMIT = os.environ.get("SCHOOL_SEARCH_LIMIT", "60 per minute")
 
+    # The public pages' cache (booking/core/cache.py): version tokens in Redis, shared by every
+    # worker. Unset: the rate limits' Redis if they use one; else memory in debug and tests
+    # (one process), else no cache. "none" turns it off.
+    PAGE_CACHE_STORAGE_URI = os.environ.get("PAGE_CACHE_STORAGE_URI") or None
+    PAGE_CACHE_KEY_PREFIX = os.environ.get("PAGE_CACHE_KEY_PREFIX", "")
+    PAGE_CACHE_MAX_ENTRIES = _int("PAGE_CACHE_MAX_ENTRIES", 2000)
+    # An entry is rendered afresh after this long even if nothing changed (a safety net).
+    PAGE_CACHE_MAX_AGE_SECONDS = _int("PAGE_CACHE_MAX_AGE_SECONDS", 600)
+
     # Staff invitations and password resets.
     INVITE_VALID_HOURS = _int("INVITE_VALID_HOURS", 72)
     # Requests for a reset link from one client (per address: one email per 15 minutes).

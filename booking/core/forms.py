@@ -12,10 +12,14 @@ import unicodedata
 from datetime import date, time
 
 import phonenumbers
+from babel import support
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput, TextInput, TimeInput
 
@@ -260,8 +264,47 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class _WTFormsTranslations:
+    """WTForms' own messages in the visitor's language, each catalog read once per process.
+
+    Flask-WTF reads and parses WTForms' catalog again for every request that builds a form.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, support.Translations] = {}
+
+    def _catalog(self) -> support.Translations | None:
+        locale = get_locale()
+        if locale is None:
+            return None
+        key = str(locale)
+        found = self._loaded.get(key)
+        if found is None:
+            found = self._loaded[key] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+        return found
+
+    def gettext(self, string: str) -> str:
+        catalog = self._catalog()
+        return string if catalog is None else catalog.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        catalog = self._catalog()
+        if catalog is None:
+            return singular if n == 1 else plural
+        return catalog.ungettext(singular, plural, n)
+
+
+_wtforms_translations = _WTFormsTranslations()
+
+
 class BaseForm(FlaskForm):
     """Adds a place for messages that belong to the whole form, not one field."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_translations
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

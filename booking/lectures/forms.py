@@ -6,7 +6,9 @@ catalog or the diary (lead time, holidays, clashes...) are the services' job.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -51,6 +53,9 @@ from booking.lectures.models import (
     Program,
 )
 from booking.schools.models import SCHOOL_TYPE_LABELS, School, SchoolType
+
+if TYPE_CHECKING:
+    from booking.lectures.services import ProgramChoice
 
 OTHER_SCHOOL = "other"
 
@@ -263,7 +268,9 @@ class RequestForm(CandidateDates, BaseForm):
     )
     submission_key = HiddenField()
 
-    def __init__(self, *args, programs: list[Program], schools: list[School] = (), **kwargs) -> None:
+    def __init__(
+        self, *args, programs: Sequence[Program | ProgramChoice], schools: list[School] = (), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.programs = programs
         self.program_id.choices = [SelectChoice("", _l("Choose a lecture…"))] + [

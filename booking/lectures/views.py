@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, flash, jsonify, redirect, render
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from booking.core.cache import Lazy, cached_page
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
 from booking.core.numbers import parse_digits
@@ -25,18 +26,21 @@ from booking.lectures.forms import (
     RequestForm,
     SchoolMeetingForm,
 )
-from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform
+from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform, Program
 from booking.schools.models import School, SchoolType
 from booking.schools.services import get_school, search_schools
+from booking.settings.models import BlackoutDay, BureauSettings
 from booking.settings.services import current_settings
 
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 @bp.route("/lectures/")
+@cached_page(Program, BureauSettings, BlackoutDay)
 def catalog():
+    # Read only when the cached page is missing (a change, a new worker).
     return render_template(
-        "lectures/catalog.html", programs=services.active_programs(), settings=current_settings()
+        "lectures/catalog.html", programs=Lazy(services.active_programs), settings=Lazy(current_settings)
     )
 
 
@@ -102,9 +106,13 @@ REQUEST_LIMITS = SubmissionLimits("lectures.request")
 
 
 @bp.route("/lectures/request", methods=["GET", "POST"])
+@cached_page(Program, BureauSettings, BlackoutDay)
 def new_request():
-    programs = services.active_programs()
-    form = RequestForm(programs=programs)
+    # The programs' names and formats for the form (cached); the programs themselves are
+    # read only to draw their facts, which an empty form has cached.
+    choices = services.program_choices()
+    programs = Lazy(services.active_programs)
+    form = RequestForm(programs=choices)
     # A refused attempt shows the form again, everything typed kept, and when to try again.
     refused = REQUEST_LIMITS.address_attempt() if request.method == "POST" else None
     # "Find" posts the whole form back (nothing typed is lost, nothing personal goes
@@ -125,7 +133,7 @@ def new_request():
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(32)
         chosen = request.args.get("program", "")
-        if chosen in {str(p.id) for p in programs}:
+        if chosen in {str(p.id) for p in choices}:
             form.program_id.data = chosen
     if refused is None and form.is_submitted() and not form.validate():
         # Show the calendar and catalog rules too, with the form's own mistakes.
@@ -140,7 +148,12 @@ def new_request():
     if refused is not None:
         form.add_error(refused.message)
     return render_template(
-        "lectures/request.html", form=form, programs=programs, settings=current_settings(), other=OTHER_SCHOOL
+        "lectures/request.html",
+        form=form,
+        programs=programs,
+        settings=Lazy(current_settings),
+        other=OTHER_SCHOOL,
+        pristine=request.method == "GET",
     ), 429 if refused is not None else 422 if form.has_errors else 200
 
 

@@ -22,12 +22,16 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from booking.core.cache import cached_value
 from booking.core.i18n import current_language
 from booking.core.time import fiscal_year, fiscal_year_bounds, to_zone, today_jst, utcnow
 from booking.extensions import db
 from booking.lectures.models import LectureFormat, LectureRequest, LectureStatus
 from booking.schools.models import SchoolType
 from booking.youth.models import Application, ApplicationStatus, Cohort, CohortEvent
+
+# The tables the figures are read from: a change to any of them renews the cached page.
+SOURCES = (LectureRequest, Cohort, CohortEvent, Application)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,11 @@ class TrackRecord:
     def participants(self) -> int:
         return sum(cohort.participants for cohort in self.cohorts)
 
+    @property
+    def moment(self) -> tuple[date, tuple[bool, ...]]:
+        """What the page shows that changes with the clock alone: the date, the programs running."""
+        return self.as_of, tuple(cohort.in_progress for cohort in self.cohorts)
+
     def is_current(self, year: int) -> bool:
         """The fiscal year is still under way: its figures are so far."""
         return year == self.current_fiscal_year
@@ -167,9 +176,30 @@ def lecture_years() -> list[LectureYear]:
     return [found.get(year, LectureYear(year)) for year in years]
 
 
-def cohort_records(now: datetime | None = None) -> list[CohortRecord]:
-    """Youth cohorts with published results (or recorded participants), oldest first."""
-    now = now or utcnow()
+@dataclass(frozen=True)
+class _CohortRow:
+    """A cohort's counts as read, before `now` says whether its program is still running."""
+
+    fiscal_year: int
+    destination_ja: str
+    destination_en: str
+    recorded: int | None
+    applications: int
+    confirmed: int
+    ends: datetime | None
+
+    def at(self, now: datetime) -> CohortRecord:
+        return CohortRecord(
+            fiscal_year=self.fiscal_year,
+            destination_ja=self.destination_ja,
+            destination_en=self.destination_en,
+            applications=None if self.recorded is not None and not self.applications else self.applications,
+            participants=self.recorded if self.recorded is not None else self.confirmed,
+            in_progress=self.ends is not None and self.ends > now,
+        )
+
+
+def _cohort_rows() -> tuple[_CohortRow, ...]:
     sent = sa.func.count(sa.case((Application.status != ApplicationStatus.DRAFT, Application.id)))
     taking_part = sa.func.count(sa.case((Application.status == ApplicationStatus.CONFIRMED, Application.id)))
     program_ends = (
@@ -193,18 +223,21 @@ def cohort_records(now: datetime | None = None) -> list[CohortRecord]:
         .group_by(Cohort.id)
         .order_by(Cohort.fiscal_year)
     ).all()
-    return [
-        CohortRecord(
-            fiscal_year=year,
-            destination_ja=destination_ja,
-            destination_en=destination_en,
-            applications=None if recorded is not None and not applications else applications,
-            participants=recorded if recorded is not None else confirmed,
-            in_progress=ends is not None and ends > now,
-        )
-        for year, destination_ja, destination_en, recorded, applications, confirmed, ends in rows
-    ]
+    return tuple(_CohortRow(*row) for row in rows)
+
+
+def cohort_records(now: datetime | None = None) -> list[CohortRecord]:
+    """Youth cohorts with published results (or recorded participants), oldest first."""
+    now = now or utcnow()
+    return [row.at(now) for row in _cohort_rows()]
+
+
+def _figures() -> tuple[tuple[LectureYear, ...], tuple[_CohortRow, ...]]:
+    return tuple(lecture_years()), _cohort_rows()
 
 
 def track_record() -> TrackRecord:
-    return TrackRecord(tuple(lecture_years()), tuple(cohort_records()), today_jst())
+    """The figures as of now; on a cached page, read from the database only after a change."""
+    years, cohorts = cached_value("records.figures", _figures)
+    now = utcnow()
+    return TrackRecord(years, tuple(row.at(now) for row in cohorts), today_jst())

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from flask import render_template
 
+from booking.core.cache import Lazy, cached_page
 from booking.records import bp, charts, services
 
 
 @bp.route("/records")
+@cached_page(*services.SOURCES)
 def index():
     record = services.track_record()
+    # The charts are drawn only when the cached page is missing.
     return render_template(
         "records/index.html",
         record=record,
         number=charts.number,
-        by_format=charts.lectures_by_format(record),
-        audience=charts.audience_by_year(record),
-        by_school_type=charts.lectures_by_school_type(record),
-        youth=charts.youth_cohorts(record),
+        by_format=Lazy(lambda: charts.lectures_by_format(record)),
+        audience=Lazy(lambda: charts.audience_by_year(record)),
+        by_school_type=Lazy(lambda: charts.lectures_by_school_type(record)),
+        youth=Lazy(lambda: charts.youth_cohorts(record)),
     )

@@ -11,9 +11,11 @@ from typing import Any
 from flask import Response, abort, flash, request
 from flask_babel import gettext as _
 
+from booking.core.cache import Lazy
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language
 from booking.selection import bp, services
+from booking.selection.models import ActivityReport
 from booking.youth import hooks
 from booking.youth.models import Application, ApplicationStatus, Audience
 from booking.youth.services import application_for_token
@@ -42,7 +44,8 @@ def _answer_offer(application: Application) -> dict[str, Any] | None:
 
 hooks.APPLICATION_ACTIONS.update(accept_offer=_answer_offer, decline_offer=_answer_offer)
 hooks.APPLICATION_CONTEXT.append(lambda application: {"offer": services.offer_view(application)})
-hooks.INDEX_CONTEXT.append(lambda: {"reports": services.published_reports()})
+hooks.INDEX_CONTEXT.append(lambda: {"reports": Lazy(services.published_reports)})
+hooks.INDEX_SOURCES.append(ActivityReport)
 
 
 @bp.route("/youth/applications/<token>/calendar.ics")

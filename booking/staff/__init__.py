@@ -36,7 +36,8 @@ def load_session_user(session_id: str) -> User | None:
 @bp.before_app_request
 def enforce_session_limits():
     """Sign staff out after SESSION_IDLE_MINUTES without a request, or SESSION_MAX_HOURS in all."""
-    if request.endpoint == "static":
+    if request.endpoint == "static" or "_user_id" not in session:
+        # No staff session (every public visitor): nothing to load or check.
         return None
     if current_user.is_authenticated:
         services.record_activity(g.staff_session)

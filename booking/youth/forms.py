@@ -24,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from booking.core.cache import cached_value
 from booking.core.forms import (
     BaseForm,
     EmailAddress,
@@ -73,13 +74,22 @@ class Katakana:
             raise ValidationError(self.message)
 
 
+def _school_names() -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]:
+    """(id, name) of the active high schools, and of the technical colleges and others."""
+    return (
+        tuple((school.id, school.name) for school in active_schools(types={SchoolType.HIGH})),
+        tuple((school.id, school.name) for school in active_schools(types={SchoolType.OTHER})),
+    )
+
+
 def school_choices() -> list[SelectChoice]:
     """High schools of the city, then technical colleges and others, then "not listed"."""
     choices = [SelectChoice("", _l("Choose your school"))]
-    highs = active_schools(types={SchoolType.HIGH})
-    others = active_schools(types={SchoolType.OTHER})
-    choices += [SelectChoice(str(s.id), s.name, optgroup=_l("High schools")) for s in highs]
-    choices += [SelectChoice(str(s.id), s.name, optgroup=_l("Technical colleges and others")) for s in others]
+    highs, others = cached_value("youth.school_choices", _school_names)
+    choices += [SelectChoice(str(id_), name, optgroup=_l("High schools")) for id_, name in highs]
+    choices += [
+        SelectChoice(str(id_), name, optgroup=_l("Technical colleges and others")) for id_, name in others
+    ]
     choices.append(SelectChoice(OTHER_SCHOOL, _l("My school is not in this list"), optgroup=_l("Not listed")))
     return choices
 

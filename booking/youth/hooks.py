@@ -13,8 +13,10 @@ from typing import Any
 
 from booking.youth.models import Application
 
-# More template variables for /youth/.
+# More template variables for /youth/. The page is cached (booking.core.cache): a provider
+# gives values read lazily (core.cache.Lazy), and adds the models it reads to INDEX_SOURCES.
 INDEX_CONTEXT: list[Callable[[], dict[str, Any]]] = []
+INDEX_SOURCES: list[Any] = []
 
 # More template variables for the student's private page.
 APPLICATION_CONTEXT: list[Callable[[Application], dict[str, Any]]] = []

@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from booking.core.cache import Lazy, cached_page
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language
 from booking.core.numbers import parse_digits
 from booking.core.ratelimit import Refusal, SubmissionLimits, public_form_limit
 from booking.core.time import utcnow
+from booking.schools.models import School
 from booking.youth import bp, hooks, services
 from booking.youth.forms import OTHER_SCHOOL, ApplicationForm, ConsentForm, ResendLinkForm
-from booking.youth.models import Application, Audience, ConsentStatus
+from booking.youth.models import Application, Audience, Cohort, CohortEvent, ConsentStatus
 from booking.youth.rules import grade_label, grade_list
 
 
@@ -27,13 +29,16 @@ def grade_list_filter(grades: list[int]) -> str:
 
 
 @bp.route("/youth/")
+@cached_page(Cohort, CohortEvent, hooks.INDEX_SOURCES)
 def index():
-    cohort = services.featured_cohort()
+    choice = services.index_choice()
+    # The cohorts are read only when the cached page is missing.
     return render_template(
         "youth/index.html",
-        cohort=cohort,
-        state=cohort.window_state(utcnow()) if cohort else None,
-        past=services.past_cohorts(exclude=cohort),
+        choice=choice,
+        cohort=Lazy(lambda: services.get_featured(choice.cohort_id)),
+        state=choice.state,
+        past=Lazy(lambda: services.cohorts_by_id(choice.past_ids)),
         resend_form=ResendLinkForm(),
         **hooks.context(hooks.INDEX_CONTEXT),
     )
@@ -124,7 +129,10 @@ APPLY_LIMITS = SubmissionLimits("youth.apply")
 
 
 @bp.route("/youth/apply", methods=["GET", "POST"])
+@cached_page(Cohort, CohortEvent, School)
 def apply():
+    if request.method == "GET":
+        return _empty_application_form()
     cohort = services.featured_cohort() or abort(404)
     form = ApplicationForm(cohort)
     resent = False
@@ -150,14 +158,35 @@ def apply():
             return redirect(url_for("youth.application", token=saved.token))
     if refused is not None:
         form.add_error(refused.message)
+    window = services.window_message(cohort)
     return render_template(
         "youth/apply.html",
         form=form,
         cohort=cohort,
-        window=services.window_message(cohort),
+        choice=None,
+        window=window,
+        window_open=window is None,
         resent=resent,
         duplicate=services.duplicate_message() in form.email.errors,
     ), 429 if refused is not None else 422 if form.has_errors else 200
+
+
+def _empty_application_form() -> str:
+    """The empty form, whose text and fields are cached: the cohort is read only on a miss."""
+    choice = services.index_choice()
+    if choice.cohort_id is None:
+        abort(404)
+    cohort = Lazy(lambda: services.get_featured(choice.cohort_id))
+    return render_template(
+        "youth/apply.html",
+        form=ApplicationForm(cohort),
+        cohort=cohort,
+        choice=choice,
+        window=Lazy(lambda: services.window_message(cohort)),
+        window_open=choice.state.is_open,
+        resent=False,
+        duplicate=False,
+    )
 
 
 @bp.route("/youth/applications/<token>", methods=["GET", "POST"])

@@ -66,11 +66,13 @@ from booking.lectures.services.postings import (
     remove_posting,
 )
 from booking.lectures.services.programs import (
+    ProgramChoice,
     ProgramData,
     active_programs,
     all_programs,
     create_program,
     get_program,
+    program_choices,
     update_program,
 )
 from booking.lectures.services.requests import (
@@ -123,6 +125,7 @@ __all__ = [
     "OtherDatesData",
     "PeriodData",
     "PostingData",
+    "ProgramChoice",
     "ProgramData",
     "ProposalData",
     "RequestData",
@@ -163,6 +166,7 @@ __all__ = [
     "next_reference_number",
     "online_lectures_missing_link",
     "postings_of",
+    "program_choices",
     "proposal_problems",
     "propose_dates",
     "purge_personal_data",

@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from booking.audit.services import record
+from booking.core.cache import cached_value
 from booking.core.errors import DomainError
+from booking.core.i18n import localised
 from booking.extensions import db
-from booking.lectures.models import GradeBand, Program
+from booking.lectures.models import GradeBand, LectureFormat, Program
 from booking.staff.models import User
 
 
@@ -34,6 +36,29 @@ def active_programs() -> list[Program]:
         db.session.scalars(
             sa.select(Program).where(Program.active.is_(True)).order_by(Program.position, Program.id)
         )
+    )
+
+
+@dataclass(frozen=True)
+class ProgramChoice:
+    """An active program as the request form offers it: plain values, safe to keep across requests."""
+
+    id: int
+    title_ja: str
+    title_en: str
+    formats: tuple[LectureFormat, ...]
+
+    def title(self, language: str | None = None) -> str:
+        return localised(self, "title", language)
+
+
+def program_choices() -> tuple[ProgramChoice, ...]:
+    """The active programs to choose from; on a cached page, read only after a change."""
+    return cached_value(
+        "lectures.program_choices",
+        lambda: tuple(
+            ProgramChoice(p.id, p.title_ja, p.title_en, tuple(p.formats)) for p in active_programs()
+        ),
     )
 
 

@@ -60,7 +60,11 @@ from booking.youth.services.locking import (
     lock_cohort,
 )
 from booking.youth.services.public import (
+    IndexChoice,
+    cohorts_by_id,
     featured_cohort,
+    get_featured,
+    index_choice,
     past_cohorts,
     window_message,
 )
@@ -81,6 +85,7 @@ __all__ = [
     "ApplicationFilters",
     "CohortData",
     "EventData",
+    "IndexChoice",
     "Saved",
     "SubmissionKeyRefused",
     "add_event",
@@ -88,6 +93,7 @@ __all__ = [
     "application_for_token",
     "application_summary",
     "ask_guardian",
+    "cohorts_by_id",
     "consent_closed_message",
     "create_cohort",
     "dashboard_figures",
@@ -99,6 +105,8 @@ __all__ = [
     "export_header",
     "featured_cohort",
     "get_cohort",
+    "get_featured",
+    "index_choice",
     "issue_link",
     "list_applications",
     "list_cohorts",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from booking.core.cache import cached_value
 from booking.core.i18n import format_datetime
 from booking.core.time import utcnow
 from booking.extensions import db
@@ -39,13 +41,13 @@ def featured_cohort(now: datetime | None = None) -> Cohort | None:
     return db.session.scalar(sa.select(Cohort).order_by(Cohort.fiscal_year.desc()).options(options).limit(1))
 
 
-def past_cohorts(exclude: Cohort | None = None) -> list[Cohort]:
+def past_cohorts(exclude: Cohort | None = None, now: datetime | None = None) -> list[Cohort]:
     """Earlier cohorts whose program is over, newest first, with their participant counts.
 
     A cohort whose window has closed but whose dates are still ahead (selection under way)
     is not past yet.
     """
-    now = utcnow()
+    now = now or utcnow()
     running = sa.select(CohortEvent.cohort_id).where(CohortEvent.ends_at > now)
     stmt = (
         sa.select(Cohort)
@@ -69,3 +71,56 @@ def window_message(cohort: Cohort, now: datetime | None = None) -> str | None:
             date=format_datetime(cohort.closes_at),
         )
     return None
+
+
+@dataclass(frozen=True)
+class IndexChoice:
+    """What /youth/ shows at a moment, by id: the featured cohort, its window, the past ones."""
+
+    cohort_id: int | None
+    state: WindowState | None
+    past_ids: tuple[int, ...]
+
+
+def _next_change(now: datetime) -> datetime | None:
+    """The next moment the choice can change with no write: a window opening or closing, a program ending."""
+    moments = [
+        sa.select(sa.func.min(Cohort.opens_at)).where(Cohort.opens_at > now).scalar_subquery(),
+        sa.select(sa.func.min(Cohort.closes_at)).where(Cohort.closes_at > now).scalar_subquery(),
+        sa.select(sa.func.min(CohortEvent.ends_at)).where(CohortEvent.ends_at > now).scalar_subquery(),
+    ]
+    found = [moment for moment in db.session.execute(sa.select(*moments)).one() if moment is not None]
+    return min(found) if found else None
+
+
+def index_choice(now: datetime | None = None) -> IndexChoice:
+    """The featured cohort, its window's state and the past cohorts, now.
+
+    On a cached page this is kept until the data changes or the next moment it would
+    change by itself (a window opening or closing, a program ending).
+    """
+    now = now or utcnow()
+
+    def choose() -> IndexChoice:
+        cohort = featured_cohort(now)
+        return IndexChoice(
+            cohort_id=cohort.id if cohort else None,
+            state=cohort.window_state(now) if cohort else None,
+            past_ids=tuple(past.id for past in past_cohorts(exclude=cohort, now=now)),
+        )
+
+    return cached_value("youth.index_choice", choose, until=lambda: _next_change(now))
+
+
+def cohorts_by_id(ids: tuple[int, ...]) -> list[Cohort]:
+    """The cohorts, in the order of `ids`."""
+    found = {c.id: c for c in db.session.scalars(sa.select(Cohort).where(Cohort.id.in_(ids)))} if ids else {}
+    return [found[i] for i in ids if i in found]
+
+
+def get_featured(cohort_id: int | None) -> Cohort | None:
+    if cohort_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(Cohort).where(Cohort.id == cohort_id).options(selectinload(Cohort.events))
+    )
