@@ -46,8 +46,9 @@ def test_a_lecturer_sees_only_their_own_entries_whatever_person_is_asked_for(app
     assert page.person.id == world.mizuno.id
     assert sorted(e.kind for e in page.entries) == ["lecture", "time_off"]
     assert "山手中学校" not in " ".join(_titles(page))
-    # A lecturer's entries lead to their own diary, not to the request's staff page.
-    assert urls == {"/staff/lectures/schedule", "/staff/lectures/schedule#time-off"}
+    # A lecturer's lectures lead to their own page of the lecture, not to the request's staff
+    # page; their time off to their diary.
+    assert urls == {f"/staff/lectures/schedule/{world.december}", "/staff/lectures/schedule#time-off"}
 
 
 def test_staff_entries_lead_to_the_request_and_the_lecturers_diary(app, world):
