@@ -439,6 +439,8 @@ class ScheduleForm(BaseForm):
         self.lecturer_ids.choices = lecturers
         self.require_message = require_message
         if require_message:
+            # Marked required as it is: a moved lecture is always explained to the school.
+            self.message.flags.required = True
             self.message.label.text = str(_l("Reason for the change (to the school)"))
             self.message.description = _l("It goes in the email and on the school's page.")
 
