@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -143,8 +143,13 @@ def list_requests(filters: InboxFilters, page: int = 1, per_page: int = 50) -> P
     return db.paginate(_inbox_query(filters), page=page, per_page=per_page, error_out=False)
 
 
-def export_requests(filters: InboxFilters, actor: User) -> list[LectureRequest]:
-    """Every request the filters match, for a download; the export is recorded.
+# Rows an export reads from the database at a time (a server-side cursor on PostgreSQL).
+EXPORT_BATCH = 500
+
+
+def export_requests(filters: InboxFilters, actor: User) -> Iterator[LectureRequest]:
+    """Every request the filters match, for a download, read EXPORT_BATCH at a time as the
+    download streams; the export is recorded.
 
     The audit entry is committed before the rows are loaded: a commit expires what the
     session holds, and rows loaded before it would each be fetched again, one by one.
@@ -153,7 +158,8 @@ def export_requests(filters: InboxFilters, actor: User) -> list[LectureRequest]:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     record(actor, "lecture.export", "lecture_request", None, rows=count)
     db.session.commit()
-    return list(db.session.scalars(query.options(selectinload(LectureRequest.feedback))))
+    query = query.options(selectinload(LectureRequest.feedback)).execution_options(yield_per=EXPORT_BATCH)
+    return iter(db.session.scalars(query))
 
 
 def fiscal_years() -> list[int]:
