@@ -17,7 +17,7 @@ import hashlib
 import random
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,7 +47,7 @@ SCHOOLS = 200
 REVIEWERS = 40
 LECTURERS = 8
 CHUNK = 2_000
-PASSWORD = "bench-password-2026"
+PASSWORD = "bench-password-2026"  # noqa: S105 (a throwaway benchmark database)
 COORDINATOR_EMAIL = "bench.coordinator@example.jp"
 
 
@@ -75,15 +75,21 @@ def _users() -> tuple[int, list[int], list[int]]:
 
     def make(email: str, name: str, roles: set[Role], password: str | None = None) -> int:
         user = staff_services.create_user(
-            staff_services.NewUser(email=email, name=name, roles=roles, language="ja", time_zone="Asia/Tokyo"),
+            staff_services.NewUser(
+                email=email, name=name, roles=roles, language="ja", time_zone="Asia/Tokyo"
+            ),
             password=password,
         )
         db.session.flush()
         return user.id
 
     coordinator = make(COORDINATOR_EMAIL, "計測 係", {Role.COORDINATOR, Role.ADMIN}, PASSWORD)
-    lecturers = [make(f"lecturer{n}@bench.example.jp", f"講師 {n}", {Role.LECTURER}) for n in range(LECTURERS)]
-    reviewers = [make(f"reviewer{n}@bench.example.jp", f"審査員 {n}", {Role.REVIEWER}) for n in range(REVIEWERS)]
+    lecturers = [
+        make(f"lecturer{n}@bench.example.jp", f"講師 {n}", {Role.LECTURER}) for n in range(LECTURERS)
+    ]
+    reviewers = [
+        make(f"reviewer{n}@bench.example.jp", f"審査員 {n}", {Role.REVIEWER}) for n in range(REVIEWERS)
+    ]
     db.session.commit()
     return coordinator, lecturers, reviewers
 
@@ -127,7 +133,9 @@ def _programs() -> list[int]:
     return [p.id for p in programs]
 
 
-def _lectures(count: int, programs: list[int], schools: list[int], lecturers: list[int], now: datetime) -> None:
+def _lectures(
+    count: int, programs: list[int], schools: list[int], lecturers: list[int], now: datetime
+) -> None:
     """Requests spread over five fiscal years: mostly closed in the past, some open, some due."""
     rng = random.Random(1)
     this_year = fiscal_year(now.astimezone(JST).date())
@@ -144,7 +152,7 @@ def _lectures(count: int, programs: list[int], schools: list[int], lecturers: li
         if year > this_year - 1 and status == "completed" and n % 3:
             status = "submitted"
         numbers[year] = numbers.get(year, 0) + 1
-        created = jst_to_utc(datetime(year, 4, 1).date(), time(9)) + timedelta(minutes=n * 7 % 500_000)
+        created = jst_to_utc(date(year, 4, 1), time(9)) + timedelta(minutes=n * 7 % 500_000)
         created = min(created, now - timedelta(days=1))
         first_choice = created + timedelta(days=30, hours=rng.randint(0, 6))
         starts = ends = day = None
@@ -381,7 +389,11 @@ def _reviews(cohort: Cohort, applications: list[int], reviewers: list[int]) -> N
             )
             for criterion in criteria:
                 scores.append(
-                    {"review_id": review_id, "criterion_id": criterion.id, "value": rng.randint(0, criterion.max_score)}
+                    {
+                        "review_id": review_id,
+                        "criterion_id": criterion.id,
+                        "value": rng.randint(0, criterion.max_score),
+                    }
                 )
     _insert(Review, reviews)
     _insert(Score, scores)

@@ -64,7 +64,10 @@ def database(directory: Path, size_name: str) -> Iterator[tuple[str, str]]:
             admin.dispose()
         else:
             try:
-                yield sa.make_url(server).set(database=name).render_as_string(hide_password=False), "PostgreSQL"
+                yield (
+                    sa.make_url(server).set(database=name).render_as_string(hide_password=False),
+                    "PostgreSQL",
+                )
             finally:
                 with admin.connect() as conn:
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -219,7 +222,11 @@ def measure(scale: float, directory: Path) -> tuple[str, dict[str, tuple], _data
         for name, path in EXPORTS.items():
             ms, size, peak, streamed = drain(app, client, path.format(cohort=data.ranking_cohort_id))
             figures[name] = ("export", ms, peak, size, streamed)
-        figures["assign 3 reviewers each"] = ("batch", statistics.median(assignment_run(app, data) for _ in range(3)), None)
+        figures["assign 3 reviewers each"] = (
+            "batch",
+            statistics.median(assignment_run(app, data) for _ in range(3)),
+            None,
+        )
         for name, commands in (("send-reminders", REMINDERS), ("purge-personal-data", PURGERS)):
             ms, peak, lines = traced(run_commands(app, commands))
             figures[name] = ("batch", ms, peak)
@@ -259,7 +266,9 @@ def main(scales: list[float]) -> None:
                 f"{name:<28}{d.lectures:>9}{d.applications:>6}{d.outbox:>8}{ms:>9.1f}{ms / first[1]:>7.2f}{queries:>8}"
             )
     print("\nExports, read to the end (peak = Python memory allocated while streaming)")
-    print(f"{'export':<22}{'rows':>7}{'ms':>9}{'ratio':>7}{'peak MiB':>10}{'ratio':>7}{'MiB out':>9}  streamed")
+    print(
+        f"{'export':<22}{'rows':>7}{'ms':>9}{'ratio':>7}{'peak MiB':>10}{'ratio':>7}{'MiB out':>9}  streamed"
+    )
     for name in EXPORTS:
         first = results[base][name]
         for scale in scales:
@@ -270,14 +279,18 @@ def main(scales: list[float]) -> None:
                 f"{peak / first[2]:>7.2f}{size / 2**20:>9.2f}  {'yes' if streamed else 'no'}"
             )
     print("\nBatch work (send-reminders and purge under tracemalloc: their times include its overhead)")
-    print(f"{'work':<26}{'requests':>9}{'apps':>6}{'emails':>8}{'ms':>10}{'ratio':>7}{'peak MiB':>10}{'ratio':>7}")
+    print(
+        f"{'work':<26}{'requests':>9}{'apps':>6}{'emails':>8}{'ms':>10}{'ratio':>7}{'peak MiB':>10}{'ratio':>7}"
+    )
     for name in ("assign 3 reviewers each", "send-reminders", "purge-personal-data"):
         first = results[base][name]
         for scale in scales:
             _kind, ms, peak = results[scale][name]
             d = sizes[scale]
             memory = f"{peak / 2**20:>10.2f}{peak / first[2]:>7.2f}" if peak is not None else f"{'':>17}"
-            print(f"{name:<26}{d.lectures:>9}{d.applications:>6}{d.outbox:>8}{ms:>10.1f}{ms / first[1]:>7.2f}{memory}")
+            print(
+                f"{name:<26}{d.lectures:>9}{d.applications:>6}{d.outbox:>8}{ms:>10.1f}{ms / first[1]:>7.2f}{memory}"
+            )
 
 
 if __name__ == "__main__":
