@@ -14,9 +14,11 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import defer
 
 from booking.core.errors import DomainError
 from booking.core.i18n import LANGUAGES
+from booking.core.pages import IdPage
 from booking.core.time import utcnow
 from booking.extensions import db
 from booking.notifications.models import EmailStatus, OutboxAttachment, OutboxEmail
@@ -141,11 +143,23 @@ def _new_email(
 
 
 def list_emails(status: str | None = None, page: int = 1, per_page: int = 50) -> Pagination:
-    query = sa.select(OutboxEmail)
+    """Newest first, by pages found on the (state,) created_at, id indexes (see IdPage)."""
+    ids = sa.select(OutboxEmail.id)
     if status in {s.value for s in EmailStatus}:
-        query = query.where(OutboxEmail.status == EmailStatus(status))
-    query = query.order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+        ids = ids.where(OutboxEmail.status == EmailStatus(status))
+    ids = ids.order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+
+    def load(page_ids: list[int]) -> list[OutboxEmail]:
+        # The list shows neither body: they stay in the database.
+        return list(
+            db.session.scalars(
+                sa.select(OutboxEmail)
+                .where(OutboxEmail.id.in_(page_ids))
+                .options(defer(OutboxEmail.body_text), defer(OutboxEmail.body_html))
+            )
+        )
+
+    return IdPage(ids, load, page=page, per_page=per_page)
 
 
 def count_by_status() -> dict[EmailStatus, int]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from booking.audit.services import record
 from booking.core.numbers import parse_digits
+from booking.core.pages import IdPage
 from booking.core.time import fiscal_year, today_jst
 from booking.extensions import db
 from booking.lectures.models import (
@@ -102,12 +103,17 @@ def _first_choice():
     )
 
 
-def _inbox_query(filters: InboxFilters) -> sa.Select:
-    stmt = sa.select(LectureRequest).options(
+def _with_rows(stmt: sa.Select) -> sa.Select:
+    """What a list of requests shows besides the request: program, dates, lecturers."""
+    return stmt.options(
         joinedload(LectureRequest.program),
         selectinload(LectureRequest.slots),
         selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
     )
+
+
+def _inbox_query(filters: InboxFilters, ids_only: bool = False) -> sa.Select:
+    stmt = sa.select(LectureRequest.id) if ids_only else _with_rows(sa.select(LectureRequest))
     if filters.status is not None:
         stmt = stmt.where(LectureRequest.status == filters.status)
     if filters.fiscal_year is not None:
@@ -140,7 +146,14 @@ def _inbox_query(filters: InboxFilters) -> sa.Select:
 
 
 def list_requests(filters: InboxFilters, page: int = 1, per_page: int = 50) -> Pagination:
-    return db.paginate(_inbox_query(filters), page=page, per_page=per_page, error_out=False)
+    """A page of the inbox: its ids found first, then those rows read in full (see IdPage)."""
+
+    def load(ids: list[int]) -> list[LectureRequest]:
+        return list(
+            db.session.scalars(_with_rows(sa.select(LectureRequest)).where(LectureRequest.id.in_(ids)))
+        )
+
+    return IdPage(_inbox_query(filters, ids_only=True), load, page=page, per_page=per_page)
 
 
 # Rows an export reads from the database at a time (a server-side cursor on PostgreSQL).
