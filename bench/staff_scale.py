@@ -146,7 +146,8 @@ def staff_pages(app: Flask, data: _data.DataSet) -> dict[str, str]:
         "inbox, page 1": "/staff/lectures/",
         "inbox, last page": f"/staff/lectures/?page={last_page(app)}",
         "inbox filter+search, p1": f"/staff/lectures/?format=online&q={search}",
-        "inbox filter+search, last": f"/staff/lectures/?format=online&q={search}&page={last_page(app, found)}",
+        "inbox filter+search, last": f"/staff/lectures/?format=online&q={search}"
+        f"&page={last_page(app, found)}",
         "ranking": f"/staff/review/cohorts/{ranking}/ranking",
         "applications, page 1": f"/staff/youth/cohorts/{ranking}/applications",
         "applications, search": f"/staff/youth/cohorts/{ranking}/applications?q=生徒1&consent=given",
@@ -263,7 +264,8 @@ def main(scales: list[float]) -> None:
             _kind, ms, queries = results[scale][name]
             d = sizes[scale]
             print(
-                f"{name:<28}{d.lectures:>9}{d.applications:>6}{d.outbox:>8}{ms:>9.1f}{ms / first[1]:>7.2f}{queries:>8}"
+                f"{name:<28}{d.lectures:>9}{d.applications:>6}{d.outbox:>8}"
+                f"{ms:>9.1f}{ms / first[1]:>7.2f}{queries:>8}"
             )
     print("\nExports, read to the end (peak = Python memory allocated while streaming)")
     print(
@@ -280,7 +282,8 @@ def main(scales: list[float]) -> None:
             )
     print("\nBatch work (send-reminders and purge under tracemalloc: their times include its overhead)")
     print(
-        f"{'work':<26}{'requests':>9}{'apps':>6}{'emails':>8}{'ms':>10}{'ratio':>7}{'peak MiB':>10}{'ratio':>7}"
+        f"{'work':<26}{'requests':>9}{'apps':>6}{'emails':>8}"
+        f"{'ms':>10}{'ratio':>7}{'peak MiB':>10}{'ratio':>7}"
     )
     for name in ("assign 3 reviewers each", "send-reminders", "purge-personal-data"):
         first = results[base][name]
@@ -289,7 +292,8 @@ def main(scales: list[float]) -> None:
             d = sizes[scale]
             memory = f"{peak / 2**20:>10.2f}{peak / first[2]:>7.2f}" if peak is not None else f"{'':>17}"
             print(
-                f"{name:<26}{d.lectures:>9}{d.applications:>6}{d.outbox:>8}{ms:>10.1f}{ms / first[1]:>7.2f}{memory}"
+                f"{name:<26}{d.lectures:>9}{d.applications:>6}{d.outbox:>8}"
+                f"{ms:>10.1f}{ms / first[1]:>7.2f}{memory}"
             )
 
 

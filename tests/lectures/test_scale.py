@@ -21,11 +21,12 @@ from booking.lectures.services import add_link, purge_personal_data
 from tests.factories.lectures import at, make_lecturer, make_request
 from tests.helpers import count_queries, outbox
 
+SEARCH = "format=online&q=%E5%B0%8F%E5%AD%A6%E6%A0%A1"  # online, "小学校"
 INBOX_PAGES = {
     "first page": "/staff/lectures/",
     "last page": "/staff/lectures/?page={last}",
-    "filter and search, first page": "/staff/lectures/?format=online&q=%E5%B0%8F%E5%AD%A6%E6%A0%A1",
-    "filter and search, last page": "/staff/lectures/?format=online&q=%E5%B0%8F%E5%AD%A6%E6%A0%A1&page={last}",
+    "filter and search, first page": f"/staff/lectures/?{SEARCH}",
+    "filter and search, last page": f"/staff/lectures/?{SEARCH}" + "&page={last}",
 }
 
 
