@@ -10,8 +10,10 @@ the database what is still to do (a reminder's dedupe key, a contact not yet cle
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from booking.extensions import db
 
@@ -35,3 +37,15 @@ def id_batches(ids: sa.Select, column: sa.ColumnElement[int], size: int = BATCH_
             return
         yield batch
         last = batch[-1]
+
+
+def streamed(query: sa.Select, size: int = BATCH_SIZE) -> Iterator[Any]:
+    """The objects `query` selects, read `size` at a time (a server-side cursor on PostgreSQL),
+    for a download that is written while it is sent.
+
+    They are read through a session and a connection of their own, opened when the first
+    object is asked for and closed after the last (or when the download is abandoned): the
+    request's session may end its transaction meanwhile, which would close a cursor it held.
+    """
+    with Session(db.engine) as reader:
+        yield from reader.scalars(query.execution_options(yield_per=size))

@@ -11,6 +11,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking.audit.services import record
+from booking.core.batches import streamed
 from booking.core.numbers import parse_digits
 from booking.core.pages import IdPage
 from booking.core.time import fiscal_year, today_jst
@@ -171,8 +172,7 @@ def export_requests(filters: InboxFilters, actor: User) -> Iterator[LectureReque
     count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     record(actor, "lecture.export", "lecture_request", None, rows=count)
     db.session.commit()
-    query = query.options(selectinload(LectureRequest.feedback)).execution_options(yield_per=EXPORT_BATCH)
-    return iter(db.session.scalars(query))
+    return streamed(query.options(selectinload(LectureRequest.feedback)), EXPORT_BATCH)
 
 
 def fiscal_years() -> list[int]:

@@ -12,6 +12,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking.audit.services import record
+from booking.core.batches import streamed
 from booking.extensions import db
 from booking.schools.models import School
 from booking.staff.models import User
@@ -168,8 +169,7 @@ def export_applications(
         **filters.as_details(),
     )
     db.session.commit()
-    applications = db.session.scalars(query.execution_options(yield_per=EXPORT_BATCH))
-    return (_export_row(application) for application in applications)
+    return (_export_row(application) for application in streamed(query, EXPORT_BATCH))
 
 
 def _export_row(application: Application) -> list[Any]:
