@@ -15,58 +15,73 @@ from tests.helpers import count_queries
 
 
 def add_scored(cohort, rubric, reviewers, first: int, count: int, school_id: int) -> None:
-    """`count` applications with a submitted review by each reviewer, written in bulk."""
+    """`count` applications with a submitted review by each reviewer, written in bulk.
+
+    No ids are given: the database's sequences stay in step for the rows made after.
+    """
     template = add_application(cohort, first, school_id)
-    start = template.id
-    applications, applicants = [], []
-    for n in range(1, count):
-        number = first + n
-        applications.append(
-            {
-                "id": start + n,
-                "cohort_id": cohort.id,
-                "status": "submitted",
-                "code": f"Y-{cohort.fiscal_year}-{number:03d}",
-                "essay": template.essay,
-                "essay_chars": template.essay_chars,
-                "email_key": f"{number:064d}",
-                "consent_status": "given",
-                "consent_answered_at": template.consent_answered_at,
-                "created_at": template.created_at,
-                "submitted_at": template.submitted_at,
-                "updated_at": template.updated_at,
-            }
-        )
-        applicants.append({"application_id": start + n, "school_id": school_id, "grade": 2, "language": "ja"})
+    codes = [f"Y-{cohort.fiscal_year}-{first + n:03d}" for n in range(count)]
+    applications = [
+        {
+            "cohort_id": cohort.id,
+            "status": "submitted",
+            "code": code,
+            "essay": template.essay,
+            "essay_chars": template.essay_chars,
+            "email_key": f"{first + n:064d}",
+            "consent_status": "given",
+            "consent_answered_at": template.consent_answered_at,
+            "created_at": template.created_at,
+            "submitted_at": template.submitted_at,
+            "updated_at": template.updated_at,
+        }
+        for n, code in enumerate(codes[1:], start=1)
+    ]
     if applications:
         db.session.execute(sa.insert(Application), applications)
+    ids = dict(
+        db.session.execute(
+            sa.select(Application.code, Application.id).where(Application.code.in_(codes))
+        ).all()
+    )
+    applicants = [
+        {"application_id": ids[code], "school_id": school_id, "grade": 2, "language": "ja"}
+        for code in codes[1:]
+    ]
+    if applicants:
         db.session.execute(sa.insert(Applicant), applicants)
-    first_review = (db.session.scalar(sa.select(sa.func.max(Review.id))) or 0) + 1
-    reviews, scores = [], []
     at = CLOSES_AT + timedelta(days=3)
-    for n in range(count):
-        for k, reviewer in enumerate(reviewers):
-            review_id = first_review + len(reviews)
-            reviews.append(
-                {
-                    "id": review_id,
-                    "cohort_id": cohort.id,
-                    "application_id": start + n,
-                    "reviewer_id": reviewer.id,
-                    "status": "submitted",
-                    "manual": False,
-                    "queue_key": f"{review_id:016x}",
-                    "comment": "",
-                    "assigned_at": at,
-                    "saved_at": at,
-                    "submitted_at": at,
-                }
-            )
-            scores += [
-                {"review_id": review_id, "criterion_id": c.id, "value": (n * 7 + k * 3) % (c.max_score + 1)}
-                for c in rubric
-            ]
+    reviews = [
+        {
+            "cohort_id": cohort.id,
+            "application_id": ids[code],
+            "reviewer_id": reviewer.id,
+            "status": "submitted",
+            "manual": False,
+            "queue_key": f"{ids[code]:08x}{k:08x}",
+            "comment": "",
+            "assigned_at": at,
+            "saved_at": at,
+            "submitted_at": at,
+        }
+        for code in codes
+        for k, reviewer in enumerate(reviewers)
+    ]
     db.session.execute(sa.insert(Review), reviews)
+    made = db.session.execute(
+        sa.select(Review.id, Review.application_id, Review.reviewer_id).where(
+            Review.application_id.in_(ids.values())
+        )
+    ).all()
+    scores = [
+        {
+            "review_id": review_id,
+            "criterion_id": c.id,
+            "value": (application_id * 7 + reviewer_id * 3) % (c.max_score + 1),
+        }
+        for review_id, application_id, reviewer_id in made
+        for c in rubric
+    ]
     db.session.execute(sa.insert(Score), scores)
     db.session.commit()
 
