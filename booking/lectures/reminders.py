@@ -25,15 +25,20 @@ When each is due (Japan time; days are calendar days in Japan):
   `FEEDBACK_REMINDER_UNTIL` (30 days) have passed by then.
 
 Cancelled (and declined) lectures are never reminded of: only scheduled ones are read.
+
+Each run reads the lectures BATCH_SIZE at a time and commits after each batch; a run stopped
+half-way has queued what it committed, and the next run (the dedupe keys) does the rest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from booking.core.batches import BATCH_SIZE, id_batches
 from booking.core.time import JST, jst_to_utc, utcnow
 from booking.db import write_lock
 from booking.extensions import db
@@ -42,6 +47,7 @@ from booking.lectures.models import (
     LectureAssignment,
     LectureEvent,
     LectureFeedback,
+    LectureFormat,
     LectureRequest,
     LectureStatus,
 )
@@ -114,29 +120,41 @@ def _days_until(lecture: LectureRequest, now: datetime) -> int:
     return (lecture.lecture_day - now.astimezone(JST).date()).days
 
 
-def _upcoming(now: datetime, days_ahead: int, tests_ahead: bool = False) -> list[LectureRequest]:
-    """Scheduled lectures not yet started whose Japan-time day is at most `days_ahead` away
-    (and, with `tests_ahead`, those whose stored connection test is at most two days away)."""
+def _upcoming(now: datetime, days_ahead: int, tests_ahead: bool = False) -> sa.Select:
+    """The ids of scheduled lectures not yet started whose Japan-time day is at most `days_ahead`
+    away (and, with `tests_ahead`, those whose stored connection test is at most two days away)."""
     last_day = now.astimezone(JST).date() + timedelta(days=days_ahead)
     near = LectureRequest.lecture_day <= last_day
     if tests_ahead:
         near = sa.or_(near, LectureRequest.connection_test_at <= now + timedelta(days=2))
-    return list(
-        db.session.scalars(
-            sa.select(LectureRequest)
-            .where(
-                LectureRequest.status == LectureStatus.SCHEDULED,
-                LectureRequest.starts_at > now,
-                near,
-            )
-            .options(
-                joinedload(LectureRequest.program),
-                selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
-                selectinload(LectureRequest.events),
-            )
-            .order_by(LectureRequest.starts_at, LectureRequest.id)
-        )
+    return sa.select(LectureRequest.id).where(
+        LectureRequest.status == LectureStatus.SCHEDULED,
+        LectureRequest.starts_at > now,
+        near,
     )
+
+
+def _batches(ids: sa.Select, batch_size: int) -> Iterator[list[LectureRequest]]:
+    """The lectures `ids` selects, a batch at a time, each batch in a transaction of its own.
+
+    The run's lock is taken again at the start of each batch (it ends with each commit); the
+    batch is committed when the next one is asked for, and after the last.
+    """
+    for batch in id_batches(ids, LectureRequest.id, batch_size):
+        _one_run_at_a_time()
+        yield list(
+            db.session.scalars(
+                sa.select(LectureRequest)
+                .where(LectureRequest.id.in_(batch))
+                .options(
+                    joinedload(LectureRequest.program),
+                    selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+                    selectinload(LectureRequest.events),
+                )
+                .order_by(LectureRequest.id)
+            )
+        )
+        db.session.commit()
 
 
 def _lecturers(lecture: LectureRequest) -> list[User]:
@@ -168,23 +186,22 @@ def _send(lecture: LectureRequest, kind: str, days: int) -> tuple[int, int]:
     return teachers, len(lecturers)
 
 
-def send_lecture_reminders(now: datetime | None = None) -> str:
+def send_lecture_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> str:
     """Remind the teacher and the lecturers of a lecture `reminder_days` days ahead; once."""
     now = now or utcnow()
     reminder_days = current_settings().reminder_days
     lectures = teachers = lecturers = 0
     with write_lock():
-        _one_run_at_a_time()
-        for lecture in _upcoming(now, reminder_days):
-            due = lecture_reminder_due(lecture, reminder_days)
-            booked = lecture.booked_at
-            if now < due or (booked is not None and booked >= due):
-                continue
-            to_teacher, to_lecturers = _send(lecture, "reminder", _days_until(lecture, now))
-            teachers += to_teacher
-            lecturers += to_lecturers
-            lectures += 1 if to_teacher or to_lecturers else 0
-        db.session.commit()
+        for batch in _batches(_upcoming(now, reminder_days), batch_size):
+            for lecture in batch:
+                due = lecture_reminder_due(lecture, reminder_days)
+                booked = lecture.booked_at
+                if now < due or (booked is not None and booked >= due):
+                    continue
+                to_teacher, to_lecturers = _send(lecture, "reminder", _days_until(lecture, now))
+                teachers += to_teacher
+                lecturers += to_lecturers
+                lectures += 1 if to_teacher or to_lecturers else 0
     return (
         f"Lectures: reminders of {lectures} lecture(s) within {reminder_days} day(s) queued, "
         f"{teachers} to teachers and {lecturers} to lecturers."
@@ -211,34 +228,34 @@ def _test_to_agree_is_due(lecture: LectureRequest, now: datetime, reminder_days:
     return now < lecture_reminder_due(lecture, reminder_days)  # that one carries it then
 
 
-def send_connection_test_reminders(now: datetime | None = None) -> str:
+def send_connection_test_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> str:
     """Remind of an online lecture's connection test, once: the day before its stored time, or
     (no time yet, the school asked for one) a week before the lecture, to agree a time."""
     now = now or utcnow()
     reminder_days = current_settings().reminder_days
     lectures = teachers = lecturers = 0
+    online = _upcoming(now, CONNECTION_TEST_DAYS, tests_ahead=True).where(
+        LectureRequest.format == LectureFormat.ONLINE
+    )
     with write_lock():
-        _one_run_at_a_time()
-        for lecture in _upcoming(now, CONNECTION_TEST_DAYS, tests_ahead=True):
-            if not lecture.is_online:
-                continue
-            if lecture.connection_test_at is not None:
-                if not _stored_test_is_due(lecture, now):
+        for batch in _batches(online, batch_size):
+            for lecture in batch:
+                if lecture.connection_test_at is not None:
+                    if not _stored_test_is_due(lecture, now):
+                        continue
+                elif not lecture.connection_test or not _test_to_agree_is_due(lecture, now, reminder_days):
                     continue
-            elif not lecture.connection_test or not _test_to_agree_is_due(lecture, now, reminder_days):
-                continue
-            to_teacher, to_lecturers = _send(lecture, "connection-test", _days_until(lecture, now))
-            teachers += to_teacher
-            lecturers += to_lecturers
-            lectures += 1 if to_teacher or to_lecturers else 0
-        db.session.commit()
+                to_teacher, to_lecturers = _send(lecture, "connection-test", _days_until(lecture, now))
+                teachers += to_teacher
+                lecturers += to_lecturers
+                lectures += 1 if to_teacher or to_lecturers else 0
     return (
         f"Lectures: connection-test reminders of {lectures} online lecture(s) queued, "
         f"{teachers} to teachers and {lecturers} to lecturers."
     )
 
 
-def send_feedback_reminders(now: datetime | None = None) -> str:
+def send_feedback_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> str:
     """Remind a teacher once who has not given feedback some days after the lecture was held."""
     now = now or utcnow()
     completed = (
@@ -248,27 +265,24 @@ def send_feedback_reminders(now: datetime | None = None) -> str:
         .subquery()
     )
     queued = 0
+    waiting = (
+        sa.select(LectureRequest.id)
+        .join(completed, completed.c.request_id == LectureRequest.id)
+        .outerjoin(LectureFeedback, LectureFeedback.request_id == LectureRequest.id)
+        .where(
+            LectureRequest.status == LectureStatus.COMPLETED,
+            LectureFeedback.id.is_(None),
+            LectureRequest.contact_email != "",
+            completed.c.at <= now - FEEDBACK_REMINDER_AFTER,
+            completed.c.at > now - FEEDBACK_REMINDER_UNTIL,
+        )
+    )
     with write_lock():
-        _one_run_at_a_time()
-        lectures = db.session.scalars(
-            sa.select(LectureRequest)
-            .join(completed, completed.c.request_id == LectureRequest.id)
-            .outerjoin(LectureFeedback, LectureFeedback.request_id == LectureRequest.id)
-            .where(
-                LectureRequest.status == LectureStatus.COMPLETED,
-                LectureFeedback.id.is_(None),
-                LectureRequest.contact_email != "",
-                completed.c.at <= now - FEEDBACK_REMINDER_AFTER,
-                completed.c.at > now - FEEDBACK_REMINDER_UNTIL,
-            )
-            .options(joinedload(LectureRequest.program))
-            .order_by(LectureRequest.id)
-        ).all()
-        for lecture in lectures:
-            key = f"lectures:feedback-reminder:{lecture.id}"
-            if _queued(key):
-                continue
-            notifications.feedback_reminded(lecture, add_link(lecture), key)
-            queued += 1
-        db.session.commit()
+        for batch in _batches(waiting, batch_size):
+            for lecture in batch:
+                key = f"lectures:feedback-reminder:{lecture.id}"
+                if _queued(key):
+                    continue
+                notifications.feedback_reminded(lecture, add_link(lecture), key)
+                queued += 1
     return f"Lectures: {queued} feedback reminder(s) to teachers queued."

@@ -200,10 +200,8 @@ def _feedback_cells(lecture: LectureRequest) -> list[object]:
 @bp.route("/staff/lectures/export.<any(csv, xlsx):kind>")
 @role_required(*LECTURE_STAFF)
 def export(kind: str):
-    rows = [
-        _export_row(r)
-        for r in services.export_requests(services.InboxFilters.from_args(request.args), current_user)
-    ]
+    requests = services.export_requests(services.InboxFilters.from_args(request.args), current_user)
+    rows = (_export_row(r) for r in requests)  # read while the download streams
     header = [str(h) for h in EXPORT_HEADER]
     name = _("lecture-requests") + now_jst().strftime("-%Y%m%d")
     if kind == "csv":

@@ -84,6 +84,9 @@ class OutboxEmail(db.Model):
     __table_args__ = (
         sa.Index("ix_outbox_emails_due", "status", "next_attempt_at"),
         sa.Index("ix_outbox_emails_related", "related_type", "related_id"),
+        # The staff list (newest first, all or by state) and the retention sweep read these.
+        sa.Index("ix_outbox_emails_created", "created_at", "id"),
+        sa.Index("ix_outbox_emails_status_created", "status", "created_at", "id"),
     )
 
 

@@ -14,9 +14,12 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import defer
 
+from booking.core.batches import BATCH_SIZE, id_batches
 from booking.core.errors import DomainError
 from booking.core.i18n import LANGUAGES
+from booking.core.pages import IdPage
 from booking.core.time import utcnow
 from booking.extensions import db
 from booking.notifications.models import EmailStatus, OutboxAttachment, OutboxEmail
@@ -141,11 +144,23 @@ def _new_email(
 
 
 def list_emails(status: str | None = None, page: int = 1, per_page: int = 50) -> Pagination:
-    query = sa.select(OutboxEmail)
+    """Newest first, by pages found on the (state,) created_at, id indexes (see IdPage)."""
+    ids = sa.select(OutboxEmail.id)
     if status in {s.value for s in EmailStatus}:
-        query = query.where(OutboxEmail.status == EmailStatus(status))
-    query = query.order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+        ids = ids.where(OutboxEmail.status == EmailStatus(status))
+    ids = ids.order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+
+    def load(page_ids: list[int]) -> list[OutboxEmail]:
+        # The list shows neither body: they stay in the database.
+        return list(
+            db.session.scalars(
+                sa.select(OutboxEmail)
+                .where(OutboxEmail.id.in_(page_ids))
+                .options(defer(OutboxEmail.body_text), defer(OutboxEmail.body_html))
+            )
+        )
+
+    return IdPage(ids, load, page=page, per_page=per_page)
 
 
 def count_by_status() -> dict[EmailStatus, int]:
@@ -210,24 +225,33 @@ def requeue(email: OutboxEmail) -> None:
     email.claimed_at = None
 
 
-def purge_old_emails(now: datetime | None = None) -> str:
-    """Delete delivered and failed emails after OUTBOX_RETENTION_DAYS: they copy personal data."""
+def purge_old_emails(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> str:
+    """Delete delivered and failed emails after OUTBOX_RETENTION_DAYS: they copy personal data.
+
+    `batch_size` emails at a time, each batch committed: a year of emails is not one transaction.
+    """
     days = current_app.config["OUTBOX_RETENTION_DAYS"]
     before = (now or utcnow()) - timedelta(days=days)
     old = sa.and_(
         OutboxEmail.status.in_([EmailStatus.SENT, EmailStatus.FAILED]), OutboxEmail.created_at < before
     )
-    deleted = db.session.execute(sa.delete(OutboxEmail).where(old, OutboxEmail.dedupe_key.is_(None))).rowcount
+    deleted = emptied = 0
+    for ids in id_batches(
+        sa.select(OutboxEmail.id).where(old, OutboxEmail.dedupe_key.is_(None)), OutboxEmail.id, batch_size
+    ):
+        deleted += db.session.execute(sa.delete(OutboxEmail).where(OutboxEmail.id.in_(ids))).rowcount
+        db.session.commit()
     # A row with a dedupe key is what keeps a reminder from going twice: keep the row, empty it.
     kept = sa.select(OutboxEmail.id).where(
         old, OutboxEmail.dedupe_key.is_not(None), OutboxEmail.recipient != ""
     )
-    db.session.execute(sa.delete(OutboxAttachment).where(OutboxAttachment.email_id.in_(kept)))
-    emptied = db.session.execute(
-        sa.update(OutboxEmail)
-        .where(OutboxEmail.id.in_(kept))
-        .values(recipient="", subject="", body_text="", body_html="")
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    for ids in id_batches(kept, OutboxEmail.id, batch_size):
+        db.session.execute(sa.delete(OutboxAttachment).where(OutboxAttachment.email_id.in_(ids)))
+        emptied += db.session.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.id.in_(ids))
+            .values(recipient="", subject="", body_text="", body_html="")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
     return f"Outbox: {deleted} email(s) older than {days} days deleted, {emptied} emptied."

@@ -62,39 +62,50 @@ class Solution:
 
 
 class _Network:
-    """Dinic's max-flow on a small graph; edges are [head, capacity, index of the reverse edge]."""
+    """Dinic's max-flow. Edges live in flat lists of numbers (edge e's reverse is e ^ 1): a
+    graph of 1,000 applications and 40 reviewers has some 80,000 edges, and one small list
+    per edge would keep the garbage collector busy for longer than the flow itself takes.
+    """
 
     def __init__(self, size: int) -> None:
-        self.edges: list[list[list[int]]] = [[] for _ in range(size)]
+        self.adjacent: list[list[int]] = [[] for _ in range(size)]
+        self.head: list[int] = []
+        self.capacity: list[int] = []
 
-    def add(self, tail: int, head: int, capacity: int) -> tuple[int, int]:
-        self.edges[tail].append([head, capacity, len(self.edges[head])])
-        self.edges[head].append([tail, 0, len(self.edges[tail]) - 1])
-        return tail, len(self.edges[tail]) - 1
+    def add(self, tail: int, head: int, capacity: int) -> int:
+        """An edge and its reverse; returns the edge's number."""
+        edge = len(self.head)
+        self.head += (head, tail)
+        self.capacity += (capacity, 0)
+        self.adjacent[tail].append(edge)
+        self.adjacent[head].append(edge + 1)
+        return edge
 
     def _levels(self, source: int, sink: int) -> list[int] | None:
-        level = [-1] * len(self.edges)
+        level = [-1] * len(self.adjacent)
         level[source] = 0
         queue = deque([source])
+        head, capacity = self.head, self.capacity
         while queue:
             node = queue.popleft()
-            for head, capacity, _reverse in self.edges[node]:
-                if capacity > 0 and level[head] < 0:
-                    level[head] = level[node] + 1
-                    queue.append(head)
+            for edge in self.adjacent[node]:
+                if capacity[edge] > 0 and level[head[edge]] < 0:
+                    level[head[edge]] = level[node] + 1
+                    queue.append(head[edge])
         return level if level[sink] >= 0 else None
 
     def _push(self, node: int, sink: int, limit: int, level: list[int], cursor: list[int]) -> int:
         if node == sink:
             return limit
-        while cursor[node] < len(self.edges[node]):
-            edge = self.edges[node][cursor[node]]
-            head, capacity, reverse = edge
-            if capacity > 0 and level[head] == level[node] + 1:
-                pushed = self._push(head, sink, min(limit, capacity), level, cursor)
+        edges = self.adjacent[node]
+        head, capacity = self.head, self.capacity
+        while cursor[node] < len(edges):
+            edge = edges[cursor[node]]
+            if capacity[edge] > 0 and level[head[edge]] == level[node] + 1:
+                pushed = self._push(head[edge], sink, min(limit, capacity[edge]), level, cursor)
                 if pushed:
-                    edge[1] -= pushed
-                    self.edges[head][reverse][1] += pushed
+                    capacity[edge] -= pushed
+                    capacity[edge ^ 1] += pushed
                     return pushed
             cursor[node] += 1
         return 0
@@ -102,7 +113,7 @@ class _Network:
     def max_flow(self, source: int, sink: int) -> int:
         total = 0
         while (level := self._levels(source, sink)) is not None:
-            cursor = [0] * len(self.edges)
+            cursor = [0] * len(self.adjacent)
             while pushed := self._push(source, sink, 1 << 30, level, cursor):
                 total += pushed
         return total
@@ -123,7 +134,7 @@ def _flow(
     reviewer_node = {r: 4 + len(apps) + i for i, r in enumerate(reviewers)}
     network = _Network(4 + len(apps) + len(reviewers))
     excess = [0] * (4 + len(apps) + len(reviewers))
-    pair_edges: list[tuple[int, int, tuple[int, int]]] = []
+    pair_edges: list[tuple[int, int, int]] = []
     for app in apps:
         excess[app_node[app]] += need[app]
         excess[source] -= need[app]
@@ -149,10 +160,35 @@ def _flow(
     if network.max_flow(super_source, super_sink) != required:
         return None
     chosen: dict[int, set[int]] = {app: set() for app in apps}
-    for app, reviewer, (tail, index) in pair_edges:
-        if network.edges[tail][index][1] == 0:
+    for app, reviewer, edge in pair_edges:
+        if network.capacity[edge] == 0:
             chosen[app].add(reviewer)
     return chosen
+
+
+def _gallop(first: int, last: int, feasible) -> int:
+    """The first value from `first` towards `last` (either direction) that is feasible, when
+    feasibility is monotone and `last` is feasible: steps of 1, 2, 4... then a binary search.
+
+    The answer is nearly always at or next to `first` (the even share of the work), so this
+    takes one or two flows where a plain binary search over the whole range takes a dozen.
+    """
+    direction = 1 if last >= first else -1
+    step, behind, probe = 1, first - direction, first
+    while probe != last and not feasible(probe):
+        behind = probe
+        probe = first + direction * step if abs(step) < abs(last - first) else last
+        step *= 2
+    # The answer lies after `behind` and at or before `probe`.
+    low, high = sorted((behind + direction, probe))
+    while low < high:
+        if direction > 0:
+            middle = (low + high) // 2
+            low, high = (low, middle) if feasible(middle) else (middle + 1, high)
+        else:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if feasible(middle) else (low, middle - 1)
+    return low
 
 
 def _balanced(
@@ -164,24 +200,21 @@ def _balanced(
     """The assignment with the smallest highest load and, with it, the largest lowest load."""
     if not reviewers:
         return {app: set() for app in need}
+    flows: dict[tuple[int, int], dict[int, set[int]] | None] = {}
+
+    def flow(lowest: int, highest: int) -> dict[int, set[int]] | None:
+        if (lowest, highest) not in flows:
+            flows[lowest, highest] = _flow(need, candidates, fixed_load, reviewers, lowest, highest)
+        return flows[lowest, highest]
+
     total = sum(fixed_load.values()) + sum(need.values())
+    # The smallest feasible highest load (with no lower bound): never below the even share.
     low = max(max(fixed_load.values()), -(-total // len(reviewers)))
-    high = max(fixed_load.values()) + len(need)
-    while low < high:  # the smallest feasible highest load (with no lower bound)
-        middle = (low + high) // 2
-        if _flow(need, candidates, fixed_load, reviewers, 0, middle) is None:
-            low = middle + 1
-        else:
-            high = middle
-    highest = low
-    low, high = 0, min(highest, total // len(reviewers))
-    while low < high:  # the largest feasible lowest load, given the highest
-        middle = (low + high + 1) // 2
-        if _flow(need, candidates, fixed_load, reviewers, middle, highest) is None:
-            high = middle - 1
-        else:
-            low = middle
-    found = _flow(need, candidates, fixed_load, reviewers, low, highest)
+    high = max(low, max(fixed_load.values()) + len(need))
+    highest = _gallop(low, high, lambda h: flow(0, h) is not None)
+    # The largest feasible lowest load, given the highest: never above the even share.
+    lowest = _gallop(min(highest, total // len(reviewers)), 0, lambda lo: flow(lo, highest) is not None)
+    found = flow(lowest, highest)
     assert found is not None  # feasible by the searches above
     return found
 

@@ -19,6 +19,8 @@ from booking.core.errors import DomainError
 from booking.core.exports import csv_response, xlsx_response
 from booking.core.forms import ConfirmForm
 from booking.core.navigation import register_panel
+from booking.core.numbers import page_number
+from booking.core.pages import ListPage
 from booking.core.time import utcnow
 from booking.review import bp, services
 from booking.review.forms import AddReviewerForm, AssignmentForm, ConflictsForm, CriterionForm, score_form
@@ -343,10 +345,12 @@ def ranking(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     sort = request.args.get("sort", "rank")
     sort = sort if sort in services.SORTS else "rank"
+    board = services.view_ranking(cohort, sort, actor=current_user)
     return render_template(
         "review/ranking.html",
         cohort=cohort,
-        board=services.view_ranking(cohort, sort, actor=current_user),
+        board=board,
+        rows=ListPage(board.rows, request.args.get("page", 1, type=page_number)),
         sort=sort,
         threshold=DISAGREEMENT_Z,
         closed=services.is_closed(cohort),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +11,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from booking.audit.services import record
+from booking.core.batches import streamed
 from booking.core.numbers import parse_digits
+from booking.core.pages import IdPage
 from booking.core.time import fiscal_year, today_jst, utcnow
 from booking.extensions import db
 from booking.lectures.models import (
@@ -134,14 +136,19 @@ def _first_choice():
     )
 
 
-def _inbox_query(filters: InboxFilters) -> sa.Select:
-    stmt = sa.select(LectureRequest).options(
+def _with_rows(stmt: sa.Select) -> sa.Select:
+    """What a list of requests shows besides the request: program, dates, lecturers."""
+    return stmt.options(
         joinedload(LectureRequest.program),
         selectinload(LectureRequest.slots),
         selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
         with_expression(LectureRequest.time_off_clash, has_time_off_clash()),
         selectinload(LectureRequest.events),  # to mark a school's "none of these dates suit"
     )
+
+
+def _inbox_query(filters: InboxFilters, ids_only: bool = False) -> sa.Select:
+    stmt = sa.select(LectureRequest.id) if ids_only else _with_rows(sa.select(LectureRequest))
     if filters.status is not None:
         stmt = stmt.where(LectureRequest.status == filters.status)
     elif filters.only_open:
@@ -182,11 +189,23 @@ def _inbox_query(filters: InboxFilters) -> sa.Select:
 
 
 def list_requests(filters: InboxFilters, page: int = 1, per_page: int = 50) -> Pagination:
-    return db.paginate(_inbox_query(filters), page=page, per_page=per_page, error_out=False)
+    """A page of the inbox: its ids found first, then those rows read in full (see IdPage)."""
+
+    def load(ids: list[int]) -> list[LectureRequest]:
+        return list(
+            db.session.scalars(_with_rows(sa.select(LectureRequest)).where(LectureRequest.id.in_(ids)))
+        )
+
+    return IdPage(_inbox_query(filters, ids_only=True), load, page=page, per_page=per_page)
 
 
-def export_requests(filters: InboxFilters, actor: User) -> list[LectureRequest]:
-    """Every request the filters match, for a download; the export is recorded.
+# Rows an export reads from the database at a time (a server-side cursor on PostgreSQL).
+EXPORT_BATCH = 500
+
+
+def export_requests(filters: InboxFilters, actor: User) -> Iterator[LectureRequest]:
+    """Every request the filters match, for a download, read EXPORT_BATCH at a time as the
+    download streams; the export is recorded.
 
     The audit entry is committed before the rows are loaded: a commit expires what the
     session holds, and rows loaded before it would each be fetched again, one by one.
@@ -195,7 +214,7 @@ def export_requests(filters: InboxFilters, actor: User) -> list[LectureRequest]:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     record(actor, "lecture.export", "lecture_request", None, rows=count)
     db.session.commit()
-    return list(db.session.scalars(query.options(selectinload(LectureRequest.feedback))))
+    return streamed(query.options(selectinload(LectureRequest.feedback)), EXPORT_BATCH)
 
 
 def fiscal_years() -> list[int]:

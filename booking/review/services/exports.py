@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from booking.audit.services import record
 from booking.extensions import db
-from booking.review.services.ranking import ranking
+from booking.review.services.ranking import cohort_reviews, ranking
 from booking.review.services.reviewing import review_scores
 from booking.staff.models import User
 from booking.youth.models import Cohort
@@ -66,7 +66,9 @@ def reviews_export(cohort: Cohort, fmt: str, actor: User) -> tuple[list[str], li
             z_by_review[(row.application.id, reviewer_id)] = (score, z)
     codes = {row.application.id: row.application.code for row in board.rows}
     rows = []
-    for review in sorted(board.reviews, key=lambda r: (codes.get(r.application_id, ""), r.reviewer.name)):
+    for review in sorted(
+        cohort_reviews(cohort), key=lambda r: (codes.get(r.application_id, ""), r.reviewer.name)
+    ):
         if not review.is_submitted:
             continue
         score, z = z_by_review.get((review.application_id, review.reviewer_id), (None, None))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, subqueryload
 
 from booking.audit.services import record
 from booking.extensions import db
@@ -14,11 +14,12 @@ from booking.review.models import (
     ACTIVE,
     Criterion,
     Review,
+    ReviewStatus,
+    Score,
 )
 from booking.review.ranking import ScoredReview, Standing, rank
-from booking.review.services.assignment import ReviewerProgress, progress, reviewable_applications
+from booking.review.services.assignment import ReviewerProgress, progress_counts
 from booking.review.services.cohorts import REVIEWABLE
-from booking.review.services.reviewing import review_scores
 from booking.review.services.rubric import _specs, criteria_for
 from booking.staff.models import User
 from booking.youth.models import Application, Cohort
@@ -37,7 +38,6 @@ class Ranking:
     rows: list[RankingRow]
     progress: list[ReviewerProgress]
     reviewer_names: dict[int, str]
-    reviews: list[Review]
 
     @property
     def flagged(self) -> int:
@@ -55,28 +55,60 @@ SORTS = {
 
 
 def ranking(cohort: Cohort, sort: str = "rank") -> Ranking:
-    """Every application with its weighted mean, normalised score, spread and reviews done."""
+    """Every application with its weighted mean, normalised score, spread and reviews done.
+
+    The figures are worked out from plain rows (the reviews' ids and states, the scores), so
+    the ranking of a thousand essays reads a few queries and no review objects; the reviews
+    themselves, with comments, come from `cohort_reviews` where a page shows them.
+    """
     criteria = criteria_for(cohort)
-    applications = reviewable_applications(cohort)
-    reviews = list(
+    applications = list(
         db.session.scalars(
-            sa.select(Review)
-            .where(Review.cohort_id == cohort.id, Review.status.in_(ACTIVE))
-            .options(selectinload(Review.scores), joinedload(Review.reviewer))
-            .order_by(Review.id)
+            sa.select(Application)
+            .where(Application.cohort_id == cohort.id, Application.status.in_(REVIEWABLE))
+            .options(load_only(Application.code, Application.status, Application.consent_status))
+            .order_by(Application.code)
         )
     )
+    reviews = db.session.execute(
+        sa.select(Review.id, Review.application_id, Review.reviewer_id, Review.status).where(
+            Review.cohort_id == cohort.id, Review.status.in_(ACTIVE)
+        )
+    ).all()
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for review_id, criterion_id, value in db.session.execute(
+        sa.select(Score.review_id, Score.criterion_id, Score.value)
+        .join(Review, Review.id == Score.review_id)
+        .where(Review.cohort_id == cohort.id, Review.status == ReviewStatus.SUBMITTED)
+    ):
+        scores[review_id][criterion_id] = value
     assigned: dict[int, int] = defaultdict(int)
     for review in reviews:
         assigned[review.application_id] += 1
     scored = [
-        ScoredReview(r.application_id, r.reviewer_id, review_scores(r)) for r in reviews if r.is_submitted
+        ScoredReview(r.application_id, r.reviewer_id, scores.get(r.id, {}))
+        for r in reviews
+        if r.status == ReviewStatus.SUBMITTED
     ]
     standings = rank([a.id for a in applications], scored, _specs(criteria), assigned)
     rows = [RankingRow(a, standings[a.id]) for a in applications]
     rows.sort(key=SORTS.get(sort, SORTS["rank"]))
-    names = {r.reviewer_id: r.reviewer.name for r in reviews}
-    return Ranking(cohort, criteria, rows, progress(cohort, reviews), names, reviews)
+    progress = progress_counts(cohort)
+    names = {p.reviewer.id: p.reviewer.name for p in progress}
+    return Ranking(cohort, criteria, rows, progress, names)
+
+
+def cohort_reviews(cohort: Cohort, application_id: int | None = None) -> list[Review]:
+    """The cohort's active reviews (of one essay, when given) with scores and reviewer."""
+    query = (
+        sa.select(Review)
+        .where(Review.cohort_id == cohort.id, Review.status.in_(ACTIVE))
+        .options(subqueryload(Review.scores), joinedload(Review.reviewer))
+        .order_by(Review.id)
+    )
+    if application_id is not None:
+        query = query.where(Review.application_id == application_id)
+    return list(db.session.scalars(query))
 
 
 def view_ranking(cohort: Cohort, sort: str, actor: User) -> Ranking:
@@ -114,5 +146,4 @@ def application_reviews(
     row = next((r for r in board.rows if r.application.id == application_id), None)
     if row is None:
         return None
-    reviews = [r for r in board.reviews if r.application_id == application_id]
-    return row.application, row, reviews
+    return row.application, row, cohort_reviews(cohort, application_id)

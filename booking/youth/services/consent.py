@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from booking.audit.services import record
+from booking.core.batches import BATCH_SIZE, id_batches
 from booking.core.errors import DomainError
 from booking.core.time import utcnow
 from booking.db import write_lock
@@ -71,29 +72,35 @@ def answer_consent(application: Application, decision: ConsentStatus, signed_nam
         db.session.commit()
 
 
-def send_consent_reminders(now: datetime | None = None) -> str:
+def send_consent_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> str:
     """Remind guardians who have not answered, the cohort's set days before the window closes; once."""
     now = now or utcnow()
     queued = 0
     with write_lock():
-        cohorts = db.session.scalars(sa.select(Cohort).where(Cohort.opens_at <= now, Cohort.closes_at > now))
+        # A list, not a cursor: the batches below commit (and expire) as they go.
+        cohorts = db.session.scalars(
+            sa.select(Cohort).where(Cohort.opens_at <= now, Cohort.closes_at > now)
+        ).all()
         for cohort in cohorts:
             if now < cohort.closes_at - timedelta(days=cohort.consent_reminder_days):
                 continue
-            waiting = db.session.scalars(
-                sa.select(Application)
-                .where(
-                    Application.cohort_id == cohort.id,
-                    Application.status == ApplicationStatus.SUBMITTED,
-                    Application.consent_status == ConsentStatus.PENDING,
-                )
-                .options(joinedload(Application.applicant))
-                .order_by(Application.id)
+            waiting = sa.select(Application.id).where(
+                Application.cohort_id == cohort.id,
+                Application.status == ApplicationStatus.SUBMITTED,
+                Application.consent_status == ConsentStatus.PENDING,
             )
-            for application in waiting:
-                if notifications.consent_reminder_queued(application):
-                    continue
-                notifications.consent_reminder(application, issue_link(application, Audience.GUARDIAN))
-                queued += 1
+            for ids in id_batches(waiting, Application.id, batch_size):  # each batch committed
+                applications = db.session.scalars(
+                    sa.select(Application)
+                    .where(Application.id.in_(ids))
+                    .options(joinedload(Application.applicant))
+                    .order_by(Application.id)
+                )
+                for application in applications:
+                    if notifications.consent_reminder_queued(application):
+                        continue
+                    notifications.consent_reminder(application, issue_link(application, Audience.GUARDIAN))
+                    queued += 1
+                db.session.commit()
         db.session.commit()
     return f"Youth training: {queued} consent reminder(s) to guardians queued."
