@@ -395,6 +395,9 @@ class LectureRequest(db.Model):
     # Loaded only by queries that ask for it (the inbox, see lectures/time_off.py): one of
     # its lecturers has time off over the scheduled lecture. None where not asked for.
     time_off_clash: Mapped[bool | None] = query_expression()
+    # Loaded only by the inbox's query: the school answered "none of these dates suit" and
+    # the request waits for staff again (see asked_for_other_dates).
+    other_dates_asked: Mapped[bool | None] = query_expression()
 
     __table_args__ = (
         sa.UniqueConstraint("fiscal_year", "number", name="uq_lecture_requests_fiscal_year_number"),
@@ -510,7 +513,10 @@ class LectureRequest(db.Model):
 
     @property
     def asked_for_other_dates(self) -> bool:
-        """The school's latest word was "none of these dates suit" (needs `events` loaded)."""
+        """The school's latest word was "none of these dates suit" (from the inbox's query when
+        it loaded the answer, else from the history)."""
+        if self.other_dates_asked is not None:
+            return bool(self.other_dates_asked)
         return bool(self.events) and self.events[-1].details.get("action") == Action.ASK_OTHER_DATES
 
     def has_calendar(self) -> bool:

@@ -142,6 +142,8 @@ def test_the_catalog_and_the_form_on_a_phone_in_japanese(phone_page: Page, ctx, 
     no_sideways_scroll(phone_page)
     shot(phone_page, "catalog-phone-ja")
     phone_page.get_by_role("link", name=re.compile("この講座を申し込む")).first.click()
+    # Measured once the form has loaded, not while the browser is still leaving the catalog.
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("出前講座の申込み")
     no_sideways_scroll(phone_page)
     shot(phone_page, "request-phone-ja")
     # A form sent with problems lists them at the top, focused, and keeps what was typed.

@@ -136,6 +136,21 @@ def _first_choice():
     )
 
 
+def _asked_other_dates() -> sa.ColumnElement[bool]:
+    """Received again after the school said "none of these dates suit": the one move from
+    proposed back to received (ASK_OTHER_DATES), and nothing since."""
+    return sa.and_(
+        LectureRequest.status == LectureStatus.SUBMITTED,
+        sa.select(LectureEvent.id)
+        .where(
+            LectureEvent.request_id == LectureRequest.id,
+            LectureEvent.from_status == LectureStatus.PROPOSED,
+            LectureEvent.to_status == LectureStatus.SUBMITTED,
+        )
+        .exists(),
+    )
+
+
 def _with_rows(stmt: sa.Select) -> sa.Select:
     """What a list of requests shows besides the request: program, dates, lecturers."""
     return stmt.options(
@@ -143,7 +158,7 @@ def _with_rows(stmt: sa.Select) -> sa.Select:
         selectinload(LectureRequest.slots),
         selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
         with_expression(LectureRequest.time_off_clash, has_time_off_clash()),
-        selectinload(LectureRequest.events),  # to mark a school's "none of these dates suit"
+        with_expression(LectureRequest.other_dates_asked, _asked_other_dates()),
     )
 
 
