@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +30,7 @@ from booking.calendar.sources import Entry, entries_between, feed_events
 from booking.core.auth import Role
 from booking.core.errors import DomainError
 from booking.core.time import JST, to_zone, utcnow
-from booking.core.tokens import hash_token
+from booking.core.tokens import derived_key, hash_token
 from booking.core.urls import absolute_url
 from booking.db import write_lock
 from booking.extensions import db
@@ -106,13 +105,9 @@ def calendar_page(period: Period, viewer: User, person: User | None) -> Calendar
 # Private feeds ---------------------------------------------------------------------------
 
 
-def _feed_key() -> bytes:
-    secret = current_app.config["SECRET_KEY"].encode("utf-8")
-    return hmac.new(secret, _FEED_KEY_LABEL, hashlib.sha256).digest()
-
-
 def feed_token(user_id: int, salt: str) -> str:
-    digest = hmac.new(_feed_key(), f"feed:{user_id}:{salt}".encode(), hashlib.sha256).digest()
+    key = derived_key(_FEED_KEY_LABEL)
+    digest = hmac.new(key, f"feed:{user_id}:{salt}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 

@@ -9,6 +9,7 @@ meeting link. Each line leads to the inbox narrowed to exactly those lectures.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -18,8 +19,9 @@ from booking.core.auth import Role
 from booking.core.i18n import format_datetime
 from booking.core.navigation import TodoItem, Urgency, register_todo
 from booking.core.time import utcnow
-from booking.lectures import LECTURE_STAFF, services
-from booking.lectures.models import LectureRequest, LectureStatus
+from booking.lectures import LECTURE_STAFF
+from booking.lectures.models import LectureStatus
+from booking.lectures.services.meetings import MISSING_LINK_WINDOW_DAYS
 from booking.lectures.services.todo import reports_due, todo_counts
 from booking.staff.models import User
 
@@ -30,37 +32,33 @@ def _waited(days: int) -> str:
     return ngettext("the oldest has waited %(num)d day", "the oldest has waited %(num)d days", days)
 
 
-def _soonest(lectures: list[LectureRequest]) -> str:
-    if not lectures or lectures[0].starts_at is None:
-        return ""
-    return _("the first on %(date)s", date=format_datetime(lectures[0].starts_at))
+def _soonest(starts_at: datetime | None) -> str:
+    return _("the first on %(date)s", date=format_datetime(starts_at)) if starts_at is not None else ""
 
 
 def coordinator_items(user: User) -> Iterator[TodoItem]:
     now = utcnow()
-    clashes = services.time_off_clashes()
+    counts = todo_counts(now)
     yield TodoItem(
-        label=_("Lectures with a lecturer on time off: %(n)d", n=len(clashes)),
-        count=len(clashes),
+        label=_("Lectures with a lecturer on time off: %(n)d", n=counts.time_off_clashes),
+        count=counts.time_off_clashes,
         url=url_for("lectures.inbox", clash="1", sort="date"),
         urgency=Urgency.TIME_OFF_CLASH,
-        detail=_soonest(clashes),
+        detail=_soonest(counts.first_clash_at),
     )
-    days = services.MISSING_LINK_WINDOW_DAYS
-    unlinked = services.online_lectures_missing_link(days)
+    days = MISSING_LINK_WINDOW_DAYS
     yield TodoItem(
         label=ngettext(
             "Online lectures in the next %(num)d day without a meeting link: %(n)d",
             "Online lectures in the next %(num)d days without a meeting link: %(n)d",
             days,
-            n=len(unlinked),
+            n=counts.missing_links,
         ),
-        count=len(unlinked),
+        count=counts.missing_links,
         url=url_for("lectures.inbox", no_link="1", sort="date"),
         urgency=Urgency.MISSING_MEETING_LINK,
-        detail=_soonest(unlinked),
+        detail=_soonest(counts.first_missing_link_at),
     )
-    counts = todo_counts(now)
     yield TodoItem(
         label=_("New requests to answer: %(n)d", n=counts.new_requests),
         count=counts.new_requests,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -59,73 +60,53 @@ def _busy(lecturer, coordinator, scale: int = 1) -> dict:
         "no_link": [],
     }
     away = make_lecturer()
+    booked = partial(make_request, program, status="scheduled", actor=coordinator)
     for i in range(scale):
         made["new"].append(make_request(program, status="submitted"))
         made["proposed"].append(make_request(program, status="proposed", actor=coordinator))
         made["unrecorded"].append(
-            make_request(
-                program,
-                status="scheduled",
+            booked(
                 lecturers=[lecturer],
-                actor=coordinator,
                 starts_at=now - timedelta(days=2 + i),
             )
         )
         made["future"].append(
-            make_request(
-                program,
-                status="scheduled",
+            booked(
                 lecturers=[lecturer],
-                actor=coordinator,
                 starts_at=now + timedelta(days=10 + i),
                 fmt=LectureFormat.IN_PERSON,
             )
         )
         # Online and soon, with its link: nothing to do; without one: to do; far ahead: not yet.
         made["future"].append(
-            make_request(
-                program,
-                status="scheduled",
+            booked(
                 lecturers=[lecturer],
-                actor=coordinator,
                 starts_at=now + timedelta(days=8, hours=2 * i),
                 meeting_url="https://example.zoom.us/j/1",
             )
         )
         made["no_link"].append(
-            make_request(
-                program,
-                status="scheduled",
+            booked(
                 lecturers=[lecturer],
-                actor=coordinator,
                 starts_at=now + timedelta(days=8, hours=1 + 2 * i),
             )
         )
         made["future"].append(
-            make_request(
-                program,
-                status="scheduled",
+            booked(
                 lecturers=[lecturer],
-                actor=coordinator,
                 starts_at=now + timedelta(days=40 + i),
             )
         )
         # A lecturer on time off over one of their lectures ahead (and not over another).
-        clash = make_request(
-            program,
-            status="scheduled",
+        clash = booked(
             lecturers=[away],
-            actor=coordinator,
             starts_at=now + timedelta(days=20 + i),
             fmt=LectureFormat.IN_PERSON,
         )
         made["clash"].append(clash)
         made["future"].append(
-            make_request(
-                program,
-                status="scheduled",
+            booked(
                 lecturers=[away],
-                actor=coordinator,
                 starts_at=now + timedelta(days=30 + i),
                 fmt=LectureFormat.IN_PERSON,
             )

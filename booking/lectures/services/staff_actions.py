@@ -22,7 +22,7 @@ from booking.lectures.models import Action, LectureRequest
 from booking.lectures.rules import slot_problems
 from booking.lectures.scheduling import Booking, abroad_refusals, clashes, days_to_lock, lock_days
 from booking.lectures.services.common import add_link, commit_booking, flush_booking, lock_request
-from booking.settings.services import current_settings
+from booking.settings.services import Settings, current_settings
 from booking.staff.models import User, UserRole
 
 
@@ -99,19 +99,26 @@ def _abroad_errors(
     return [DomainError(f"{message} {hint}", field="lecturer_ids") for message in refusals], []
 
 
+def _booking(
+    lecture: LectureRequest, starts_at: datetime, lecturers: list[User], settings: Settings
+) -> Booking:
+    """`lecture` held from `starts_at` by `lecturers`, with its format's buffer."""
+    return Booking(
+        starts_at,
+        starts_at + lecture.program.duration,
+        settings.buffer_minutes(lecture.is_online),
+        tuple(lecturers),
+        lecture.id,
+    )
+
+
 def _book(lecture: LectureRequest, data: BookingData, actor: User, action: Action) -> list[User]:
     """Check everything for booking `lecture` as `data` says, under the locks; then book it."""
     lecture.ensure_can(action)
     lecturers = _lecturers(data.lecturer_ids)
     errors, overridden = _rule_errors(data.starts_at, bool(data.override_reason), "starts_at")
     settings = current_settings()
-    booking = Booking(
-        data.starts_at,
-        data.starts_at + lecture.program.duration,
-        settings.buffer_minutes(lecture.is_online),
-        tuple(lecturers),
-        lecture.id,
-    )
+    booking = _booking(lecture, data.starts_at, lecturers, settings)
     lock_days(days_to_lock(booking))
     abroad, passed = _abroad_errors(lecture, booking, bool(data.override_reason))
     errors += abroad
@@ -174,13 +181,7 @@ def _proposal_errors(
     for index, starts_at in enumerate(times, start=1):
         found, passed = _rule_errors(starts_at, override, f"date_{index}")
         overridden.update(passed)
-        booking = Booking(
-            starts_at,
-            starts_at + lecture.program.duration,
-            settings.buffer_minutes(lecture.is_online),
-            tuple(lecturers),
-            lecture.id,
-        )
+        booking = _booking(lecture, starts_at, lecturers, settings)
         found += [DomainError(e.message, field=f"date_{index}") for e in clashes(booking, settings)]
         abroad, passed = _abroad_errors(lecture, booking, override)
         # Said once, however many of the dates it concerns (it names the lecturer, not a date).

@@ -16,7 +16,7 @@ from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.core.i18n import LANGUAGES
 from booking.core.time import utcnow
-from booking.core.tokens import hash_token
+from booking.core.tokens import derived_key, hash_token
 from booking.db import write_lock
 from booking.extensions import db
 from booking.schools.models import School, SchoolType
@@ -98,8 +98,7 @@ def _email_hash_key() -> bytes:
     explicit = current_app.config.get("EMAIL_HASH_KEY")
     if explicit:
         return explicit.encode("utf-8")
-    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    return hmac.new(secret, EMAIL_KEY_LABEL, hashlib.sha256).digest()
+    return derived_key(EMAIL_KEY_LABEL)
 
 
 def email_key(email: str) -> str:
