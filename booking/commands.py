@@ -47,6 +47,7 @@ REMINDERS = [
 PURGERS = [
     youth_services.purge_personal_data,
     review_services.purge_comments,
+    selection_services.purge_feedback_notes,
     lectures_services.purge_personal_data,
     notifications_services.purge_old_emails,
 ]

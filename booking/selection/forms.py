@@ -1,4 +1,4 @@
-"""Forms of selection: a decision, attendance at an event, the activity report."""
+"""Forms of selection: a decision, a feedback note, attendance at an event, the activity report."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from booking.core.forms import LARGEST_ID, BaseForm, WholeNumberField, max_length, strip, whole_number_between
-from booking.selection.models import AttendanceStatus
+from booking.selection.models import FEEDBACK_NOTE_MAX, AttendanceStatus
 from booking.youth.models import Application, ApplicationStatus
 
 DECISION_CHOICES = [
@@ -23,6 +23,23 @@ class DecisionForm(BaseForm):
         validators=[InputRequired(), whole_number_between(1, LARGEST_ID, _l("Choose from the list."))]
     )
     decision = SelectField(choices=DECISION_CHOICES, validators=[DataRequired()])
+
+
+class FeedbackNoteForm(BaseForm):
+    """The coordinator's note to one student not selected; empty removes it."""
+
+    application_id = WholeNumberField(
+        validators=[InputRequired(), whole_number_between(1, LARGEST_ID, _l("Choose from the list."))]
+    )
+    note = TextAreaField(
+        _l("Note to the student"),
+        description=_l(
+            "Optional. A few encouraging sentences in the student's language, sent with the result. "
+            "Do not quote reviewers' comments."
+        ),
+        filters=[strip],
+        validators=[Optional(), max_length(FEEDBACK_NOTE_MAX)],
+    )
 
 
 class ReportForm(BaseForm):

@@ -157,3 +157,28 @@ class ActivityReport(db.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+# A feedback note is a few sentences, not a letter.
+FEEDBACK_NOTE_MAX = 400
+
+
+class FeedbackNote(db.Model):
+    """The coordinator's short note to a student not selected, sent with the result.
+
+    Written in the student's language; deleted with the cohort's personal data.
+    """
+
+    __tablename__ = "selection_feedback_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("youth_applications.id", ondelete="CASCADE"), unique=True
+    )
+    note: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        sa.CheckConstraint(f"length(note) BETWEEN 1 AND {FEEDBACK_NOTE_MAX}", name="note_length"),
+    )

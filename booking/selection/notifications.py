@@ -25,9 +25,15 @@ AUDIENCES = ("student", "guardian")
 
 
 def _context(
-    application: Application, decision: Decision | None, link: str | None, rank: int | None = None
+    application: Application,
+    decision: Decision | None,
+    link: str | None,
+    rank: int | None = None,
+    feedback: Any = None,
 ) -> dict[str, Any]:
     return {
+        # Bands and the coordinator's note for a student not selected (services.Feedback).
+        "feedback": feedback,
         "application": application,
         "applicant": application.applicant,
         "cohort": application.cohort,
@@ -45,10 +51,11 @@ def _to_student_and_guardian(
     link: str | None,
     rank: int | None = None,
     attachments: list[Attachment] | None = None,
+    feedback: Any = None,
 ) -> int:
     """`selection/<event>_to_student` and `_to_guardian`; how many were queued (not sent before)."""
     applicant = application.applicant
-    context = _context(application, decision, link, rank)
+    context = _context(application, decision, link, rank, feedback)
     queued = 0
     for audience, address in zip(AUDIENCES, (applicant.email, applicant.guardian_email), strict=True):
         sent = queue_email(
@@ -86,9 +93,11 @@ def _to_student(
     return sent is not None
 
 
-def result(application: Application, decision: Decision | None, link: str, rank: int | None) -> int:
-    """The published result, to the student and the guardian."""
-    return _to_student_and_guardian("result", application, decision, link, rank)
+def result(
+    application: Application, decision: Decision | None, link: str, rank: int | None, feedback: Any = None
+) -> int:
+    """The published result, to the student and the guardian (with the feedback when not selected)."""
+    return _to_student_and_guardian("result", application, decision, link, rank, feedback=feedback)
 
 
 def render_result(
@@ -98,10 +107,11 @@ def render_result(
     rank: int | None,
     audience: str,
     language: str,
+    feedback: Any = None,
 ) -> RenderedEmail:
     """The result email as it will read, for the coordinator's preview (nothing is queued)."""
     return render_email(
-        f"selection/result_to_{audience}", language, _context(application, decision, link, rank)
+        f"selection/result_to_{audience}", language, _context(application, decision, link, rank, feedback)
     )
 
 

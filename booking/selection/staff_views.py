@@ -12,7 +12,13 @@ from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.forms import ConfirmForm
 from booking.selection import bp, services
-from booking.selection.forms import DecisionForm, ReportForm, attendance_form, mark_field_name
+from booking.selection.forms import (
+    DecisionForm,
+    FeedbackNoteForm,
+    ReportForm,
+    attendance_form,
+    mark_field_name,
+)
 from booking.youth.models import ApplicationStatus, Cohort
 from booking.youth.services import get_cohort
 
@@ -89,6 +95,25 @@ def move_waitlisted(cohort_id: int, application_id: int):
     return redirect(url_for("selection.decisions", cohort_id=cohort.id, _anchor="waitlist"))
 
 
+@bp.route("/staff/selection/cohorts/<int:cohort_id>/feedback", methods=["GET", "POST"])
+@role_required(*COORDINATOR)
+def feedback(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = FeedbackNoteForm()
+    if form.validate_on_submit():
+        try:
+            services.save_feedback_note(cohort, form.application_id.data, form.note.data or "", current_user)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(_("The note is saved."), "success")
+            anchor = f"application-{form.application_id.data}"
+            return redirect(url_for("selection.feedback", cohort_id=cohort.id, _anchor=anchor))
+    return render_template(
+        "selection/feedback.html", cohort=cohort, rows=services.feedback_rows(cohort), form=form
+    ), 422 if form.has_errors else 200
+
+
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/preview")
 @role_required(*COORDINATOR)
 def preview(cohort_id: int):
@@ -99,6 +124,9 @@ def preview(cohort_id: int):
         cohort=cohort,
         items=items,
         total=total,
+        feedback_count=sum(
+            i.count for i in items if i.status == ApplicationStatus.NOT_SELECTED and i.audience == "student"
+        ),
         problems=services.publication_problems(cohort) if cohort.results_published_at is None else [],
         confirm=ConfirmForm(),
     )

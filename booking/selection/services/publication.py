@@ -19,6 +19,7 @@ from booking.notifications.services import RenderedEmail
 from booking.review import services as review_services
 from booking.selection import notifications
 from booking.selection.models import Decision
+from booking.selection.services.feedback import cohort_feedback
 from booking.selection.services.places import (
     DECIDABLE,
     cohort_decisions,
@@ -88,6 +89,7 @@ def preview(cohort: Cohort, actor: User) -> tuple[list[PreviewItem], int]:
     applications = _decided_applications(cohort)
     decisions = cohort_decisions(cohort)
     ranks = waitlist_ranks(cohort)
+    feedback = cohort_feedback(cohort)
     groups: dict[tuple[ApplicationStatus, str, str], list[Application]] = {}
     for application in applications:
         for audience in notifications.AUDIENCES:
@@ -98,14 +100,15 @@ def preview(cohort: Cohort, actor: User) -> tuple[list[PreviewItem], int]:
     for (status, audience, language), members in sorted(
         groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1] == "guardian", kv[0][2])
     ):
-        sample = members[0]
+        # A sample with a note, when one has it, so the note is read before it goes.
+        sample = next((m for m in members if m.id in feedback and feedback[m.id].note), members[0])
         decision = decisions.get(sample.id)
         if status == ApplicationStatus.ACCEPTED and decision is not None:
             # As it will read: the deadline counted from now.
             decision = Decision(offered_at=now, offer_deadline_at=now + _offer_delta(cohort))
         placeholder = absolute_url("youth.index") + "applications/(" + _("private link") + ")"
         email = notifications.render_result(
-            sample, decision, placeholder, ranks.get(sample.id), audience, language
+            sample, decision, placeholder, ranks.get(sample.id), audience, language, feedback.get(sample.id)
         )
         items.append(PreviewItem(status, audience, language, len(members), sample.code, email))
     record(actor, "selection.preview.view", "youth_cohort", cohort.id, samples=len(items))
@@ -154,6 +157,7 @@ def publish_results(cohort: Cohort, actor: User) -> PublishReport:
         applications = _decided_applications(cohort)
         decisions = cohort_decisions(cohort)
         ranks = waitlist_ranks(cohort)
+        feedback = cohort_feedback(cohort)
         queued = 0
         counts = {s.value: 0 for s in DECISIONS}
         for application in applications:
@@ -162,7 +166,9 @@ def publish_results(cohort: Cohort, actor: User) -> PublishReport:
                 decision.make_offer(now, cohort.offer_days)
             counts[application.status.value] += 1
             link = new_student_link(application)
-            queued += notifications.result(application, decision, link, ranks.get(application.id))
+            queued += notifications.result(
+                application, decision, link, ranks.get(application.id), feedback.get(application.id)
+            )
         record(actor, "selection.publish", "youth_cohort", cohort.id, emails=queued, **counts)
         db.session.commit()
     return PublishReport(queued)
