@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from booking.core.time import jst_to_utc
 from booking.extensions import db
 from booking.review import services as review_services
-from booking.selection.models import ActivityReport, Attendance, AttendanceStatus, Decision
+from booking.selection.models import ActivityReport, Attendance, AttendanceStatus, Decision, offer_deadline
 from booking.staff.models import User
 from booking.youth.models import Application, ApplicationStatus, ChangedBy, Cohort
 
@@ -60,7 +60,7 @@ def _seed_2019(cohort: Cohort, coordinator: User | None) -> bool:
     decided_at = jst_to_utc(date(2019, 7, 4), time(16))
     published = cohort.results_published_at or jst_to_utc(date(2019, 7, 7), time(12))
     cohort.results_published_at = published
-    deadline = published + timedelta(days=cohort.offer_days)
+    deadline = offer_deadline(published, cohort.offer_days)
     decisions: dict[int, Decision] = {}
     for index, row in enumerate(rows):
         application = row.application
@@ -95,7 +95,7 @@ def _seed_2019(cohort: Cohort, coordinator: User | None) -> bool:
             promoted_decision.waitlist_position = None
             db.session.flush()
             promoted_decision.place_number = place
-            promoted_decision.offered_at, promoted_decision.offer_deadline_at = when, when + timedelta(days=7)
+            promoted_decision.offered_at, promoted_decision.offer_deadline_at = when, offer_deadline(when, 7)
             promoted.offer_place(by=ChangedBy.SYSTEM, note="from the waiting list")
             _at(promoted, when)
             answered = jst_to_utc(date(2019, 7, 11), time(20))

@@ -8,7 +8,7 @@ its position on the waiting list, and its offer's deadline and reminder.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.core.enums import LabelledEnum
 from booking.core.i18n import localised
-from booking.core.time import utcnow
+from booking.core.time import JST, jst_to_utc, utcnow
 from booking.db import enum_type
 from booking.extensions import db
 from booking.staff.models import User
@@ -24,6 +24,17 @@ from booking.youth.models import Application, ApplicationStatus, Cohort, CohortE
 
 # An offer is reminded once, this long before its deadline (or halfway for shorter offers).
 REMINDER_BEFORE = timedelta(days=2)
+
+
+# An offer ends at the last minute of a Japan-time day: 23:59 (to the last second), so a
+# family reads "answer by 12 January" and has the whole of that evening.
+OFFER_ENDS_AT = time(23, 59, 59)
+
+
+def offer_deadline(offered_at: datetime, days: int) -> datetime:
+    """23:59 Japan time on the day `days` after the offer's Japan-time day (UTC)."""
+    day = offered_at.astimezone(JST).date() + timedelta(days=days)
+    return jst_to_utc(day, OFFER_ENDS_AT)
 
 
 class Decision(db.Model):
@@ -65,7 +76,7 @@ class Decision(db.Model):
 
     def make_offer(self, now: datetime, days: int) -> None:
         self.offered_at = now
-        self.offer_deadline_at = now + timedelta(days=days)
+        self.offer_deadline_at = offer_deadline(now, days)
         self.reminder_sent_at = None
         self.answered_at = None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import random
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -28,7 +28,8 @@ from tests.factories.selection import decide_all
 from tests.helpers import attachment_names, outbox, student_link
 
 A, W, N = ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED
-DEADLINE = AFTER + timedelta(days=7)
+# Published at 10:00 on 21 December (Japan time): the offer ends at 23:59 on 28 December.
+DEADLINE = datetime(2026, 12, 28, 14, 59, 59, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def _check_places(cohort) -> None:
 def test_the_selected_student_accepts_and_gets_the_calendar(app, client, cohort, published, after_window):
     link = student_link(app, "himitsu.student@example.jp")
     page = client.get(link).get_data(as_text=True)
-    assert "2026年12月28日(月) 10:00" in page and "参加を承諾する" in page
+    assert "2026年12月28日(月) 23:59" in page and "参加を承諾する" in page
     response = client.post(link, data={"action": "accept_offer"})
     assert response.status_code == 302
     assert _status(published[0].id) == ApplicationStatus.CONFIRMED
@@ -110,7 +111,7 @@ def test_a_decline_must_be_confirmed_then_passes_the_place_to_the_next(
     assert _status(published[3].id) == W
     offer = db.session.scalar(sa.select(Decision).where(Decision.application_id == published[2].id))
     assert offer.place_number == 2 and offer.offered_at == AFTER + timedelta(days=2)
-    assert offer.offer_deadline_at == AFTER + timedelta(days=9)
+    assert offer.offer_deadline_at == datetime(2026, 12, 30, 14, 59, 59, tzinfo=UTC)  # 23:59 on the 30th
     assert [e.recipient for e in outbox(app, template="selection/offer_to_student")] == [
         "student3@example.jp"
     ]

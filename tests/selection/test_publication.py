@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -50,7 +50,7 @@ def test_the_preview_shows_each_email_once_per_kind_and_language(client, login, 
     english = next(i for i in items if i.language == "en" and i.audience == "student")
     assert "waiting list" in english.email.subject
     accepted = items[0].email
-    assert "2026年12月28日(月) 10:00" in accepted.text  # the deadline as it will read: now + 7 days
+    assert "2026年12月28日(月) 23:59" in accepted.text  # the deadline as it will read: 7 days on, 23:59
     login(client, "coord@example.jp")
     page = client.get(f"/staff/selection/cohorts/{cohort.id}/preview").get_data(as_text=True)
     assert "14件のメールを送信" in page
@@ -104,7 +104,8 @@ def test_publishing_emails_every_student_and_guardian_in_their_language_once(
     assert "選ばれました" in by_recipient[SECRETS["email"]].subject
     # Offers run from the moment of publication, for the cohort's days.
     decision = db.session.scalar(sa.select(Decision).where(Decision.application_id == decided[0].id))
-    assert decision.offered_at == AFTER and decision.offer_deadline_at == AFTER + timedelta(days=7)
+    assert decision.offered_at == AFTER
+    assert decision.offer_deadline_at == datetime(2026, 12, 28, 14, 59, 59, tzinfo=UTC)  # 23:59 JST
     # Publishing again sends nothing.
     again = services.publish_results(cohort, coordinator)
     assert again.already and again.queued == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,7 +17,7 @@ from booking.extensions import db
 from booking.notifications.services import RenderedEmail
 from booking.review import services as review_services
 from booking.selection import notifications
-from booking.selection.models import Decision
+from booking.selection.models import Decision, offer_deadline
 from booking.selection.services.feedback import cohort_feedback
 from booking.selection.services.places import (
     DECIDABLE,
@@ -104,8 +103,8 @@ def preview(cohort: Cohort, actor: User) -> tuple[list[PreviewItem], int]:
         sample = next((m for m in members if m.id in feedback and feedback[m.id].note), members[0])
         decision = decisions.get(sample.id)
         if status == ApplicationStatus.ACCEPTED and decision is not None:
-            # As it will read: the deadline counted from now.
-            decision = Decision(offered_at=now, offer_deadline_at=now + _offer_delta(cohort))
+            # As it will read: the deadline counted from today (Japan time).
+            decision = Decision(offered_at=now, offer_deadline_at=offer_deadline(now, cohort.offer_days))
         placeholder = absolute_url("youth.index") + "applications/(" + _("private link") + ")"
         email = notifications.render_result(
             sample, decision, placeholder, ranks.get(sample.id), audience, language, feedback.get(sample.id)
@@ -126,10 +125,6 @@ def _decided_applications(cohort: Cohort) -> list[Application]:
             .order_by(Application.code)
         )
     )
-
-
-def _offer_delta(cohort: Cohort) -> timedelta:
-    return timedelta(days=cohort.offer_days)
 
 
 @dataclass(frozen=True)
