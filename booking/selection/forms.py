@@ -1,9 +1,9 @@
-"""Forms of selection: a decision, a feedback note, attendance at an event, the activity report."""
+"""Forms of selection: a decision, a decline, a feedback note, attendance at an event, the activity report."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from booking.core.forms import LARGEST_ID, BaseForm, WholeNumberField, max_length, strip, whole_number_between
@@ -23,6 +23,16 @@ class DecisionForm(BaseForm):
         validators=[InputRequired(), whole_number_between(1, LARGEST_ID, _l("Choose from the list."))]
     )
     decision = SelectField(choices=DECISION_CHOICES, validators=[DataRequired()])
+
+
+class DeclineForm(BaseForm):
+    """The student's decline of an offered place, confirmed with a box."""
+
+    confirm_decline = BooleanField(
+        validators=[
+            DataRequired(_l("To decline, tick the box to confirm that your place goes to another student."))
+        ]
+    )
 
 
 class FeedbackNoteForm(BaseForm):

@@ -15,6 +15,7 @@ from booking.core.cache import Lazy
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language
 from booking.selection import bp, services
+from booking.selection.forms import DeclineForm
 from booking.selection.models import ActivityReport
 from booking.youth import hooks
 from booking.youth.models import Application, ApplicationStatus, Audience
@@ -24,10 +25,11 @@ from booking.youth.services import application_for_token
 def _answer_offer(application: Application) -> dict[str, Any] | None:
     """Accept or decline the offered place; a decline must be confirmed with its checkbox."""
     accept = request.form.get("action") == "accept_offer"
-    if not accept and request.form.get("confirm_decline") != "y":
-        return {
-            "decline_error": _("To decline, tick the box to confirm that your place goes to another student.")
-        }
+    if not accept:
+        form = DeclineForm()
+        if not form.validate():
+            # Shown in the page's error summary (focused) and beside the box.
+            return {"action_form": form, "decline_error": form.all_errors[0][1]}
     try:
         services.answer_offer(application, accept=accept)
     except DomainError as error:

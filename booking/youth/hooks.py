@@ -23,7 +23,8 @@ APPLICATION_CONTEXT: list[Callable[[Application], dict[str, Any]]] = []
 
 # Forms posted to the student's private page, by their `action` value. Each returns None
 # when done (the page is shown again, fresh), or the template variables of what to show
-# beside the page (a problem to correct: the page answers 422).
+# beside the page (a problem to correct: the page answers 422). A returned `action_form`
+# has its errors listed in the page's error summary, which takes the focus.
 APPLICATION_ACTIONS: dict[str, Callable[[Application], dict[str, Any] | None]] = {}
 
 

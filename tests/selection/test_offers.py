@@ -96,6 +96,23 @@ def test_the_selected_student_accepts_and_gets_the_calendar(app, client, cohort,
     assert entry.subject_id == str(published[0].id) and entry.actor_id is None
 
 
+def test_an_unconfirmed_decline_shows_its_error_in_the_focused_summary_like_the_cancel_form(
+    app, client, published, after_window
+):
+    link = student_link(app, "student2@example.jp")
+    for data in ({"action": "decline_offer"}, {"action": "decline_offer", "confirm_decline": ""}):
+        response = client.post(link, data=data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        summary = page[page.index('class="error-summary"') :]
+        summary = summary[: summary.index("</div>")]
+        assert "data-focus-on-load" in summary
+        assert '<a href="#confirm_decline">' in summary and "チェックを入れてください" in summary
+        assert 'id="confirm_decline-error"' in page  # beside the box too, the panel open
+        assert '<details class="edit-panel decline-panel" open>' in page
+    assert _status(published[1].id) == A
+
+
 def test_a_decline_must_be_confirmed_then_passes_the_place_to_the_next(
     app, client, cohort, coordinator, published, after_window
 ):
