@@ -286,6 +286,54 @@ class ApplicationForm(BaseForm):
             raise ValidationError(message)
 
 
+class ContactForm(BaseForm):
+    """Staff correct the student's and the guardian's email address and phone number."""
+
+    email = EmailField(
+        _l("Student's email address"),
+        filters=[nfkc_strip, lower],
+        validators=[
+            DataRequired(_l("Enter the student's email address.")),
+            EmailAddress(EMAIL_FORMAT),
+            max_length(254),
+        ],
+        render_kw={"spellcheck": "false", "inputmode": "email"},
+    )
+    phone = StringField(
+        _l("Student's phone number"),
+        filters=[nfkc_strip],
+        validators=[
+            DataRequired(_l("Enter the student's phone number.")),
+            Length(max=PHONE_MAX, message=PHONE_TOO_LONG),
+            JapanesePhone(),
+        ],
+        render_kw={"inputmode": "tel"},
+    )
+    guardian_email = EmailField(
+        _l("Guardian's email address"),
+        description=_l(
+            "If it changes, the consent links sent to the old address stop working and a new one is sent."
+        ),
+        filters=[nfkc_strip, lower],
+        validators=[
+            DataRequired(_l("Enter the guardian's email address.")),
+            EmailAddress(EMAIL_FORMAT),
+            max_length(254),
+        ],
+        render_kw={"spellcheck": "false", "inputmode": "email"},
+    )
+    guardian_phone = StringField(
+        _l("Guardian's phone number"),
+        filters=[nfkc_strip],
+        validators=[
+            DataRequired(_l("Enter the guardian's phone number.")),
+            Length(max=PHONE_MAX, message=PHONE_TOO_LONG),
+            JapanesePhone(),
+        ],
+        render_kw={"inputmode": "tel"},
+    )
+
+
 class ResendLinkForm(BaseForm):
     email = EmailField(
         _l("Your email address"),

@@ -14,7 +14,7 @@ from booking.core.navigation import register_panel
 from booking.core.numbers import page_number, record_number
 from booking.core.time import JST, jst_to_utc
 from booking.youth import bp, services
-from booking.youth.forms import CohortForm, EventForm
+from booking.youth.forms import CohortForm, ContactForm, EventForm
 from booking.youth.models import GRADES, ApplicationStatus, Cohort, CohortEvent, ConsentStatus, EventKind
 
 COORDINATOR = (Role.COORDINATOR,)
@@ -233,6 +233,30 @@ def staff_application(application_id: int):
         applicant=application.applicant,
         cohort=application.cohort,
     )
+
+
+@bp.route("/staff/youth/applications/<int:application_id>/contacts", methods=["GET", "POST"])
+@role_required(*COORDINATOR)
+def edit_contacts(application_id: int):
+    """Correct the student's or guardian's email address or phone number."""
+    # The page shows the contacts: its viewing is audited like the application's.
+    application = services.view_application(application_id, actor=current_user) or abort(404)
+    # A posted form stands alone: a field left out is missing, not taken from the record.
+    form = ContactForm() if request.method == "POST" else ContactForm(obj=application.applicant)
+    if form.validate_on_submit():
+        data = services.ContactData(**{name: form[name].data for name in services.CONTACT_FIELDS})
+        try:
+            changed = services.correct_contacts(application.id, data, current_user)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(
+                _("The contact details are corrected.") if changed else _("Nothing was changed."), "success"
+            )
+            return redirect(url_for("youth.staff_application", application_id=application_id))
+    return render_template(
+        "youth/staff/contacts.html", application=application, form=form
+    ), 422 if form.has_errors else 200
 
 
 def _send_link_again(application_id: int, send, done: str):

@@ -43,6 +43,11 @@ from booking.youth.services.consent import (
     consent_closed_message,
     send_consent_reminders,
 )
+from booking.youth.services.contacts import (
+    CONTACT_FIELDS,
+    ContactData,
+    correct_contacts,
+)
 from booking.youth.services.dashboard import (
     dashboard_figures,
 )
@@ -74,6 +79,7 @@ from booking.youth.services.retention import (
 )
 
 __all__ = [
+    "CONTACT_FIELDS",
     "DECISION_TAKEN_BACK",
     "EMAIL_KEY_LABEL",
     "EXPORT_HEADER",
@@ -84,6 +90,7 @@ __all__ = [
     "ApplicationData",
     "ApplicationFilters",
     "CohortData",
+    "ContactData",
     "EventData",
     "IndexChoice",
     "Saved",
@@ -95,6 +102,7 @@ __all__ = [
     "ask_guardian",
     "cohorts_by_id",
     "consent_closed_message",
+    "correct_contacts",
     "create_cohort",
     "dashboard_figures",
     "delete_event",

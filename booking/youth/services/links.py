@@ -111,7 +111,7 @@ def resend_link(cohort: Cohort, email: str) -> None:
         db.session.commit()
 
 
-def _sent_application(application_id: int) -> Application:
+def sent_application(application_id: int) -> Application:
     """A sent application with its applicant, fresh from the database (under the write lock)."""
     application = db.session.scalar(
         sa.select(Application)
@@ -131,7 +131,7 @@ def send_student_link_again(application_id: int, actor: User) -> Application:
     way. Links sent earlier keep working. The audit entry holds ids only.
     """
     with write_lock():
-        application = _sent_application(application_id)
+        application = sent_application(application_id)
         if not application.applicant.email:
             raise DomainError(_("This application no longer has the student's email address."))
         notifications.link_sent_again(application, issue_link(application, Audience.STUDENT))
@@ -143,7 +143,7 @@ def send_student_link_again(application_id: int, actor: User) -> Application:
 def send_consent_link_again(application_id: int, actor: User) -> Application:
     """Staff send the guardian a fresh consent link, while the guardian can still answer."""
     with write_lock():
-        application = _sent_application(application_id)
+        application = sent_application(application_id)
         if not application.can_answer_consent():
             raise DomainError(_("The results have been published: the answer can no longer be changed."))
         if not application.applicant.guardian_email:
