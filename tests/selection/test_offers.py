@@ -19,6 +19,7 @@ from booking.core.auth import Role
 from booking.core.errors import DomainError
 from booking.extensions import db
 from booking.notifications.sender import deliver_due
+from booking.review.models import Review
 from booking.selection import services
 from booking.selection.models import Decision
 from booking.youth.models import Application, ApplicationStatus, CohortEvent
@@ -285,3 +286,26 @@ def test_the_calendar_is_only_for_participants(app, client, published):
     assert client.get(link + "/calendar.ics").status_code == 404
     assert client.get("/youth/applications/not-a-token/calendar.ics").status_code == 404
     assert re.search(r"calendar\.ics", client.get(link).get_data(as_text=True)) is None
+
+
+def test_the_dashboards_review_card_stays_while_offers_await_an_answer(
+    app, client, login, cohort, coordinator, published, reviewers
+):
+    db.session.add(
+        Review(
+            cohort_id=cohort.id, application_id=published[0].id, reviewer_id=reviewers[0].id, queue_key="q"
+        )
+    )
+    db.session.commit()
+    login(client, "coord@example.jp")
+    participants = f"/staff/selection/cohorts/{cohort.id}/participants"
+
+    def card() -> str:
+        page = client.get("/staff/").get_data(as_text=True)
+        start = page.find("審査と選考</h2>")
+        return "" if start < 0 else page[start : page.index("</article>", start)]
+
+    assert participants in card() and "選考通過者2人の参加の回答待ち" in card()
+    for application in published[:2]:
+        services.answer_offer(db.session.get(Application, application.id), accept=True)
+    assert card() == ""  # every offer answered: the card goes

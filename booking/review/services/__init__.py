@@ -25,6 +25,7 @@ from booking.review.services.assignment import (
     shortfalls,
 )
 from booking.review.services.cohorts import (
+    AWAITING_ANSWERS,
     REVIEWABLE,
     CohortProgress,
     close_review,
@@ -76,6 +77,7 @@ from booking.review.services.rubric import (
 )
 
 __all__ = [
+    "AWAITING_ANSWERS",
     "REVIEWABLE",
     "SORTS",
     "AssignmentReport",

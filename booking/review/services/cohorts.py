@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,8 @@ class CohortProgress:
     assigned: int = 0
     submitted: int = 0
     review_round: ReviewRound | None = None
+    # After publication: the offers still waiting for the student's answer.
+    awaiting: int = 0
 
 
 def cohorts_overview() -> list[CohortProgress]:
@@ -123,9 +126,23 @@ def reopen_review(cohort: Cohort, actor: User) -> None:
         db.session.commit()
 
 
+# Selection (which review never imports) registers here how many offers of each cohort
+# still wait for the student's answer: cohort id -> count. A published cohort stays on the
+# coordinators' dashboard until none waits.
+AWAITING_ANSWERS: list[Callable[[], dict[int, int]]] = []
+
+
 def coordinator_panel(user: User) -> dict[str, Any] | None:
-    """Cohorts under review (results not out yet), with reviews submitted out of assigned."""
+    """Cohorts under review (results not out yet), with reviews submitted out of assigned, and
+    published cohorts while offers still await an answer."""
     if not user.has_role(Role.COORDINATOR):
         return None
-    rows = [item for item in cohorts_overview() if item.assigned and item.cohort.results_published_at is None]
+    awaiting: dict[int, int] = {}
+    for provider in AWAITING_ANSWERS:
+        awaiting |= provider()
+    rows = []
+    for item in cohorts_overview():
+        item.awaiting = awaiting.get(item.cohort.id, 0)
+        if item.assigned and (item.cohort.results_published_at is None or item.awaiting):
+            rows.append(item)
     return {"rows": rows} if rows else None

@@ -15,6 +15,7 @@ from booking.core.i18n import format_datetime
 from booking.core.time import utcnow
 from booking.db import write_lock
 from booking.extensions import db
+from booking.review import services as review_services
 from booking.selection import notifications
 from booking.selection.models import Decision
 from booking.selection.services.places import (
@@ -58,6 +59,21 @@ def offer_view(application: Application, now: datetime | None = None) -> OfferVi
         waitlist_rank=rank,
         has_calendar=application.status == ApplicationStatus.CONFIRMED,
     )
+
+
+def offers_awaiting_answer() -> dict[int, int]:
+    """cohort id -> offers made after publication that the student has not answered yet."""
+    return dict(
+        db.session.execute(
+            sa.select(Application.cohort_id, sa.func.count())
+            .join(Cohort, Cohort.id == Application.cohort_id)
+            .where(Cohort.results_published_at.is_not(None), Application.status == ApplicationStatus.ACCEPTED)
+            .group_by(Application.cohort_id)
+        ).all()
+    )
+
+
+review_services.AWAITING_ANSWERS.append(offers_awaiting_answer)
 
 
 def _fill_places(cohort: Cohort, now: datetime, actor: User | None) -> list[Application]:
