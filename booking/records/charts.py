@@ -177,12 +177,21 @@ def youth_cohorts(record: TrackRecord) -> Chart:
     for cohort in record.cohorts:
         # A cohort is one program, not a year's tally: it is under way rather than "so far".
         label = _("FY %(year)d", year=cohort.fiscal_year)
-        note = _("Program under way") if cohort.in_progress else ""
+        note = (
+            _("Program not begun yet")
+            if not cohort.begun
+            else _("Program under way")
+            if cohort.in_progress
+            else ""
+        )
         if cohort.applications is None:
             applied = _("Applications: not recorded")
         else:
             applied = _("Applications: %(count)s", count=number(cohort.applications))
-        took_part = _("Participants: %(count)s", count=number(cohort.participants))
+        if cohort.begun:
+            took_part = _("Participants: %(count)s", count=number(cohort.participants))
+        else:
+            took_part = _("Participants: counted once the program begins")
         # The destination is in the table and in the words, not in the drawing: a long
         # name would not fit a phone's width on one line of SVG text.
         description = _(

@@ -6,7 +6,9 @@ What counts:
   Requests received, with dates proposed, scheduled, declined or cancelled do not count.
 - A youth cohort once its results are published, or once its participants are recorded
   (cohorts run before this system). Applications are those sent (drafts are not);
-  participants are the recorded number, else the students who took their place.
+  participants are the recorded number, else the students who took their place, counted
+  once the program has begun (its first event has started): until then a place taken
+  may still be given up.
 
 Every figure comes from an aggregate query (COUNT, SUM, GROUP BY). Python only lays the
 per-year rows side by side, so the page runs the same few queries however many lectures
@@ -61,6 +63,9 @@ class CohortRecord:
     participants: int
     # Results are out but the program's dates are not all past yet.
     in_progress: bool = False
+    # The program's first event has started (or its participants are recorded): until
+    # then its participants are not counted.
+    begun: bool = True
 
     def destination(self, language: str | None = None) -> str:
         if (language or current_language()) == "en" and self.destination_en:
@@ -110,7 +115,7 @@ class TrackRecord:
     @property
     def moment(self) -> tuple[date, tuple[bool, ...]]:
         """What the page shows that changes with the clock alone: the date, the programs running."""
-        return self.as_of, tuple(cohort.in_progress for cohort in self.cohorts)
+        return self.as_of, tuple((cohort.in_progress, cohort.begun) for cohort in self.cohorts)
 
     def is_current(self, year: int) -> bool:
         """The fiscal year is still under way: its figures are so far."""
@@ -186,22 +191,31 @@ class _CohortRow:
     recorded: int | None
     applications: int
     confirmed: int
+    begins: datetime | None
     ends: datetime | None
 
     def at(self, now: datetime) -> CohortRecord:
+        begun = self.recorded is not None or (self.begins is not None and self.begins <= now)
         return CohortRecord(
             fiscal_year=self.fiscal_year,
             destination_ja=self.destination_ja,
             destination_en=self.destination_en,
             applications=None if self.recorded is not None and not self.applications else self.applications,
-            participants=self.recorded if self.recorded is not None else self.confirmed,
+            participants=self.recorded if self.recorded is not None else (self.confirmed if begun else 0),
             in_progress=self.ends is not None and self.ends > now,
+            begun=begun,
         )
 
 
 def _cohort_rows() -> tuple[_CohortRow, ...]:
     sent = sa.func.count(sa.case((Application.status != ApplicationStatus.DRAFT, Application.id)))
     taking_part = sa.func.count(sa.case((Application.status == ApplicationStatus.CONFIRMED, Application.id)))
+    program_begins = (
+        sa.select(sa.func.min(CohortEvent.starts_at))
+        .where(CohortEvent.cohort_id == Cohort.id)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
     program_ends = (
         sa.select(sa.func.max(CohortEvent.ends_at))
         .where(CohortEvent.cohort_id == Cohort.id)
@@ -216,6 +230,7 @@ def _cohort_rows() -> tuple[_CohortRow, ...]:
             Cohort.recorded_participants,
             sent,
             taking_part,
+            program_begins,
             program_ends,
         )
         .outerjoin(Application, Application.cohort_id == Cohort.id)

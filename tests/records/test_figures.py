@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from booking.core.time import jst_to_utc
 from booking.lectures.models import LectureFormat
@@ -139,10 +139,24 @@ def test_recorded_participants_stand_beside_applications_sent_through_the_system
 def test_a_published_cohort_whose_program_is_still_running_is_marked(frozen, ctx):
     cohort = past_cohort(2026)
     event = cohort.events[0]
-    event.starts_at, event.ends_at = datetime(2027, 3, 20, tzinfo=UTC), datetime(2027, 3, 25, tzinfo=UTC)
+    event.starts_at, event.ends_at = datetime(2026, 10, 20, tzinfo=UTC), datetime(2027, 3, 25, tzinfo=UTC)
     applications(cohort, A.CONFIRMED, A.CONFIRMED)
     (record,) = services.cohort_records()
-    assert record.in_progress and record.participants == 2
+    assert record.in_progress and record.begun and record.participants == 2
+
+
+def test_participants_count_only_once_the_program_has_begun(frozen, ctx):
+    cohort = past_cohort(2026)
+    event = cohort.events[0]
+    begins = datetime(2027, 3, 20, tzinfo=UTC)
+    event.starts_at, event.ends_at = begins, datetime(2027, 3, 25, tzinfo=UTC)
+    applications(cohort, A.CONFIRMED, A.CONFIRMED, A.ACCEPTED)
+    (record,) = services.cohort_records()
+    assert not record.begun and record.participants == 0 and record.applications == 3
+    (record,) = services.cohort_records(begins - timedelta(seconds=1))
+    assert record.participants == 0
+    (record,) = services.cohort_records(begins)
+    assert record.begun and record.participants == 2
 
 
 def test_cohorts_come_oldest_first_with_the_total_of_participants(frozen, ctx):

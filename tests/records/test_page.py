@@ -175,7 +175,7 @@ def test_a_cohort_of_this_year_is_shown_as_under_way_not_as_so_far(client, ctx, 
     cohort = past_cohort(2026)
     event = cohort.events[0]
     event.starts_at, event.ends_at = (
-        event.starts_at.replace(year=2027, month=3),
+        event.starts_at.replace(year=2026, month=10),
         event.ends_at.replace(year=2027, month=3),
     )
     applications(cohort, A.SUBMITTED, A.CONFIRMED)
@@ -245,3 +245,20 @@ def test_the_query_count_does_not_grow_with_the_lectures(app, client, frozen, pr
         body = client.get("/records").get_data(as_text=True)
     assert '<span class="stat__number">98</span>' in body
     assert many.count == few.count <= 5, (few.statements, many.statements)
+
+
+def test_the_cached_page_counts_the_participants_once_the_program_begins(app, client, ctx, frozen):
+    cohort = past_cohort(2026)
+    event = cohort.events[0]
+    begins = event.starts_at.replace(year=2026, month=11, day=20)
+    event.starts_at, event.ends_at = begins, begins + timedelta(days=5)
+    applications(cohort, A.NOT_SELECTED, A.CONFIRMED, A.CONFIRMED)
+    page_cache(app).clear()
+    body = page(client)
+    assert table(body, "youth")[0][0] == "2026年度 研修開始前"
+    assert "参加 研修開始後に集計" in text_of(chart_svg(body, "youth"))
+    assert page(client) == body  # served again from the cache, nothing written meanwhile
+    frozen.move_to(begins)
+    body = page(client)
+    assert table(body, "youth")[0][0] == "2026年度 研修実施中"
+    assert table(body, "youth")[0][3].startswith("2")
