@@ -10,7 +10,7 @@ from booking.extensions import db
 from booking.review.models import Criterion, DeclaredConflict, Review, ReviewRound, ReviewStatus
 from booking.selection.models import ActivityReport, Attendance
 from booking.staff.models import User
-from booking.youth.models import Application, ApplicationStatus, Cohort, ConsentStatus
+from booking.youth.models import Applicant, Application, ApplicationStatus, Cohort, ConsentStatus
 
 
 def test_seeding_twice_gives_the_review_and_selection_demo_once(app, client, ctx):
@@ -67,3 +67,13 @@ def test_the_demo_journey_works_for_the_printed_reviewer(app, ctx, login):
     queue = client.get("/staff/review/")
     assert queue.status_code == 200
     assert "春季特別プログラム" in queue.get_data(as_text=True)
+
+
+def test_no_demo_guardian_greeting_repeats_the_family_name(app, ctx):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    db.session.rollback()
+    names = db.session.scalars(sa.select(Applicant.guardian_name).where(Applicant.guardian_name != "")).all()
+    assert "Nguyen Thi Hoa" in names
+    for name in names:
+        words = name.split()
+        assert len(words) == len(set(words)), name  # not "Nguyen Nguyen Thi Hoa"
