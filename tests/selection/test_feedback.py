@@ -17,9 +17,9 @@ from booking.selection.feedback import STRONG_FROM, Band, band_for, bands, crite
 from booking.selection.models import FeedbackNote
 from booking.youth import services as youth_services
 from booking.youth.models import ApplicationStatus, Cohort
-from tests.factories.review import AFTER
+from tests.factories.review import AFTER, add_application
 from tests.factories.selection import decide_all
-from tests.helpers import outbox
+from tests.helpers import count_queries, outbox
 
 A, W, N = ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED
 S, G, D = Band.STRONG, Band.GOOD, Band.TO_DEVELOP
@@ -230,3 +230,41 @@ def test_the_note_is_deleted_with_the_cohorts_personal_data(cohort, coordinator,
     youth_services.purge_personal_data()
     assert "1" in services.purge_feedback_notes()
     assert db.session.scalar(sa.select(sa.func.count(FeedbackNote.id))) == 0
+
+
+def _not_selected_with_reviews(cohort, coordinator, reviewers, rubric, schools, numbers) -> None:
+    db.session.rollback()  # after the client's requests, read afresh before writing
+    for n in numbers:
+        application = add_application(cohort, n, schools["tobata"])
+        review = Review(
+            cohort_id=cohort.id,
+            application_id=application.id,
+            reviewer_id=reviewers[0].id,
+            status=ReviewStatus.SUBMITTED,
+            queue_key=f"q{n}",
+            submitted_at=AFTER,
+            comment=COMMENT,
+        )
+        review.scores = [Score(criterion_id=c.id, value=n % 5) for c in rubric]
+        db.session.add(review)
+        db.session.commit()
+        services.decide(cohort, application.id, N, coordinator)
+        services.save_feedback_note(cohort, application.id, f"ひとこと{n}", coordinator)
+
+
+@pytest.mark.parametrize("path", ["feedback", "preview"])
+def test_the_feedback_pages_query_count_does_not_grow_with_its_rows(
+    app, client, login, cohort, coordinator, reviewers, rubric, schools, closed_review, after_window, path
+):
+    _not_selected_with_reviews(cohort, coordinator, reviewers, rubric, schools, range(1, 4))
+    login(client, "coord@example.jp")
+    url = f"/staff/selection/cohorts/{cohort.id}/{path}"
+    client.get(url)
+    with count_queries(app) as few:
+        assert client.get(url).status_code == 200
+    _not_selected_with_reviews(cohort, coordinator, reviewers, rubric, schools, range(4, 16))
+    client.get(url)
+    with count_queries(app) as many:
+        page = client.get(url).get_data(as_text=True)
+    assert "Y-2026-015" in page or path == "preview"
+    assert many.count == few.count, (few.count, many.count)
