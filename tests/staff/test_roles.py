@@ -47,6 +47,7 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "youth.staff_applications": ("/staff/youth/cohorts/{cohort_id}/applications", YOUTH),
     "youth.export_applications": ("/staff/youth/cohorts/{cohort_id}/applications.csv", YOUTH),
     "youth.staff_application": ("/staff/youth/applications/{application_id}", YOUTH),
+    "youth.edit_contacts": ("/staff/youth/applications/{application_id}/contacts", YOUTH),
     "settings.edit": ("/staff/settings", ADMIN),
     # Blackout days: coordinators keep them too (adding and removing: tests/settings).
     "settings.blackout_days": ("/staff/settings/blackout-days", frozenset({Role.ADMIN, Role.COORDINATOR})),
@@ -88,6 +89,7 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "review.export_reviews": ("/staff/review/cohorts/{cohort_id}/reviews.xlsx", YOUTH),
     "selection.decisions": ("/staff/selection/cohorts/{cohort_id}/decisions", YOUTH),
     "selection.preview": ("/staff/selection/cohorts/{cohort_id}/preview", YOUTH),
+    "selection.feedback": ("/staff/selection/cohorts/{cohort_id}/feedback", YOUTH),
     "selection.participants": ("/staff/selection/cohorts/{cohort_id}/participants", YOUTH),
     "selection.attendance": ("/staff/selection/cohorts/{cohort_id}/events/{event_id}/attendance", YOUTH),
     "selection.report": ("/staff/selection/cohorts/{cohort_id}/report", YOUTH),
