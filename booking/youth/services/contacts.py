@@ -84,5 +84,10 @@ def correct_contacts(application_id: int, data: ContactData, actor: User) -> lis
             code=application.code,
             fields=changed,
         )
-        db.session.commit()
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            # Another application took the same address meanwhile: one per student stands.
+            db.session.rollback()
+            raise DomainError(duplicate_message(), field="email") from None
     return changed
