@@ -119,3 +119,22 @@ def test_a_coordinator_writes_a_note_previews_the_bands_and_publishes(page: Page
     assert NOTE in to_student.body_text and NOTE in to_student.body_html
     to_other = outbox(live_app, to="student4@example.jp")[0]
     assert "志望の動機：今後の伸びしろ" in to_other.body_text and NOTE not in to_other.body_text
+
+
+def test_a_coordinator_corrects_a_guardians_address_and_the_new_guardian_gets_a_link(
+    page: Page, live_app, decided_cohort
+):
+    _cohort, apps = decided_cohort
+    sign_in(page, "coord@example.jp")
+    page.goto(f"/staff/youth/applications/{apps[3].id}")
+    page.get_by_role("link", name="メールアドレス・電話番号を訂正する").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("連絡先の訂正")
+    page.get_by_label("保護者のメールアドレス").fill("student4@example.jp")
+    page.get_by_role("button", name="訂正を保存").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.get_by_role("alert")).to_contain_text("生徒のものとは別のアドレス")
+    _shot(page, "contacts-error-ja")
+    page.get_by_label("保護者のメールアドレス").fill("mother4@example.jp")
+    page.get_by_role("button", name="訂正を保存").click()
+    expect(page.get_by_role("status")).to_contain_text("連絡先を訂正しました")
+    assert outbox(live_app, to="mother4@example.jp", template="youth/consent_request_to_guardian")
