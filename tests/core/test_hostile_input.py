@@ -37,6 +37,7 @@ from booking.lectures.models import (
 from booking.notifications.models import OutboxEmail
 from booking.review.models import Criterion, Review
 from booking.schools.models import School
+from booking.selection.forms import FeedbackNoteForm
 from booking.selection.models import Attendance
 from booking.settings.models import BlackoutDay
 from booking.settings.services import add_blackout_day
@@ -375,8 +376,10 @@ def world(app: Flask) -> World:
 # Forms no page of the demo data shows (a lecture can be recorded as held only once it is past).
 # Nor the button that stops a lecturer's calendar feed (no feed link exists in the demo data),
 # nor the lecturer's report, on their own lecture's page, which this test's staff user does not give.
+# Nor a feedback note, written only to students not selected (the spring cohort has no decision).
 FORMS_NO_PAGE_SHOWS = {
     "lectures.complete": CompleteForm,
+    "selection.feedback": FeedbackNoteForm,
     "calendar.void_feed": FeedActionForm,
     "lectures.my_lecture_report": CompleteForm,
 }
