@@ -176,7 +176,7 @@ def test_the_page_shows_alpha_flags_and_thresholds_and_no_applicant(
     assert response.status_code == 200
     assert "クリッペンドルフ" in html and "同じような点" in html and "他の審査員から離れている" in html
     assert "審査員S" in html and "27.5" in html
-    assert "5 点" in html and "25 点" in html  # the thresholds, stated
+    assert "5点未満" in html and "25点以上" in html  # the thresholds, stated
     for value in SECRETS.values():
         assert value not in html
     assert "福岡県立秘密高等学校" not in html and "Y-2026-001" not in html
