@@ -188,7 +188,8 @@ def test_the_page_shows_alpha_flags_and_thresholds_and_no_applicant(
             _submitted(cohort, application.id, reviewer_id, criteria, (application.id % 6, 2))
     with count_queries(app) as many:
         assert coordinator_client.get(url).status_code == 200
-    assert many.count == few.count
+    # The sign-in (session, roles), the cohort, its criteria, the scores, the reviewers' names.
+    assert few.count == many.count == 6
 
 
 def test_too_little_data_is_said_on_the_page(after_window, cohort, rubric, coordinator_client):
@@ -210,3 +211,13 @@ def test_only_coordinators_open_the_agreement_page(app, login, cohort, reviewers
 def test_the_cohort_steps_link_to_the_agreement_page(coordinator_client, cohort, rubric):
     html = coordinator_client.get(f"/staff/review/cohorts/{cohort.id}/rubric").get_data(as_text=True)
     assert f"/staff/review/cohorts/{cohort.id}/agreement" in html
+
+
+def test_the_page_reads_in_english(app, cohort, scored_cohort, coordinator_client):
+    url = f"/staff/review/cohorts/{cohort.id}/agreement"
+    response = coordinator_client.get(url, headers={"Accept-Language": "en"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Krippendorff" in html and "Scores everything alike" in html and "Far from the others" in html
+    assert "below 5 points of 100" in html and "25 points of 100 or more" in html
+    assert "(4 essays)" in html
