@@ -128,7 +128,7 @@ class _AmendFormBase(_ScoreFormBase):
     comment = None
     reason = TextAreaField(
         _l("Why you change your scores"),
-        description=_l("Required. Coordinators see it in the essay's history."),
+        description=_l("Coordinators see it in the essay's history."),
         filters=[strip],
         validators=[DataRequired(_l("Give the reason for the change.")), max_length(REASON_MAX_LENGTH)],
     )
