@@ -122,7 +122,7 @@ class _ScoreFormBase(BaseForm):
         return found
 
 
-class _AmendFormBase(_ScoreFormBase):
+class AmendFormBase(_ScoreFormBase):
     """The scores again during the discussion, with the reason; the comment stays as it was."""
 
     comment = None
@@ -146,7 +146,7 @@ class NoteForm(BaseForm):
 
 
 def amend_form(criteria: list[Criterion], **kwargs: object) -> _ScoreFormBase:
-    return score_form(criteria, base=_AmendFormBase, **kwargs)
+    return score_form(criteria, base=AmendFormBase, **kwargs)
 
 
 def score_form(
