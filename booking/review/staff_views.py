@@ -32,7 +32,7 @@ from booking.review.forms import (
     amend_form,
     score_form,
 )
-from booking.review.models import REVIEW_ACTION_LABELS, Criterion
+from booking.review.models import REVIEW_ACTION_LABELS, Criterion, Review
 from booking.review.ranking import DISAGREEMENT_Z
 from booking.youth.models import Cohort
 from booking.youth.services import get_cohort
@@ -94,7 +94,9 @@ def essay(application_id: int):
     return render_essay(review, criteria, form=form)
 
 
-def render_essay(review, criteria: list[Criterion], form=None, amend=None, note=None):
+def render_essay(
+    review: Review, criteria: list[Criterion], form=None, amend=None, note: NoteForm | None = None
+):
     """The essay page: the essay, the reviewer's scores, and the discussion once the review closes."""
     cohort = review.application.cohort
     review_round = services.review_round(cohort)
@@ -392,7 +394,7 @@ def application_reviews(cohort_id: int, application_id: int):
     return render_application_reviews(cohort, found)
 
 
-def render_application_reviews(cohort: Cohort, found, note=None):
+def render_application_reviews(cohort: Cohort, found, note: NoteForm | None = None):
     """One essay's reviews for coordinators, with the discussion's notes and the history."""
     application, row, reviews = found
     return render_template(
