@@ -19,4 +19,5 @@ register_nav(
     prefixes=("/staff/review/cohorts", "/staff/review/reviewers", "/staff/selection/"),
 )
 
-from booking.review import staff_views  # noqa: E402,F401
+from booking.review import staff_views  # noqa: E402,F401  isort: skip
+from booking.review import agreement_views, discussion_views  # noqa: E402,F401  isort: skip

@@ -25,7 +25,7 @@ from booking.core.forms import (
     strip,
     whole_number_between,
 )
-from booking.review.models import Criterion
+from booking.review.models import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, Criterion
 
 # Criteria scored out of this much or less are answered with radio buttons; above, a number.
 RADIO_UP_TO = 10
@@ -122,10 +122,39 @@ class _ScoreFormBase(BaseForm):
         return found
 
 
-def score_form(criteria: list[Criterion], **kwargs: object) -> _ScoreFormBase:
+class AmendFormBase(_ScoreFormBase):
+    """The scores again during the discussion, with the reason; the comment stays as it was."""
+
+    comment = None
+    reason = TextAreaField(
+        _l("Why you change your scores"),
+        description=_l("Coordinators see it in the essay's history."),
+        filters=[strip],
+        validators=[DataRequired(_l("Give the reason for the change.")), max_length(REASON_MAX_LENGTH)],
+    )
+
+
+class NoteForm(BaseForm):
+    body = TextAreaField(
+        _l("Your note"),
+        description=_l(
+            "Seen by the coordinators and this essay's reviewers. Refer to the essay by its code only."
+        ),
+        filters=[strip],
+        validators=[DataRequired(_l("Write the note.")), max_length(NOTE_MAX_LENGTH)],
+    )
+
+
+def amend_form(criteria: list[Criterion], **kwargs: object) -> _ScoreFormBase:
+    return score_form(criteria, base=AmendFormBase, **kwargs)
+
+
+def score_form(
+    criteria: list[Criterion], base: type[_ScoreFormBase] = _ScoreFormBase, **kwargs: object
+) -> _ScoreFormBase:
     """A form with one score field per criterion; the service checks the values."""
 
-    class ScoreForm(_ScoreFormBase):
+    class ScoreForm(base):
         pass
 
     for criterion in criteria:

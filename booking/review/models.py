@@ -28,6 +28,10 @@ from booking.schools.models import School
 from booking.staff.models import User
 from booking.youth.models import Application, Cohort
 
+# The longest note in the discussion and the longest reason for an amended score (characters).
+NOTE_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = 1000
+
 
 class Criterion(db.Model):
     """One line of a cohort's rubric: what is judged, out of how much, and how much it weighs."""
@@ -71,13 +75,29 @@ class ReviewRound(db.Model):
     last_assigned_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The discussion runs from the close until a coordinator ends it (or the results are out).
+    discussion_ended_at: Mapped[datetime | None]
+    discussion_ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     cohort: Mapped[Cohort] = relationship()
-    closed_by: Mapped[User | None] = relationship()
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "discussion_ended_at IS NULL OR closed_at IS NOT NULL", name="discussion_after_close"
+        ),
+    )
 
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def discussion_open(self) -> bool:
+        """Closed, the discussion not ended, the results not out: notes and amended scores."""
+        return (
+            self.is_closed and self.discussion_ended_at is None and self.cohort.results_published_at is None
+        )
 
 
 class DeclaredConflict(db.Model):
@@ -136,6 +156,19 @@ class ReviewAction(enum.StrEnum):
     FLAG_CONFLICT = "flag_conflict"
     REMOVE = "remove"
     RESTORE = "restore"
+    # After the close, while the discussion is open: a score changed, with the reviewer's reason.
+    AMEND = "amend"
+
+
+REVIEW_ACTION_LABELS = {
+    ReviewAction.SAVE_DRAFT: _l("Draft saved"),
+    ReviewAction.SUBMIT: _l("Submitted"),
+    ReviewAction.REVISE: _l("Revised before the close"),
+    ReviewAction.FLAG_CONFLICT: _l("Conflict declared"),
+    ReviewAction.REMOVE: _l("Reviewer removed"),
+    ReviewAction.RESTORE: _l("Reviewer added back"),
+    ReviewAction.AMEND: _l("Score changed in the discussion"),
+}
 
 
 @dataclass(frozen=True)
@@ -158,6 +191,7 @@ REVIEW_ACTIONS: dict[ReviewAction, ReviewMove] = {
     ReviewAction.FLAG_CONFLICT: _from((_S.ASSIGNED, _S.DRAFT), _S.CONFLICT),
     ReviewAction.REMOVE: _from((_S.ASSIGNED, _S.DRAFT, _S.SUBMITTED), _S.REMOVED),
     ReviewAction.RESTORE: _from((_S.REMOVED,), _S.ASSIGNED),
+    ReviewAction.AMEND: _from((_S.SUBMITTED,), _S.SUBMITTED),
 }
 
 REVIEW_WORKFLOW = Workflow.of(
@@ -321,6 +355,26 @@ class Review(db.Model):
         self.submitted_at = now
         self.set_scores(dict(values), comment, now)
 
+    def amend(
+        self, values: dict[int, int], reason: str, now: datetime, actor: User | None = None
+    ) -> ReviewHistory:
+        """Change submitted scores during the discussion; the reason is the history row's note."""
+        if not reason.strip():
+            raise DomainError(_("Give the reason for the change."), field="reason")
+        changes = [
+            [criterion_id, self.score_for(criterion_id), value]
+            for criterion_id, value in sorted(values.items())
+            if self.score_for(criterion_id) != value
+        ]
+        if not changes:
+            raise DomainError(
+                _("No score has changed. Change at least one score, or leave the review as it is.")
+            )
+        entry = self._act(ReviewAction.AMEND, actor, now, note=reason)
+        entry.changes = changes
+        self.set_scores(dict(values), self.comment, now)
+        return entry
+
     def flag_conflict(self, actor: User | None = None) -> None:
         """The reviewer gives the essay up; what they had written goes with it."""
         self._act(ReviewAction.FLAG_CONFLICT, actor)
@@ -381,6 +435,34 @@ class ReviewHistory(db.Model):
     # None when the system moved it.
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # An amended review: [criterion id, score before, score after] for each score changed.
+    changes: Mapped[list[list[int | None]] | None] = mapped_column(sa.JSON)
 
     review: Mapped[Review] = relationship(back_populates="history")
     actor: Mapped[User | None] = relationship()
+
+
+class DiscussionNote(db.Model):
+    """A note on one essay in the discussion after the close, by a coordinator or its reviewer.
+
+    Shown by the essay's code only. Its text is personal data of the selection: deleted with
+    the cohort's personal data, like the reviewers' comments.
+    """
+
+    __tablename__ = "review_discussion_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("youth_cohorts.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("youth_applications.id", ondelete="CASCADE"), index=True
+    )
+    # None once the staff account is deleted.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    written_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(f"length(body) BETWEEN 1 AND {NOTE_MAX_LENGTH}", name="body_length"),
+    )

@@ -23,8 +23,16 @@ from booking.core.numbers import page_number
 from booking.core.pages import ListPage
 from booking.core.time import utcnow
 from booking.review import bp, services
-from booking.review.forms import AddReviewerForm, AssignmentForm, ConflictsForm, CriterionForm, score_form
-from booking.review.models import Criterion
+from booking.review.forms import (
+    AddReviewerForm,
+    AssignmentForm,
+    ConflictsForm,
+    CriterionForm,
+    NoteForm,
+    amend_form,
+    score_form,
+)
+from booking.review.models import REVIEW_ACTION_LABELS, Criterion, Review
 from booking.review.ranking import DISAGREEMENT_Z
 from booking.youth.models import Cohort
 from booking.youth.services import get_cohort
@@ -71,7 +79,6 @@ def essay(application_id: int):
     cohort = review.application.cohort
     criteria = services.criteria_for(cohort)
     form = _score_form(criteria, review)
-    review_round = services.review_round(cohort)
     if request.method == "POST" and form.validate():
         submit = request.form.get("action") == "submit"
         try:
@@ -84,7 +91,23 @@ def essay(application_id: int):
             # Submitted: on to the next essay in the reviewer's order.
             target = following if submit and following is not None else application_id
             return redirect(url_for("review.essay", application_id=target))
+    return render_essay(review, criteria, form=form)
+
+
+def render_essay(
+    review: Review, criteria: list[Criterion], form=None, amend=None, note: NoteForm | None = None
+):
+    """The essay page: the essay, the reviewer's scores, and the discussion once the review closes."""
+    cohort = review.application.cohort
+    review_round = services.review_round(cohort)
+    discussing = review_round is not None and review_round.discussion_open
+    scores = {f"score_{c.id}": _initial(review.score_for(c.id), c) for c in criteria}
+    if form is None:
+        form = score_form(criteria, formdata=None, data={**scores, "comment": review.comment})
+    if amend is None and discussing and review.is_submitted:
+        amend = amend_form(criteria, formdata=None, data=scores)
     previous, following, position, count = services.neighbours(review)
+    failed = any(f is not None and f.has_errors for f in (form, amend, note))
     return render_template(
         "review/essay.html",
         review=review,
@@ -98,7 +121,11 @@ def essay(application_id: int):
         position=position,
         count=count,
         confirm=ConfirmForm(),
-    ), 422 if form.has_errors else 200
+        discussing=discussing,
+        amend_form=amend,
+        note_form=note or NoteForm(formdata=None),
+        notes=services.notes_for(review.application_id, current_user, for_coordinator=False),
+    ), 422 if failed else 200
 
 
 @bp.route("/staff/review/essays/<int:application_id>/conflict", methods=["POST"])
@@ -354,6 +381,7 @@ def ranking(cohort_id: int):
         sort=sort,
         threshold=DISAGREEMENT_Z,
         closed=services.is_closed(cohort),
+        discussing=services.discussion_open(cohort),
         confirm=ConfirmForm(),
     )
 
@@ -363,6 +391,11 @@ def ranking(cohort_id: int):
 def application_reviews(cohort_id: int, application_id: int):
     cohort = _cohort_or_404(cohort_id)
     found = services.view_application_reviews(cohort, application_id, actor=current_user) or abort(404)
+    return render_application_reviews(cohort, found)
+
+
+def render_application_reviews(cohort: Cohort, found, note: NoteForm | None = None):
+    """One essay's reviews for coordinators, with the discussion's notes and the history."""
     application, row, reviews = found
     return render_template(
         "review/application_reviews.html",
@@ -372,7 +405,12 @@ def application_reviews(cohort_id: int, application_id: int):
         reviews=reviews,
         criteria=services.criteria_for(cohort),
         threshold=DISAGREEMENT_Z,
-    )
+        discussing=services.discussion_open(cohort),
+        notes=services.notes_for(application.id, current_user, for_coordinator=True),
+        history=services.essay_history(application.id),
+        action_labels=REVIEW_ACTION_LABELS,
+        note_form=note or NoteForm(formdata=None),
+    ), 422 if note is not None and note.has_errors else 200
 
 
 @bp.route("/staff/review/cohorts/<int:cohort_id>/close", methods=["POST"])

@@ -35,6 +35,7 @@ from booking.lectures.models import (
     Program,
 )
 from booking.notifications.models import OutboxEmail
+from booking.review.forms import AmendFormBase, NoteForm
 from booking.review.models import Criterion, Review
 from booking.schools.models import School
 from booking.selection.forms import FeedbackNoteForm
@@ -239,7 +240,7 @@ SIGNED_OUT_STAFF_ROUTES = {"staff.login", "staff.forgot_password", "staff.set_pa
 
 
 def _client_for(route: Route, world: World) -> FlaskClient:
-    if route.endpoint in ("review.essay", "review.flag_conflict"):
+    if route.endpoint in ("review.essay", "review.flag_conflict", "review.essay_note", "review.amend"):
         return world.reviewer  # the essay is assigned to this reviewer
     if route.path.startswith("/staff") and route.endpoint not in SIGNED_OUT_STAFF_ROUTES:
         return world.staff
@@ -358,6 +359,7 @@ ACTIONS_WITHOUT_FIELDS = {
     "review.move_criterion",
     "review.flag_conflict",
     "review.remove_reviewer",
+    "review.end_discussion",
     "selection.publish",
     "selection.decide_rest",
     "selection.send_calendar",
@@ -382,6 +384,10 @@ FORMS_NO_PAGE_SHOWS = {
     "selection.feedback": FeedbackNoteForm,
     "calendar.void_feed": FeedActionForm,
     "lectures.my_lecture_report": CompleteForm,
+    # The discussion's forms show once a review is closed; the demo's spring review is open.
+    "review.essay_note": NoteForm,
+    "review.application_note": NoteForm,
+    "review.amend": AmendFormBase,
 }
 
 

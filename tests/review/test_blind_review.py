@@ -84,6 +84,13 @@ def test_no_reviewer_page_shows_the_applicant_s_personal_data(
     services.close_review(cohort, make_user(Role.COORDINATOR))
     pages["essay (review closed)"] = client.get(f"/staff/review/essays/{secret_id}")
     pages["queue (review closed)"] = client.get("/staff/review/")
+    # The discussion after the close: notes by letter, the amend form, its errors.
+    client.post(f"/staff/review/essays/{secret_id}/notes", data={"body": "動機の段落を評価します。"})
+    pages["essay (discussion with a note)"] = client.get(f"/staff/review/essays/{secret_id}")
+    pages["note with errors"] = client.post(f"/staff/review/essays/{secret_id}/notes", data={"body": ""})
+    pages["amendment with errors"] = client.post(
+        f"/staff/review/essays/{secret_id}/amend", data=_scores(rubric, motivation="9")
+    )
     for label, response in pages.items():
         html = response.get_data(as_text=True)
         assert response.status_code in (200, 422), label

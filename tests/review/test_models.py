@@ -27,6 +27,7 @@ VERBS = {
     ReviewAction.FLAG_CONFLICT: lambda review: review.flag_conflict(),
     ReviewAction.REMOVE: lambda review: review.remove(),
     ReviewAction.RESTORE: lambda review: review.restore(),
+    ReviewAction.AMEND: lambda review: review.amend({1: 5}, "議論を踏まえて見直した", NOW),
 }
 ALLOWED = [(action, source) for action, move in REVIEW_ACTIONS.items() for source in sorted(move.sources)]
 REFUSED = [
@@ -86,6 +87,20 @@ def test_a_submitted_review_is_never_saved_back_to_a_draft(ctx):
     with pytest.raises(DomainError):
         review.save_draft({1: 4}, "", NOW)
     assert review.status == ReviewStatus.SUBMITTED and review.score_for(1) == 3
+
+
+def test_an_amendment_needs_a_reason_and_a_change_and_records_both(ctx):
+    review = Review(status=ReviewStatus.ASSIGNED, scores=[])
+    review.submit({1: 3, 2: 4}, "", NOW)
+    with pytest.raises(DomainError):
+        review.amend({1: 4, 2: 4}, "   ", NOW)
+    with pytest.raises(DomainError):
+        review.amend({1: 3, 2: 4}, "理由", NOW)
+    assert len(review.history) == 1
+    entry = review.amend({1: 4, 2: 4}, "  他の審査員の指摘で読み直した  ", NOW)
+    assert (entry.action, entry.note) == (ReviewAction.AMEND, "他の審査員の指摘で読み直した")
+    assert entry.changes == [[1, 3, 4]]
+    assert review.score_for(1) == 4 and review.status == ReviewStatus.SUBMITTED
 
 
 def test_conflicted_and_removed_reviews_no_longer_count(ctx):

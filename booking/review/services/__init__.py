@@ -7,9 +7,12 @@
 - `reviewing`: the reviewer's side (their list, scores, comments, a flagged conflict)
 - `ranking`: the ranking and one essay's reviews for coordinators
 - `exports`: the ranking and the reviews as spreadsheets
+- `agreement`: how far reviewers agree (alpha, flags per reviewer), for coordinators
+- `discussion`: notes on an essay and amended scores after the close
 - `retention`: what goes when a cohort's personal data is deleted
 """
 
+from booking.review.services.agreement import AgreementReport, ReviewerRow, cohort_agreement
 from booking.review.services.assignment import (
     AssignmentReport,
     AssignmentRow,
@@ -41,6 +44,15 @@ from booking.review.services.conflicts import (
     declared_school_ids,
     reviewers,
     reviewers_with_conflicts,
+)
+from booking.review.services.discussion import (
+    NoteView,
+    add_note,
+    amend_scores,
+    discussion_open,
+    end_discussion,
+    essay_history,
+    notes_for,
 )
 from booking.review.services.exports import ranking_export, reviews_export
 from booking.review.services.ranking import (
@@ -80,20 +92,26 @@ __all__ = [
     "AWAITING_ANSWERS",
     "REVIEWABLE",
     "SORTS",
+    "AgreementReport",
     "AssignmentReport",
     "AssignmentRow",
     "CohortProgress",
     "CriterionData",
     "Exclusions",
+    "NoteView",
     "QueueGroup",
     "Ranking",
     "RankingRow",
     "ReviewerProgress",
+    "ReviewerRow",
     "add_criterion",
+    "add_note",
     "add_reviewer",
+    "amend_scores",
     "application_reviews",
     "assignment_overview",
     "close_review",
+    "cohort_agreement",
     "cohorts_overview",
     "conflict_school_choices",
     "coordinator_panel",
@@ -101,12 +119,16 @@ __all__ = [
     "declare_conflicts",
     "declared_school_ids",
     "delete_criterion",
+    "discussion_open",
+    "end_discussion",
+    "essay_history",
     "flag_conflict",
     "get_criterion",
     "get_review",
     "is_closed",
     "move_criterion",
     "neighbours",
+    "notes_for",
     "open_essay",
     "open_reviews_count",
     "progress",

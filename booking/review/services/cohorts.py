@@ -122,6 +122,9 @@ def reopen_review(cohort: Cohort, actor: User) -> None:
         current = _round_to_change(cohort)
         current.closed_at = None
         current.closed_by_id = None
+        # The discussion belongs to a close: the next close opens a new one.
+        current.discussion_ended_at = None
+        current.discussion_ended_by_id = None
         record(actor, "review.reopen", "youth_cohort", cohort.id)
         db.session.commit()
 

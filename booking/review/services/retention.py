@@ -7,12 +7,13 @@ import sqlalchemy as sa
 from booking.audit.services import record
 from booking.db import write_lock
 from booking.extensions import db
-from booking.review.models import Review, ReviewHistory
+from booking.review.models import DiscussionNote, Review, ReviewHistory
 from booking.youth.models import Cohort
 
 
 def purge_comments() -> str:
-    """Reviewers' comments, and the notes in the reviews' history, go once a cohort's personal data is.
+    """Reviewers' comments, the notes in the reviews' history and the discussion's notes go
+    once a cohort's personal data is.
 
     Scores and the history's moves stay (they are not personal data, and the ranking of past
     cohorts keeps its figures).
@@ -30,7 +31,14 @@ def purge_comments() -> str:
             .values(note="")
         )
         notes = result.rowcount or 0
-        if count or notes:
-            record(None, "review.comments.purge", None, None, reviews=count, notes=notes)
+        result = db.session.execute(sa.delete(DiscussionNote).where(DiscussionNote.cohort_id.in_(purged)))
+        discussion = result.rowcount or 0
+        if count or notes or discussion:
+            record(
+                None, "review.comments.purge", None, None, reviews=count, notes=notes, discussion=discussion
+            )
         db.session.commit()
-    return f"Review: comments of {count} review(s) and {notes} history note(s) in purged cohorts deleted."
+    return (
+        f"Review: comments of {count} review(s) and {notes} history note(s) in purged cohorts deleted; "
+        f"{discussion} discussion note(s) deleted."
+    )
