@@ -126,7 +126,7 @@ def _time_off(start: datetime, end: datetime, person_id: int | None) -> list[sa.
 def _id_link(endpoint: str, key: str) -> Callable[[int], str]:
     """url_for(endpoint, key=id) for many ids: the route is built once, the id put in its place."""
     marker = 987654321
-    head, tail = url_for(endpoint, **{key: marker}).split(str(marker))
+    head, tail = url_for(endpoint, **{key: marker}).rsplit(str(marker), 1)
     return lambda record_id: f"{head}{record_id}{tail}"
 
 
