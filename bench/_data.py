@@ -4,7 +4,8 @@
 10,000 lecture requests over five fiscal years (with their requested dates, some scheduled
 with a lecturer, some held with feedback), a cohort of 1,000 applications with 3 submitted
 reviews each on a 4-criterion rubric, a second closed cohort of 1,000 applications waiting
-for reviewers, 40 reviewers, 200 schools and 100,000 outbox rows. Smaller scales shrink
+for reviewers, 40 reviewers, 200 schools, 100,000 outbox rows, and this month's time off and
+training days for the calendar. Smaller scales shrink
 every count but the schools and the reviewers (the directory and the staff stay the same).
 
 Rows are made as dictionaries and sent with executemany, a few thousand at a time: a per-row
@@ -34,13 +35,14 @@ from booking.lectures.models import (
     LectureEvent,
     LectureFeedback,
     LectureRequest,
+    LecturerUnavailability,
     LectureSlot,
     Program,
 )
 from booking.notifications.models import OutboxEmail
 from booking.review.models import Criterion, Review, Score
 from booking.schools.models import School
-from booking.youth.models import Applicant, Application, Cohort
+from booking.youth.models import Applicant, Application, Cohort, CohortEvent, EventKind
 
 FULL = {"lectures": 10_000, "applications": 1_000, "outbox": 100_000}
 SCHOOLS = 200
@@ -434,6 +436,40 @@ def _outbox(count: int, lectures: int, now: datetime) -> None:
     db.session.commit()
 
 
+def _time_off_and_events(lecturers: list[int], cohort: Cohort, now: datetime) -> None:
+    """This month's time off (two periods per lecturer) and three training days: the calendar
+    month reads them beside the lectures."""
+    today = now.astimezone(JST).date()
+    rows = []
+    for n, lecturer in enumerate(lecturers):
+        for k in range(2):
+            day = today.replace(day=1 + (3 * n + 11 * k) % 27)
+            rows.append(
+                {
+                    "lecturer_id": lecturer,
+                    "starts_at": jst_to_utc(day, time(0, 0)),
+                    "ends_at": jst_to_utc(day + timedelta(days=1), time(0, 0)),
+                    "reason": "計測",
+                    "whole_days": True,
+                    "created_at": now,
+                }
+            )
+    _insert(LecturerUnavailability, rows)
+    for n in range(3):
+        day = today.replace(day=5 + 7 * n)
+        db.session.add(
+            CohortEvent(
+                cohort_id=cohort.id,
+                kind=EventKind.DOMESTIC_TRAINING,
+                title_ja=f"国内研修{n + 1}",
+                title_en=f"Domestic training {n + 1}",
+                starts_at=jst_to_utc(day, time(9, 0)),
+                ends_at=jst_to_utc(day, time(16, 0)),
+            )
+        )
+    db.session.commit()
+
+
 def build(scale: float, now: datetime | None = None) -> DataSet:
     """Fill the (empty, migrated) database; `scale` 1.0 is the full size."""
     now = now or utcnow()
@@ -448,6 +484,7 @@ def build(scale: float, now: datetime | None = None) -> DataSet:
     _reviews(ranked, ranked_ids, reviewers)
     waiting = _cohort("計測 審査前の研修", this_year + 1, now - timedelta(days=2))
     _applications(waiting, counts["applications"], schools, len(ranked_ids) + 1)
+    _time_off_and_events(lecturers, ranked, now)
     _outbox(counts["outbox"], counts["lectures"], now)
     if db.session.get_bind().dialect.name == "postgresql":
         # What autovacuum does to a table that has lived a while: statistics, visibility map.

@@ -90,12 +90,13 @@ def calendar_page(period: Period, viewer: User, person: User | None) -> Calendar
     entries = entries_between(period.start, period.end, viewer, person.id if person else None)
     page = CalendarPage(period, person, entries)
     by_day: dict[date, list[Entry]] = defaultdict(list)
+    grid_first, grid_last = period.grid_first, period.grid_last
     for entry in entries:
         first = to_zone(entry.starts_at, JST).date()
         # An entry ending at midnight does not reach into the next day.
         last = to_zone(entry.ends_at - timedelta(microseconds=1), JST).date()
-        day = max(first, period.grid_first)
-        while day <= min(last, period.grid_last):
+        day = max(first, grid_first)
+        while day <= min(last, grid_last):
             by_day[day].append(entry)
             day += timedelta(days=1)
     page.days = dict(by_day)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
@@ -58,6 +59,17 @@ def _zone(zone: str | ZoneInfo | None) -> ZoneInfo:
     return ZoneInfo(zone) if isinstance(zone, str) else zone
 
 
+@lru_cache(maxsize=4096)
+def _formatted(local: datetime, offset: timedelta | None, pattern: str, lang: str) -> str:
+    """Babel's formatting, remembered: a page of a thousand lectures repeats the same few times.
+
+    Aware datetimes are equal when they are the same instant, so the key holds the UTC offset
+    too: the same instant and offset is the same wall-clock time, and the patterns above name
+    no zone.
+    """
+    return babel_format_datetime(local, pattern, tzinfo=local.tzinfo, locale=lang)
+
+
 def format_datetime(
     value: datetime | None, zone: str | ZoneInfo | None = None, language: str | None = None
 ) -> str:
@@ -66,7 +78,7 @@ def format_datetime(
         return ""
     lang = _language(language)
     local = to_zone(value, _zone(zone))
-    return babel_format_datetime(local, DATETIME_PATTERNS[lang], tzinfo=local.tzinfo, locale=lang)
+    return _formatted(local, local.utcoffset(), DATETIME_PATTERNS[lang], lang)
 
 
 def format_date(value: date | datetime | None, language: str | None = None, short: bool = False) -> str:
@@ -104,7 +116,7 @@ def format_time(
         return ""
     lang = _language(language)
     local = to_zone(value, _zone(zone))
-    return babel_format_datetime(local, TIME_PATTERNS[lang], tzinfo=local.tzinfo, locale=lang)
+    return _formatted(local, local.utcoffset(), TIME_PATTERNS[lang], lang)
 
 
 def zone_name(zone: str | ZoneInfo | None, language: str | None = None) -> str:

@@ -26,7 +26,7 @@ When each is due (Japan time; days are calendar days in Japan):
 
 Cancelled (and declined) lectures are never reminded of: only scheduled ones are read.
 
-Each run reads the lectures BATCH_SIZE at a time and commits after each batch; a run stopped
+Each run reads the lectures REMINDER_BATCH at a time and commits after each batch; a run stopped
 half-way has queued what it committed, and the next run (the dedupe keys) does the rest.
 """
 
@@ -38,7 +38,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from booking.core.batches import BATCH_SIZE, id_batches
+from booking.core.batches import id_batches
 from booking.core.time import JST, jst_to_utc, utcnow
 from booking.db import write_lock
 from booking.extensions import db
@@ -62,6 +62,10 @@ CONNECTION_TEST_DAYS = 7
 CONNECTION_TEST_NOTICE_DAYS = 1
 FEEDBACK_REMINDER_AFTER = timedelta(days=5)
 FEEDBACK_REMINDER_UNTIL = timedelta(days=30)
+# Lectures read (with their program, lecturers and history) and emailed per transaction: fewer
+# than the other batch work's 500, as each holds its emails and history until the commit, so
+# a run's memory stays that of a batch of 100 however many reminders are due.
+REMINDER_BATCH = 100
 # PostgreSQL advisory lock held by a reminder run until it commits ("LECT").
 RUN_LOCK_KEY = 0x4C454354
 
@@ -186,7 +190,7 @@ def _send(lecture: LectureRequest, kind: str, days: int) -> tuple[int, int]:
     return teachers, len(lecturers)
 
 
-def send_lecture_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> str:
+def send_lecture_reminders(now: datetime | None = None, batch_size: int = REMINDER_BATCH) -> str:
     """Remind the teacher and the lecturers of a lecture `reminder_days` days ahead; once."""
     now = now or utcnow()
     reminder_days = current_settings().reminder_days
@@ -228,7 +232,7 @@ def _test_to_agree_is_due(lecture: LectureRequest, now: datetime, reminder_days:
     return now < lecture_reminder_due(lecture, reminder_days)  # that one carries it then
 
 
-def send_connection_test_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> str:
+def send_connection_test_reminders(now: datetime | None = None, batch_size: int = REMINDER_BATCH) -> str:
     """Remind of an online lecture's connection test, once: the day before its stored time, or
     (no time yet, the school asked for one) a week before the lecture, to agree a time."""
     now = now or utcnow()
@@ -255,7 +259,7 @@ def send_connection_test_reminders(now: datetime | None = None, batch_size: int 
     )
 
 
-def send_feedback_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> str:
+def send_feedback_reminders(now: datetime | None = None, batch_size: int = REMINDER_BATCH) -> str:
     """Remind a teacher once who has not given feedback some days after the lecture was held."""
     now = now or utcnow()
     completed = (

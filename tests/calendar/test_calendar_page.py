@@ -166,3 +166,24 @@ def test_the_query_count_does_not_grow_with_the_entries(app, staff, world, progr
     many = _page_queries(app, staff, path)
     assert many == few
     assert few <= 12
+
+
+# The statements of a month page: the session and its user's roles, the lecturers one can pick
+# and their roles, then one each for lectures, their lecturers, time off and the program's
+# events (not asked for when the page shows one person), whatever the month holds.
+MONTH_QUERIES = {False: 8, True: 7}
+
+
+@pytest.mark.parametrize("person", [False, True])
+def test_a_month_with_lectures_time_off_and_events_runs_as_many_statements_as_an_empty_one(
+    app, staff, world, person
+):
+    who = f"&person={world.mizuno.id}" if person else ""
+    empty = _page_queries(app, staff, f"/staff/calendar?view=month&date=2031-06-01{who}")
+    db.session.rollback()
+    december = staff.get(f"/staff/calendar?view=month&date=2026-12-01{who}").get_data(as_text=True)
+    assert "北九州市立港小学校" in december and "通院" not in december  # a lecture; time off, no reason
+    assert ("国内研修" in december) is not person  # the program's events show for everyone only
+    assert "不在：水野 健太" in december
+    full = _page_queries(app, staff, f"/staff/calendar?view=month&date=2026-12-01{who}")
+    assert empty == full == MONTH_QUERIES[person]

@@ -91,3 +91,13 @@ def test_lecturer_zone_is_shown_beside_japan_time(ctx):
 def test_naive_datetimes_are_refused(ctx):
     with pytest.raises(ValueError, match="naive"):
         format_datetime(datetime(2026, 12, 3, 10, 30))  # noqa: DTZ001
+
+
+def test_remembered_formatting_keeps_each_zone_and_language_apart(ctx):
+    # The same instant, asked for in turn in zones and languages: each answer is its own.
+    for _ in range(2):
+        assert format_time(MOMENT, language="ja") == "10:30"
+        assert format_time(MOMENT, "Asia/Phnom_Penh", language="ja") == "8:30"
+        assert format_time(MOMENT, "UTC", language="en") == "01:30"
+        assert format_datetime(MOMENT, "America/New_York", language="en") == "Wed 2 Dec 2026, 20:30"
+        assert format_datetime(MOMENT, language="ja") == "2026年12月3日(木) 10:30"

@@ -94,6 +94,13 @@ def ranking_statements(app, client, path: str) -> int:
     return counter.count
 
 
+# The statements of the ranking page: the session and its user's roles, the cohort, the audit
+# entry (its commit expires the cohort and the user, read again later), the rubric, the essays,
+# the reviews with their scores (one row a review), the reviewers' progress (counts, declared
+# conflicts, the reviewers and their roles), the review round.
+RANKING_QUERIES = 15
+
+
 def test_the_ranking_runs_as_many_queries_for_200_essays_as_for_6(
     after_window, app, coordinator_client, cohort, rubric, reviewers, schools
 ):
@@ -104,6 +111,7 @@ def test_the_ranking_runs_as_many_queries_for_200_essays_as_for_6(
     add_scored(cohort, rubric, reviewers, 7, 194, schools["tobata"])
     assert ranking_statements(app, coordinator_client, path) == small
     assert ranking_statements(app, coordinator_client, path + "?page=4&sort=spread") == small
+    assert small == RANKING_QUERIES
 
 
 def test_the_ranking_shows_50_essays_a_page_ranked_over_all_of_them(

@@ -70,32 +70,48 @@ def ranking(cohort: Cohort, sort: str = "rank") -> Ranking:
             .order_by(Application.code)
         )
     )
-    reviews = db.session.execute(
-        sa.select(Review.id, Review.application_id, Review.reviewer_id, Review.status).where(
-            Review.cohort_id == cohort.id, Review.status.in_(ACTIVE)
-        )
-    ).all()
-    scores: dict[int, dict[int, int]] = defaultdict(dict)
-    for review_id, criterion_id, value in db.session.execute(
-        sa.select(Score.review_id, Score.criterion_id, Score.value)
-        .join(Review, Review.id == Score.review_id)
-        .where(Review.cohort_id == cohort.id, Review.status == ReviewStatus.SUBMITTED)
-    ):
-        scores[review_id][criterion_id] = value
+    reviewed, scored = _reviews_and_scores(cohort, criteria)
     assigned: dict[int, int] = defaultdict(int)
-    for review in reviews:
-        assigned[review.application_id] += 1
-    scored = [
-        ScoredReview(r.application_id, r.reviewer_id, scores.get(r.id, {}))
-        for r in reviews
-        if r.status == ReviewStatus.SUBMITTED
-    ]
+    for application_id in reviewed:
+        assigned[application_id] += 1
     standings = rank([a.id for a in applications], scored, _specs(criteria), assigned)
     rows = [RankingRow(a, standings[a.id]) for a in applications]
     rows.sort(key=SORTS.get(sort, SORTS["rank"]))
     progress = progress_counts(cohort)
     names = {p.reviewer.id: p.reviewer.name for p in progress}
     return Ranking(cohort, criteria, rows, progress, names)
+
+
+def _reviews_and_scores(cohort: Cohort, criteria: list[Criterion]) -> tuple[list[int], list[ScoredReview]]:
+    """The application of each of the cohort's active reviews, and the submitted reviews with
+    their scores: one statement, a row per review and a column per criterion (the database
+    turns the scores on their side), so a thousand essays read 3,000 rows, not 12,000."""
+    submitted = Review.status == ReviewStatus.SUBMITTED
+    columns = [
+        sa.func.max(sa.case((Score.criterion_id == criterion.id, Score.value))) for criterion in criteria
+    ]
+    rows = db.session.execute(
+        sa.select(Review.application_id, Review.reviewer_id, submitted, *columns)
+        .outerjoin(Score, sa.and_(Score.review_id == Review.id, submitted))
+        .where(Review.cohort_id == cohort.id, Review.status.in_(ACTIVE))
+        .group_by(Review.id, Review.application_id, Review.reviewer_id, Review.status)
+        .order_by(Review.id)
+    ).all()
+    ids = [criterion.id for criterion in criteria]
+    scored = [
+        ScoredReview(
+            row[0],
+            row[1],
+            {
+                criterion_id: value
+                for criterion_id, value in zip(ids, row[3:], strict=True)
+                if value is not None
+            },
+        )
+        for row in rows
+        if row[2]
+    ]
+    return [row[0] for row in rows], scored
 
 
 def cohort_reviews(cohort: Cohort, application_id: int | None = None) -> list[Review]:
