@@ -1,7 +1,8 @@
 """The review's use cases, one module each; everything public is re-exported here.
 
 - `cohorts`: a cohort's review as a whole (the round open or closed, the coordinators' figures)
-- `rubric`: the criteria reviewers score with
+- `rubric`: the criteria reviewers score with (and their level descriptors)
+- `calibration`: the calibration set with reference scores, reviewers scoring it, distances
 - `conflicts`: reviewers and the schools they declare a conflict with
 - `assignment`: who reviews which essay (the run, and adding or removing a reviewer by hand)
 - `reviewing`: the reviewer's side (their list, scores, comments, a flagged conflict)
@@ -23,6 +24,26 @@ from booking.review.services.assignment import (
     reviewable_applications,
     run_assignment,
     shortfalls,
+)
+from booking.review.services.calibration import (
+    CalibrationProgress,
+    CriterionDistance,
+    ReviewerCalibration,
+    add_calibration_essay,
+    calibration_essay_for,
+    calibration_for_queue,
+    calibration_progress,
+    calibration_set,
+    can_score,
+    criterion_distances,
+    essay_chars,
+    essay_scored,
+    essay_text,
+    get_calibration_essay,
+    remove_calibration_essay,
+    reviewers_calibration,
+    score_calibration,
+    update_references,
 )
 from booking.review.services.cohorts import (
     REVIEWABLE,
@@ -63,6 +84,7 @@ from booking.review.services.reviewing import (
     review_scores,
     reviewer_panel,
     save_review,
+    submitted_all,
 )
 from booking.review.services.rubric import (
     CriterionData,
@@ -80,26 +102,40 @@ __all__ = [
     "SORTS",
     "AssignmentReport",
     "AssignmentRow",
+    "CalibrationProgress",
     "CohortProgress",
     "CriterionData",
+    "CriterionDistance",
     "Exclusions",
     "QueueGroup",
     "Ranking",
     "RankingRow",
+    "ReviewerCalibration",
     "ReviewerProgress",
+    "add_calibration_essay",
     "add_criterion",
     "add_reviewer",
     "application_reviews",
     "assignment_overview",
+    "calibration_essay_for",
+    "calibration_for_queue",
+    "calibration_progress",
+    "calibration_set",
+    "can_score",
     "close_review",
     "cohorts_overview",
     "conflict_school_choices",
     "coordinator_panel",
     "criteria_for",
+    "criterion_distances",
     "declare_conflicts",
     "declared_school_ids",
     "delete_criterion",
+    "essay_chars",
+    "essay_scored",
+    "essay_text",
     "flag_conflict",
+    "get_calibration_essay",
     "get_criterion",
     "get_review",
     "is_closed",
@@ -112,6 +148,7 @@ __all__ = [
     "queue_for",
     "ranking",
     "ranking_export",
+    "remove_calibration_essay",
     "remove_reviewer",
     "reopen_review",
     "review_for",
@@ -120,13 +157,17 @@ __all__ = [
     "reviewable_applications",
     "reviewer_panel",
     "reviewers",
+    "reviewers_calibration",
     "reviewers_with_conflicts",
     "reviews_export",
     "rubric_locked",
     "run_assignment",
     "save_review",
+    "score_calibration",
     "shortfalls",
+    "submitted_all",
     "update_criterion",
+    "update_references",
     "view_application_reviews",
     "view_ranking",
 ]
