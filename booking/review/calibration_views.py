@@ -102,6 +102,7 @@ def calibration_references(cohort_id: int, essay_id: int):
         chars=services.essay_chars(essay),
         form=form,
         locked=services.essay_scored(essay),
+        closed=services.is_closed(cohort) or cohort.results_published_at is not None,
     ), 422 if form.has_errors else 200
 
 
