@@ -134,6 +134,8 @@ def _initial(value: int | None, criterion) -> object:
 @role_required(*REVIEWER)
 def calibrate(essay_id: int):
     essay = services.calibration_essay_for(current_user, essay_id) or abort(404)
+    if request.method == "GET":
+        services.open_calibration_essay(essay, actor=current_user)
     cohort = _cohort_or_404(essay.cohort_id)
     criteria = services.criteria_for(cohort)
     form = score_form(criteria, base=CalibrationScoreForm)

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from booking.audit.models import AuditEntry
 from booking.core.auth import Role
 from booking.extensions import db
 from booking.review import services
@@ -470,3 +471,25 @@ def test_calibration_never_touches_the_reviews(app, login, described, calibratio
     for essay in calibration_set:
         client.post(f"/staff/review/calibration/{essay.id}", data=_scores(described))
     assert db.session.execute(sa.select(Review.id, Review.status, Review.saved_at)).all() == before
+
+
+def test_opening_a_calibration_essay_is_audited_with_its_code_only(
+    app, login, described, calibration_set, assigned
+):
+    a, _b = calibration_set
+    client = _client(app, login, assigned[0])
+    client.get(f"/staff/review/calibration/{a.id}")
+    db.session.rollback()
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "review.calibration.view"))
+    assert entry.actor_id == assigned[0].id and entry.subject_id == str(a.id)
+    assert entry.details == {"code": "Y-2024-017"}
+
+
+def test_control_characters_on_the_calibration_scores_are_refused(
+    app, login, described, calibration_set, assigned
+):
+    a, _b = calibration_set
+    client = _client(app, login, assigned[0])
+    response = client.post(f"/staff/review/calibration/{a.id}", data=_scores(described, "6\x00", "5"))
+    assert response.status_code == 400
+    assert _count(CalibrationScore) == 0

@@ -332,6 +332,12 @@ def calibration_essay_for(reviewer: User, essay_id: int) -> CalibrationEssay | N
     return essay
 
 
+def open_calibration_essay(essay: CalibrationEssay, actor: User) -> None:
+    """A reviewer opened a calibration essay: recorded with its id and code, never its text."""
+    record(actor, "review.calibration.view", "review_calibration_essay", essay.id, code=essay.code)
+    db.session.commit()
+
+
 def can_score(essay: CalibrationEssay, progress: CalibrationProgress) -> bool:
     return not progress.is_done(essay) and not is_closed(progress.cohort)
 
