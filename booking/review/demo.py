@@ -7,7 +7,7 @@ the rubric, a cohort ready to be reviewed, and the review of fiscal year 2019.
   applications with consent and reviewers assigned, nothing scored yet: the journey a
   newcomer can try (review, decide, publish, answer the offer).
   Its rubric has level descriptors, and its calibration set (two essays of fiscal year 2019 and
-  a sample essay, with reference scores) is already scored by one reviewer.
+  a sample essay, with reference scores) is already scored by the outside judge.
 - Fiscal year 2019 gets a complete history: applications, every review submitted and the
   review closed (selection's seeder adds the decisions, participants and report).
 
@@ -179,7 +179,8 @@ def _ensure_levels(cohort: Cohort) -> None:
 # The spring cohort's calibration set: two essays of fiscal year 2019 and a sample essay, with
 # their reference scores (per criterion, in the rubric's order), and one reviewer's scores of them.
 CALIBRATION_REFERENCES = [(7, 6, 7, 4), (4, 5, 3, 3), (8, 7, 6, 4)]
-CALIBRATED_REVIEWER = "reviewer@example.jp"
+# The outside judge has done it; reviewer@example.jp, the one the journey signs in as, has not.
+CALIBRATED_REVIEWER = "judge@example.jp"
 CALIBRATED_SCORES = [(8, 6, 6, 4), (6, 5, 4, 3), (9, 8, 7, 5)]
 SAMPLE_ESSAY = (
     "わたしの町の水は、蛇口をひねれば当たり前のように出てきます。けれども夏休みに祖母の家の近くで断水があり、"
@@ -523,8 +524,8 @@ def seed() -> list[str]:
         f"  Reviewers: reviewer@example.jp, judge@example.jp (an outside judge), {conflict_line}.",
         f"  {spring.title_ja}: window closed, {len(SPRING_STUDENTS)} applications with consent, "
         "reviewers assigned, nothing scored yet. Try it:",
-        "  1. Sign in as reviewer@example.jp and score a few essays at /staff/review/ (the calibration "
-        "set is done; judge@example.jp scores it first).",
+        "  1. Sign in as reviewer@example.jp: score the calibration set on top of /staff/review/, "
+        "then a few essays (judge@example.jp has done the calibration already).",
         f"  2. Sign in as coordinator@example.jp: ranking at /staff/review/cohorts/{spring.id}/ranking "
         "(close the review there),",
         f"     decide at /staff/selection/cohorts/{spring.id}/decisions, preview the emails and publish.",

@@ -23,11 +23,11 @@ def test_the_spring_cohort_gets_descriptors_and_a_calibration_set_one_reviewer_h
     assert all(e.code.startswith("Y-2019-") for e in essays[:2])
     assert all(len(e.references) == len(criteria) for e in essays)
     done = services.calibration_progress(
-        db.session.scalar(sa.select(User).filter_by(email="reviewer@example.jp")), spring
+        db.session.scalar(sa.select(User).filter_by(email="judge@example.jp")), spring
     )
     assert done.complete and all(d.mean_distance is not None for d in done.distances)
-    judge = db.session.scalar(sa.select(User).filter_by(email="judge@example.jp"))
-    assert services.calibration_progress(judge, spring).done == 0
+    newcomer = db.session.scalar(sa.select(User).filter_by(email="reviewer@example.jp"))
+    assert services.calibration_progress(newcomer, spring).done == 0
     # The ranking is untouched: nothing of the spring cohort is scored yet.
     assert not any(row.standing.reviews_done for row in services.ranking(spring).rows)
 

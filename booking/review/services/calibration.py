@@ -10,6 +10,7 @@ the way the essay page does (blind: the code and the essay, never the applicant)
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from booking.youth.models import Application, Cohort
 from booking.youth.rules import essay_length
 from booking.youth.services import lock_cohort
 
+SAMPLE_CODE = re.compile(re.escape(SAMPLE_PREFIX) + r"([0-9]{1,6})")
 # The most essays a calibration set holds: a few, read before the real ones.
 MOST_ESSAYS = 10
 
@@ -111,7 +113,7 @@ def _next_sample_code(cohort: Cohort) -> str:
             CalibrationEssay.cohort_id == cohort.id, CalibrationEssay.application_id.is_(None)
         )
     )
-    numbers = [int(c[len(SAMPLE_PREFIX) :]) for c in codes if c[len(SAMPLE_PREFIX) :].isdigit()]
+    numbers = [int(found.group(1)) for c in codes if (found := SAMPLE_CODE.fullmatch(c))]
     return f"{SAMPLE_PREFIX}{max(numbers, default=0) + 1}"
 
 
