@@ -6,6 +6,8 @@ the rubric, a cohort ready to be reviewed, and the review of fiscal year 2019.
 - A spring programme of next fiscal year, whose window has just closed, has twelve
   applications with consent and reviewers assigned, nothing scored yet: the journey a
   newcomer can try (review, decide, publish, answer the offer).
+  Its rubric has level descriptors, and its calibration set (two essays of fiscal year 2019 and
+  a sample essay, with reference scores) is already scored by the outside judge.
 - Fiscal year 2019 gets a complete history: applications, every review submitted and the
   review closed (selection's seeder adds the decisions, participants and report).
 
@@ -90,6 +92,58 @@ RUBRIC = [
 ]
 
 
+# Level descriptors of each criterion above, in the same order: (lowest, middle, highest), each (ja, en).
+LEVELS = [
+    (
+        (
+            "参加したい理由が一般的で、自分の言葉になっていない。",
+            "General reasons, not in the student's own words.",
+        ),
+        (
+            "学びたいことは書かれているが、帰国後にどう生かすかがはっきりしない。",
+            "Says what they want to learn, but not clearly how they will use it.",
+        ),
+        (
+            "学びたいことと帰国後の行動が、具体的に自分の言葉で結びついている。",
+            "Links what they will learn to what they will do afterwards, concretely and in their own words.",
+        ),
+    ),
+    (
+        (
+            "水道や国際協力について調べた跡がほとんどない。",
+            "Little sign of having looked into water or cooperation.",
+        ),
+        (
+            "調べた事実は書かれているが、自分の考えとのつながりが弱い。",
+            "Facts they found are there, but loosely tied to their own view.",
+        ),
+        (
+            "調べた事実を正しく理解し、それをもとに自分の考えを組み立てている。",
+            "Understands what they found and builds their own view on it.",
+        ),
+    ),
+    (
+        (
+            "経験が書かれていないか、出来事を並べただけになっている。",
+            "No experience, or events listed without reflection.",
+        ),
+        (
+            "経験から感じたことは書かれているが、考えの深まりまでは見えない。",
+            "Says what the experience made them feel, without showing their thinking grow.",
+        ),
+        (
+            "経験をきっかけに考えがどう変わり、深まったかがはっきり伝わる。",
+            "Shows clearly how the experience changed and deepened their thinking.",
+        ),
+    ),
+    (
+        ("筋道が追いにくく、何を伝えたいかがつかめない。", "Hard to follow; the point is unclear."),
+        ("おおむね筋道は通っているが、まとまりに欠ける部分がある。", "Mostly clear, with parts that wander."),
+        ("初めから終わりまで筋道が通り、読み手にすっと伝わる。", "Clear from start to finish; easy to read."),
+    ),
+]
+
+
 def ensure_rubric(cohort: Cohort) -> bool:
     if services.criteria_for(cohort):
         return False
@@ -107,7 +161,66 @@ def ensure_rubric(cohort: Cohort) -> bool:
             )
         )
     db.session.commit()
+    _ensure_levels(cohort)
     return True
+
+
+def _ensure_levels(cohort: Cohort) -> None:
+    """The demo rubric's level descriptors, on criteria that have none yet."""
+    for criterion, levels in zip(services.criteria_for(cohort), LEVELS, strict=False):
+        if criterion.level_low_ja or criterion.level_mid_ja or criterion.level_high_ja:
+            continue
+        for level, (text_ja, text_en) in zip(("low", "mid", "high"), levels, strict=True):
+            setattr(criterion, f"level_{level}_ja", text_ja)
+            setattr(criterion, f"level_{level}_en", text_en)
+    db.session.commit()
+
+
+# The spring cohort's calibration set: two essays of fiscal year 2019 and a sample essay, with
+# their reference scores (per criterion, in the rubric's order), and one reviewer's scores of them.
+CALIBRATION_REFERENCES = [(7, 6, 7, 4), (4, 5, 3, 3), (8, 7, 6, 4)]
+# The outside judge has done it; reviewer@example.jp, the one the journey signs in as, has not.
+CALIBRATED_REVIEWER = "judge@example.jp"
+CALIBRATED_SCORES = [(8, 6, 6, 4), (6, 5, 4, 3), (9, 8, 7, 5)]
+SAMPLE_ESSAY = (
+    "わたしの町の水は、蛇口をひねれば当たり前のように出てきます。けれども夏休みに祖母の家の近くで断水があり、"
+    "給水車に並んだとき、この当たり前が多くの人の仕事に支えられていることに初めて気づきました。\n"
+    "調べてみると、北九州市は海外の都市と協力して、漏水を減らす技術や水道料金の仕組みづくりを伝えていることが"
+    "分かりました。技術だけでなく、現地の職員が自分たちで続けられるように人を育てていることに心を動かされました。\n"
+    "研修では、現地の浄水場で働く人がどんな工夫をしているのか、そして住民が水をどう使っているのかを自分の目で"
+    "確かめたいと思います。言葉が通じなくても、同じ水の話題なら分かり合えるはずです。\n"
+    "帰国後は、学校の文化祭で学んだことを発表し、身近な節水から国際協力までを同級生と一緒に考える場を"
+    "つくりたいです。当たり前を支える人の一人になることが、わたしの目標です。"
+)
+
+
+def _seed_calibration(spring: Cohort, history: Cohort | None, people: list[User], coordinator: User) -> None:
+    """Descriptors, a calibration set and one reviewer's calibration done, in the spring cohort."""
+    _ensure_levels(spring)
+    over = spring.results_published_at is not None or services.is_closed(spring)
+    if over or services.calibration_set(spring):
+        return
+    criteria = services.criteria_for(spring)
+    codes: list[str] = []
+    if history is not None:
+        codes = list(
+            db.session.scalars(
+                sa.select(Application.code)
+                .where(Application.cohort_id == history.id, Application.essay != "")
+                .order_by(Application.code)
+                .limit(2)
+            )
+        )
+    sources = [(code, "") for code in codes] + [("", SAMPLE_ESSAY)]
+    essays = []
+    for (code, text), reference in zip(sources, CALIBRATION_REFERENCES, strict=False):
+        values = {c.id: min(v, c.max_score) for c, v in zip(criteria, reference, strict=False)}
+        essays.append(services.add_calibration_essay(spring, code, text, values, coordinator))
+    reviewer = next(u for u in people if u.email == CALIBRATED_REVIEWER)
+    for item, scores in zip(essays, CALIBRATED_SCORES, strict=False):
+        if services.calibration_essay_for(reviewer, item.id) is not None:
+            values = {c.id: min(v, c.max_score) for c, v in zip(criteria, scores, strict=False)}
+            services.score_calibration(item, values, reviewer)
 
 
 def _reviewers() -> list[User]:
@@ -404,13 +517,15 @@ def seed() -> list[str]:
         ensure_rubric(current)
     spring, _created = _seed_spring(today, coordinator)
     history = _seed_history(people, coordinator)
+    _seed_calibration(spring, history, people, coordinator)
     conflict_line = f"{CONFLICTED_REVIEWER} (declared a conflict with {CONFLICT_SCHOOL})"
     lines = [
         "Review and selection:",
         f"  Reviewers: reviewer@example.jp, judge@example.jp (an outside judge), {conflict_line}.",
         f"  {spring.title_ja}: window closed, {len(SPRING_STUDENTS)} applications with consent, "
         "reviewers assigned, nothing scored yet. Try it:",
-        "  1. Sign in as reviewer@example.jp and score a few essays at /staff/review/.",
+        "  1. Sign in as reviewer@example.jp: score the calibration set on top of /staff/review/, "
+        "then a few essays (judge@example.jp has done the calibration already).",
         f"  2. Sign in as coordinator@example.jp: ranking at /staff/review/cohorts/{spring.id}/ranking "
         "(close the review there),",
         f"     decide at /staff/selection/cohorts/{spring.id}/decisions, preview the emails and publish.",

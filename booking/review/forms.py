@@ -48,6 +48,20 @@ class CriterionForm(BaseForm):
     description_en = TextAreaField(
         _l("What reviewers look for (English)"), filters=[strip], validators=[max_length(2000)]
     )
+    level_low_ja = TextAreaField(
+        _l("Lowest level (Japanese)"), filters=[strip], validators=[max_length(1000)]
+    )
+    level_low_en = TextAreaField(_l("Lowest level (English)"), filters=[strip], validators=[max_length(1000)])
+    level_mid_ja = TextAreaField(
+        _l("Middle level (Japanese)"), filters=[strip], validators=[max_length(1000)]
+    )
+    level_mid_en = TextAreaField(_l("Middle level (English)"), filters=[strip], validators=[max_length(1000)])
+    level_high_ja = TextAreaField(
+        _l("Highest level (Japanese)"), filters=[strip], validators=[max_length(1000)]
+    )
+    level_high_en = TextAreaField(
+        _l("Highest level (English)"), filters=[strip], validators=[max_length(1000)]
+    )
     max_score = WholeNumberField(
         _l("Maximum score"),
         description=_l("Scores go from 0 to this number."),
@@ -98,13 +112,8 @@ def score_field_name(criterion: Criterion) -> str:
     return f"score_{criterion.id}"
 
 
-class _ScoreFormBase(BaseForm):
-    comment = TextAreaField(
-        _l("Comment"),
-        description=_l("For the discussion among reviewers and coordinators. The student never sees it."),
-        filters=[strip],
-        validators=[max_length(4000)],
-    )
+class ScoreFieldsForm(BaseForm):
+    """A form holding one score field per criterion (added by `score_form`)."""
 
     criteria: list[Criterion]
 
@@ -122,10 +131,18 @@ class _ScoreFormBase(BaseForm):
         return found
 
 
-class AmendFormBase(_ScoreFormBase):
+class _ScoreFormBase(ScoreFieldsForm):
+    comment = TextAreaField(
+        _l("Comment"),
+        description=_l("For the discussion among reviewers and coordinators. The student never sees it."),
+        filters=[strip],
+        validators=[max_length(4000)],
+    )
+
+
+class AmendFormBase(ScoreFieldsForm):
     """The scores again during the discussion, with the reason; the comment stays as it was."""
 
-    comment = None
     reason = TextAreaField(
         _l("Why you change your scores"),
         description=_l("Coordinators see it in the essay's history."),
@@ -145,14 +162,14 @@ class NoteForm(BaseForm):
     )
 
 
-def amend_form(criteria: list[Criterion], **kwargs: object) -> _ScoreFormBase:
+def amend_form(criteria: list[Criterion], **kwargs: object) -> ScoreFieldsForm:
     return score_form(criteria, base=AmendFormBase, **kwargs)
 
 
 def score_form(
-    criteria: list[Criterion], base: type[_ScoreFormBase] = _ScoreFormBase, **kwargs: object
-) -> _ScoreFormBase:
-    """A form with one score field per criterion; the service checks the values."""
+    criteria: list[Criterion], base: type[ScoreFieldsForm] = _ScoreFormBase, **kwargs: object
+) -> ScoreFieldsForm:
+    """A form (`base` and its fields) with one score field per criterion; the service checks the values."""
 
     class ScoreForm(base):
         pass

@@ -47,6 +47,13 @@ class Criterion(db.Model):
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
     max_score: Mapped[int] = mapped_column(default=5)
     weight: Mapped[Decimal] = mapped_column(sa.Numeric(4, 2), default=Decimal("1"))
+    # Level descriptors: what an essay at the lowest, the middle and the highest level reads like.
+    level_low_ja: Mapped[str] = mapped_column(sa.Text, default="")
+    level_low_en: Mapped[str] = mapped_column(sa.Text, default="")
+    level_mid_ja: Mapped[str] = mapped_column(sa.Text, default="")
+    level_mid_en: Mapped[str] = mapped_column(sa.Text, default="")
+    level_high_ja: Mapped[str] = mapped_column(sa.Text, default="")
+    level_high_en: Mapped[str] = mapped_column(sa.Text, default="")
 
     cohort: Mapped[Cohort] = relationship()
 
@@ -60,6 +67,26 @@ class Criterion(db.Model):
 
     def description(self, language: str | None = None) -> str:
         return localised(self, "description", language)
+
+    def level_scores(self) -> dict[str, int]:
+        """The score each descriptor stands for: 1, 3 and 5 on a 0-5 scale; 1, 5 and 10 on 0-10.
+
+        The lowest level is 1 (0 on a 0-1 scale: 0 stays "nothing of it"); a middle that falls
+        on the lowest or the highest level is left out.
+        """
+        low = 1 if self.max_score >= 2 else 0
+        levels = {"low": low, "mid": (low + self.max_score) // 2, "high": self.max_score}
+        if levels["mid"] in (low, self.max_score):
+            del levels["mid"]
+        return levels
+
+    def levels(self, language: str | None = None) -> list[tuple[int, str]]:
+        """(score, descriptor) for each level described, lowest first, in the reader's language."""
+        return [
+            (score, text)
+            for level, score in self.level_scores().items()
+            if (text := localised(self, f"level_{level}", language))
+        ]
 
     def __repr__(self) -> str:
         return f"<Criterion {self.id}>"

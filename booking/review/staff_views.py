@@ -38,6 +38,7 @@ from booking.youth.models import Cohort
 from booking.youth.services import get_cohort
 
 REVIEWER = (Role.REVIEWER,)
+LEVEL_FIELDS = tuple(f"level_{level}_{lang}" for level in ("low", "mid", "high") for lang in ("ja", "en"))
 COORDINATOR = (Role.COORDINATOR,)
 
 register_panel("review", "review/_panel.html", services.reviewer_panel, order=310)
@@ -50,7 +51,9 @@ register_panel("review-progress", "review/_coordinator_panel.html", services.coo
 @bp.route("/staff/review/")
 @role_required(*REVIEWER)
 def queue():
-    return render_template("review/queue.html", groups=services.queue_for(current_user))
+    groups = services.queue_for(current_user)
+    calibration = services.calibration_for_queue(current_user, [g.cohort for g in groups])
+    return render_template("review/queue.html", groups=groups, calibration=calibration)
 
 
 def _own_review_or_404(application_id: int):
@@ -81,11 +84,16 @@ def essay(application_id: int):
     form = _score_form(criteria, review)
     if request.method == "POST" and form.validate():
         submit = request.form.get("action") == "submit"
+        was_submitted = review.is_submitted
         try:
             services.save_review(review, form.values(), form.comment.data or "", submit, actor=current_user)
         except DomainError as error:
-            form.add_error(error)
+            for problem in error.errors:
+                form.add_error(problem)
         else:
+            if submit and not was_submitted and services.submitted_all(current_user, review.cohort_id):
+                flash(_("That was the last one: all essays on your list are scored. Thank you."), "success")
+                return redirect(url_for("review.queue"))
             flash(_("Your review is submitted.") if submit else _("Your draft is saved."), "success")
             _previous, following, _n, _m = services.neighbours(review)
             # Submitted: on to the next essay in the reviewer's order.
@@ -200,6 +208,7 @@ def _criterion_data(form: CriterionForm) -> services.CriterionData:
         name_en=form.name_en.data or "",
         description_ja=form.description_ja.data or "",
         description_en=form.description_en.data or "",
+        **{name: form[name].data or "" for name in LEVEL_FIELDS},
         max_score=form.max_score.data,
         weight=form.weight.data,
     )

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0017_discussion"
-down_revision = "0015_scale"
+down_revision = "0016_calibration"
 branch_labels = None
 depends_on = None
 

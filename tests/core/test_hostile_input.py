@@ -35,6 +35,8 @@ from booking.lectures.models import (
     Program,
 )
 from booking.notifications.models import OutboxEmail
+from booking.review import services as review_services
+from booking.review.calibration_models import CalibrationEssay
 from booking.review.forms import AmendFormBase, NoteForm
 from booking.review.models import Criterion, Review
 from booking.schools.models import School
@@ -144,6 +146,10 @@ def _world(app: Flask) -> World:
             .order_by(Review.id)
             .limit(1)
         )
+        # A calibration essay nobody has scored yet: its reference scores are still a form.
+        cohort = db.session.get(Cohort, spring)
+        references = {c.id: 1 for c in review_services.criteria_for(cohort)}
+        review_services.add_calibration_essay(cohort, "", "見本の作文。", references, everyone)
         email = everyone.email
     tokens = {
         "lectures.manage": _link(r"/lectures/manage/([\w-]+)", lines),
@@ -188,6 +194,12 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
                 values[name] = _first(sa.select(Application.id).where(Application.cohort_id == spring))
         elif name == "review_id":
             values[name] = _first(sa.select(Review.id).where(Review.cohort_id == spring))
+        elif name == "essay_id":  # the one nobody scored yet (see _world)
+            values[name] = _first(
+                sa.select(CalibrationEssay.id)
+                .where(CalibrationEssay.cohort_id == spring)
+                .order_by(CalibrationEssay.id.desc())
+            )
         elif name == "request_id" and endpoint == "lectures.meeting":
             values[name] = _first(
                 sa.select(LectureRequest.id).where(
@@ -240,7 +252,14 @@ SIGNED_OUT_STAFF_ROUTES = {"staff.login", "staff.forgot_password", "staff.set_pa
 
 
 def _client_for(route: Route, world: World) -> FlaskClient:
-    if route.endpoint in ("review.essay", "review.flag_conflict", "review.essay_note", "review.amend"):
+    if route.endpoint in (
+        "review.essay",
+        "review.flag_conflict",
+        "review.essay_note",
+        "review.amend",
+        "review.calibrate",
+        "review.calibration_results",
+    ):
         return world.reviewer  # the essay is assigned to this reviewer
     if route.path.startswith("/staff") and route.endpoint not in SIGNED_OUT_STAFF_ROUTES:
         return world.staff
@@ -360,6 +379,7 @@ ACTIONS_WITHOUT_FIELDS = {
     "review.flag_conflict",
     "review.remove_reviewer",
     "review.end_discussion",
+    "review.remove_calibration_essay",
     "selection.publish",
     "selection.decide_rest",
     "selection.send_calendar",

@@ -88,6 +88,13 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "review.export_ranking": ("/staff/review/cohorts/{cohort_id}/ranking.csv", YOUTH),
     "review.export_reviews": ("/staff/review/cohorts/{cohort_id}/reviews.xlsx", YOUTH),
     "review.agreement_page": ("/staff/review/cohorts/{cohort_id}/agreement", YOUTH),
+    "review.calibration": ("/staff/review/cohorts/{cohort_id}/calibration", YOUTH),
+    "review.calibration_references": (
+        "/staff/review/cohorts/{cohort_id}/calibration/{calibration_essay_id}",
+        YOUTH,
+    ),
+    "review.calibrate": ("/staff/review/calibration/{calibration_essay_id}", REVIEWING),
+    "review.calibration_results": ("/staff/review/calibration/cohorts/{cohort_id}", REVIEWING),
     "selection.decisions": ("/staff/selection/cohorts/{cohort_id}/decisions", YOUTH),
     "selection.preview": ("/staff/selection/cohorts/{cohort_id}/preview", YOUTH),
     "selection.feedback": ("/staff/selection/cohorts/{cohort_id}/feedback", YOUTH),
@@ -127,6 +134,7 @@ POST_ONLY_OR_TOKEN = {
     "review.amend",
     "review.application_note",
     "review.end_discussion",
+    "review.remove_calibration_essay",
     "selection.decide",
     "selection.decide_rest",
     "selection.move_waitlisted",
@@ -285,13 +293,15 @@ def _own_lectures(lecturer) -> dict[str, int]:
 
 
 def _review_records(cohort_id: int) -> dict[str, int]:
-    """A rubric criterion for the cohort."""
+    """A rubric criterion for the cohort, and a sample essay in its calibration set."""
+    from booking.review.calibration_models import CalibrationEssay
     from booking.review.models import Criterion
 
     criterion = Criterion(cohort_id=cohort_id, name_ja="動機", max_score=5)
-    db.session.add(criterion)
+    sample = CalibrationEssay(cohort_id=cohort_id, code="S-1", sample_text="見本の作文。")
+    db.session.add_all([criterion, sample])
     db.session.commit()
-    return {"criterion_id": criterion.id}
+    return {"criterion_id": criterion.id, "calibration_essay_id": sample.id}
 
 
 CASES = [(endpoint, role) for endpoint in MATRIX for role in [None, *Role]]

@@ -155,23 +155,32 @@ def neighbours(review: Review) -> tuple[int | None, int | None, int, int]:
 def _check_scores(
     criteria: list[Criterion], values: dict[int, int | None], complete: bool
 ) -> dict[int, int | None]:
+    """Every criterion's score in range (and given, when `complete`); all problems at once."""
+    problems: list[DomainError] = []
     for criterion in criteria:
         value = values.get(criterion.id)
         if value is None:
             if complete:
-                raise DomainError(
-                    _("Give a score for “%(name)s”.", name=criterion.name()), field=f"score_{criterion.id}"
+                problems.append(
+                    DomainError(
+                        _("Give a score for “%(name)s”.", name=criterion.name()),
+                        field=f"score_{criterion.id}",
+                    )
                 )
             continue
         if not 0 <= value <= criterion.max_score:
-            raise DomainError(
-                _(
-                    "The score for “%(name)s” must be between 0 and %(max)d.",
-                    name=criterion.name(),
-                    max=criterion.max_score,
-                ),
-                field=f"score_{criterion.id}",
+            problems.append(
+                DomainError(
+                    _(
+                        "The score for “%(name)s” must be between 0 and %(max)d.",
+                        name=criterion.name(),
+                        max=criterion.max_score,
+                    ),
+                    field=f"score_{criterion.id}",
+                )
             )
+    if problems:
+        raise DomainError.several(problems)
     return {c.id: values.get(c.id) for c in criteria}
 
 
@@ -273,3 +282,18 @@ def reviewer_panel(user: User) -> dict[str, Any] | None:
         return None
     left, total = open_reviews_count(user)
     return {"left": left, "total": total}
+
+
+def submitted_all(reviewer: User, cohort_id: int) -> bool:
+    """Whether every essay of the cohort on the reviewer's list is submitted."""
+    left = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Review)
+        .where(
+            Review.reviewer_id == reviewer.id,
+            Review.cohort_id == cohort_id,
+            Review.status.in_(ACTIVE),
+            Review.status != ReviewStatus.SUBMITTED,
+        )
+    )
+    return left == 0

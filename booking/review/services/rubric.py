@@ -12,6 +12,7 @@ from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.db import write_lock
 from booking.extensions import db
+from booking.review.calibration_models import CalibrationEssay, CalibrationScore
 from booking.review.models import (
     Criterion,
     Review,
@@ -31,6 +32,12 @@ class CriterionData:
     name_en: str = ""
     description_ja: str = ""
     description_en: str = ""
+    level_low_ja: str = ""
+    level_low_en: str = ""
+    level_mid_ja: str = ""
+    level_mid_en: str = ""
+    level_high_ja: str = ""
+    level_high_en: str = ""
 
 
 def criteria_for(cohort: Cohort) -> list[Criterion]:
@@ -44,11 +51,14 @@ def criteria_for(cohort: Cohort) -> list[Criterion]:
 
 
 def rubric_locked(cohort: Cohort) -> bool:
-    """The rubric is fixed from the first score given (a draft's included)."""
-    return (
-        db.session.scalar(sa.select(Score.id).join(Review).where(Review.cohort_id == cohort.id).limit(1))
-        is not None
+    """The rubric is fixed from the first score given (a draft's, or a calibration essay's, included)."""
+    scored = sa.select(Score.id).join(Review).where(Review.cohort_id == cohort.id)
+    calibrated = (
+        sa.select(CalibrationScore.id)
+        .join(CalibrationEssay, CalibrationEssay.id == CalibrationScore.essay_id)
+        .where(CalibrationEssay.cohort_id == cohort.id)
     )
+    return bool(db.session.scalar(sa.select(sa.or_(sa.exists(scored), sa.exists(calibrated)))))
 
 
 def _check_rubric_open(cohort: Cohort) -> None:
