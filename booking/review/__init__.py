@@ -19,4 +19,4 @@ register_nav(
     prefixes=("/staff/review/cohorts", "/staff/review/reviewers", "/staff/selection/"),
 )
 
-from booking.review import staff_views  # noqa: E402,F401
+from booking.review import masking_views, staff_views  # noqa: E402,F401

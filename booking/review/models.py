@@ -384,3 +384,33 @@ class ReviewHistory(db.Model):
 
     review: Mapped[Review] = relationship(back_populates="history")
     actor: Mapped[User | None] = relationship()
+
+
+class EssayMask(db.Model):
+    """A phrase a coordinator masks by hand in one essay (every occurrence), besides the automatic masks.
+
+    The phrase is usually a name: personal data, deleted with the cohort's. `phrase_key` is
+    the phrase as masking compares it (booking.review.masking.normalise): the same phrase is
+    never masked twice in one essay, however it is typed.
+    """
+
+    __tablename__ = "review_essay_masks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("youth_applications.id", ondelete="CASCADE"), index=True
+    )
+    phrase: Mapped[str] = mapped_column(sa.String(100))
+    phrase_key: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    created_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "phrase_key", name="uq_review_essay_masks_application_phrase"),
+        sa.CheckConstraint("length(phrase_key) > 0", name="phrase_not_empty"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<EssayMask {self.id}>"

@@ -89,6 +89,7 @@ def essay(application_id: int):
         "review/essay.html",
         review=review,
         application=review.application,
+        essay=services.masked_essay(review.application),
         cohort=cohort,
         form=form,
         can_edit=review.can_edit(review_round),

@@ -6,6 +6,7 @@
 - `assignment`: who reviews which essay (the run, and adding or removing a reviewer by hand)
 - `reviewing`: the reviewer's side (their list, scores, comments, a flagged conflict)
 - `ranking`: the ranking and one essay's reviews for coordinators
+- `masking`: the essay as reviewers read it (masked), and the masks coordinators add by hand
 - `exports`: the ranking and the reviews as spreadsheets
 - `retention`: what goes when a cohort's personal data is deleted
 """
@@ -51,6 +52,18 @@ from booking.review.services.ranking import (
     view_application_reviews,
     view_ranking,
 )
+from booking.review.services.masking import (
+    MaskOverview,
+    MaskRow,
+    add_mask,
+    identity_of,
+    mask_list,
+    mask_overview,
+    masked_essay,
+    masks_editable,
+    remove_mask,
+    view_masks,
+)
 from booking.review.services.retention import purge_comments
 from booking.review.services.reviewing import (
     QueueGroup,
@@ -83,11 +96,14 @@ __all__ = [
     "CohortProgress",
     "CriterionData",
     "Exclusions",
+    "MaskOverview",
+    "MaskRow",
     "QueueGroup",
     "Ranking",
     "RankingRow",
     "ReviewerProgress",
     "add_criterion",
+    "add_mask",
     "add_reviewer",
     "application_reviews",
     "assignment_overview",
@@ -102,7 +118,12 @@ __all__ = [
     "flag_conflict",
     "get_criterion",
     "get_review",
+    "identity_of",
     "is_closed",
+    "mask_list",
+    "mask_overview",
+    "masked_essay",
+    "masks_editable",
     "move_criterion",
     "neighbours",
     "open_essay",
@@ -112,6 +133,7 @@ __all__ = [
     "queue_for",
     "ranking",
     "ranking_export",
+    "remove_mask",
     "remove_reviewer",
     "reopen_review",
     "review_for",
@@ -128,5 +150,6 @@ __all__ = [
     "shortfalls",
     "update_criterion",
     "view_application_reviews",
+    "view_masks",
     "view_ranking",
 ]
