@@ -43,15 +43,6 @@ from booking.review.services.conflicts import (
     reviewers_with_conflicts,
 )
 from booking.review.services.exports import ranking_export, reviews_export
-from booking.review.services.ranking import (
-    SORTS,
-    Ranking,
-    RankingRow,
-    application_reviews,
-    ranking,
-    view_application_reviews,
-    view_ranking,
-)
 from booking.review.services.masking import (
     MaskOverview,
     MaskRow,
@@ -63,6 +54,15 @@ from booking.review.services.masking import (
     masks_editable,
     remove_mask,
     view_masks,
+)
+from booking.review.services.ranking import (
+    SORTS,
+    Ranking,
+    RankingRow,
+    application_reviews,
+    ranking,
+    view_application_reviews,
+    view_ranking,
 )
 from booking.review.services.retention import purge_comments
 from booking.review.services.reviewing import (
