@@ -140,8 +140,11 @@ def mask_list(cohort: Cohort) -> list[MaskRow]:
 
 
 @dataclass
-class FoundTerm:
-    term: Term
+class MaskedPassage:
+    """A passage of the essay the automatic masks cover, what it is, and how often it occurs."""
+
+    text: str
+    kind: str
     count: int
 
 
@@ -151,7 +154,7 @@ class MaskOverview:
 
     application: Application
     masked: str
-    automatic: list[FoundTerm]
+    automatic: list[MaskedPassage]
     checked: int
     manual: list[tuple[EssayMask, int]] = field(default_factory=list)
     editable: bool = False
@@ -165,6 +168,15 @@ def _reviewable(cohort: Cohort, application_id: int) -> Application | None:
             Application.status.in_(REVIEWABLE),
         )
     )
+
+
+def _passages(essay: str, terms: list[Term]) -> list[MaskedPassage]:
+    found: dict[str, MaskedPassage] = {}
+    for start, end, kind in find_spans(essay, terms):
+        text = " ".join(essay[start:end].split())
+        passage = found.setdefault(text, MaskedPassage(text, kind, 0))
+        passage.count += 1
+    return list(found.values())
 
 
 def view_masks(cohort: Cohort, application_id: int, actor: User) -> MaskOverview | None:
@@ -185,12 +197,11 @@ def mask_overview(cohort: Cohort, application_id: int) -> MaskOverview | None:
     applicant = _applicants([application.id]).get(application.id)
     manual = _manual_masks([application.id])[application.id]
     automatic = terms_for(_identity(applicant, []))
-    found = [FoundTerm(t, count_spans(application.essay, t)) for t in automatic]
     everything = terms_for(_identity(applicant, [m.phrase for m in manual]))
     return MaskOverview(
         application=application,
         masked=apply_spans(application.essay, find_spans(application.essay, everything)),
-        automatic=[f for f in found if f.count],
+        automatic=_passages(application.essay, automatic),
         checked=len(automatic),
         manual=[(m, count_spans(application.essay, Term("manual", m.phrase))) for m in manual],
         editable=masks_editable(cohort),
