@@ -179,6 +179,8 @@ def test_kanji_variants_that_are_hard_to_type_match_their_common_form():
 KANJI = "山田川森林高橋佐藤伊鈴木渡辺中村小松本井上"
 HIRAGANA = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわ"
 OTHER = "、。！？のはがをにでとも水道研修町国語学ぶ考える\n 　"
+# No kana and none of the names' kanji: text that cannot hold any name drawn below.
+NAMELESS = "、。！？水道研修町国語学考\n 　ABCdef123ａｂｃ１２３"
 SPACES = ["", " ", "\u3000", "・"]
 
 
@@ -238,6 +240,34 @@ def test_any_essay_embedding_the_name_in_any_form_comes_out_without_it(data):
 
 
 @settings(max_examples=300, deadline=None)
-@given(identity=identities(), essay=st.text(OTHER + "ABCdef123ａｂｃ１２３", max_size=200))
+@given(identity=identities(), essay=st.text(NAMELESS, max_size=200))
 def test_an_essay_without_the_name_comes_out_unchanged(identity, essay):
     assert mask_essay(essay, identity) == essay
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stem=st.text(KANJI, min_size=2, max_size=4),
+    founder=st.sampled_from(["", "福岡県立", "北九州市立", "私立"]),
+    kind=st.sampled_from(["高等学校", "中学校", "高等専門学校"]),
+    data=st.data(),
+)
+def test_any_form_of_the_school_in_an_essay_comes_out_masked(stem, founder, kind, data):
+    school = founder + stem + kind
+    form = data.draw(st.sampled_from(school_forms(school)))
+    before, after = data.draw(st.tuples(st.text(NAMELESS, max_size=20), st.text(NAMELESS, max_size=20)))
+    masked = mask_essay(before + form + after, Identity(school_names=(school,)))
+    assert stem not in masked and MASK in masked
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    family=st.text(KANJI, min_size=1, max_size=3),
+    given_name=st.text(KANJI, min_size=1, max_size=3),
+    space=st.sampled_from(SPACES),
+    shape=st.sampled_from(["full", "family", "given"]),
+)
+def test_the_guardian_s_name_in_an_essay_comes_out_masked(family, given_name, space, shape):
+    written = {"full": family + space + given_name, "family": family, "given": given_name}[shape]
+    masked = mask_essay(f"母は{written}です。", Identity(guardian_name=f"{family} {given_name}"))
+    assert masked == "母は■■です。"
