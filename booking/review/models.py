@@ -1,7 +1,9 @@
 """Blind review of the essays: a cohort's rubric, reviewers' declared conflicts, the reviews.
 
-Nothing here holds an applicant's personal data. A review points at an `Application`
-(code and essay); reviewer pages never load the `Applicant` behind it.
+Nothing here holds an applicant's personal data, but for the phrases coordinators mask by
+hand in an essay (`EssayMask`, deleted with the cohort's personal data). A review points at an
+`Application` (code and essay); reviewer pages never show the `Applicant` behind it, whose
+names the server reads only to mask them in the essay (booking.review.services.masking).
 """
 
 from __future__ import annotations

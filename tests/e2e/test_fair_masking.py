@@ -57,6 +57,7 @@ def test_a_coordinator_masks_a_phrase_and_the_reviewer_reads_it_as_a_mask(
     page.goto(f"{live_server}/staff/review/cohorts/{cohort.id}/rubric")
     page.get_by_role("link", name="作文の伏せ字").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("作文の伏せ字")
+    _shot(page, "masks-list-ja")
     page.get_by_role("link", name="Y-2026-001").click()
     masked = page.locator("[data-masked-essay]")
     expect(masked).to_contain_text("私、■■（■■）は、■■で、弟の■■大地と")
