@@ -35,7 +35,8 @@ from booking.lectures.models import (
     Program,
 )
 from booking.notifications.models import OutboxEmail
-from booking.review.models import Criterion, Review
+from booking.review.forms import MaskForm
+from booking.review.models import Criterion, EssayMask, Review
 from booking.schools.models import School
 from booking.selection.models import Attendance
 from booking.settings.models import BlackoutDay
@@ -184,6 +185,8 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
                 values[name] = world.reviewer_application
             else:
                 values[name] = _first(sa.select(Application.id).where(Application.cohort_id == spring))
+        elif name == "mask_id":
+            values[name] = _first(sa.select(EssayMask.id))
         elif name == "review_id":
             values[name] = _first(sa.select(Review.id).where(Review.cohort_id == spring))
         elif name == "request_id" and endpoint == "lectures.meeting":
@@ -357,6 +360,7 @@ ACTIONS_WITHOUT_FIELDS = {
     "review.move_criterion",
     "review.flag_conflict",
     "review.remove_reviewer",
+    "review.remove_mask",
     "selection.publish",
     "selection.decide_rest",
     "selection.send_calendar",
@@ -379,6 +383,8 @@ FORMS_NO_PAGE_SHOWS = {
     "lectures.complete": CompleteForm,
     "calendar.void_feed": FeedActionForm,
     "lectures.my_lecture_report": CompleteForm,
+    # The demo's cohort under review has its reviewers: its masks no longer change.
+    "review.essay_masks": MaskForm,
 }
 
 
