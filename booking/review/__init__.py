@@ -20,4 +20,9 @@ register_nav(
 )
 
 from booking.review import staff_views  # noqa: E402,F401  isort: skip
-from booking.review import agreement_views, calibration_views, discussion_views  # noqa: E402,F401  isort: skip
+from booking.review import (  # noqa: E402,F401  isort: skip
+    agreement_views,
+    calibration_views,
+    discussion_views,
+    masking_views,
+)

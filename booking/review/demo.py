@@ -430,7 +430,9 @@ def _seed_spring(today: date, coordinator: User) -> tuple[Cohort, bool]:
         cohort = spring_cohort(today)
         db.session.add(cohort)
         db.session.commit()
-        _add_applications(cohort, SPRING_STUDENTS, 40, cohort.opens_at, "spring")
+        made = _add_applications(cohort, SPRING_STUDENTS, 40, cohort.opens_at, "spring")
+        # The second essay names the student's school club: masked by hand before the review.
+        services.add_mask(cohort, made[1].id, "科学部", coordinator)
     ensure_rubric(cohort)
     has_reviews = db.session.scalar(sa.select(Review.id).where(Review.cohort_id == cohort.id).limit(1))
     if has_reviews is None and cohort.results_published_at is None and cohort.closes_at <= utcnow():

@@ -195,3 +195,18 @@ def score_form(
     form = ScoreForm(**kwargs)
     form.criteria = criteria
     return form
+
+
+class MaskForm(BaseForm):
+    phrase = StringField(
+        _l("Words to mask"),
+        description=_l(
+            "Copy them from the essay as they are written; every occurrence is masked. "
+            "Full- and half-width, hiragana and katakana are treated alike."
+        ),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Type the words to mask, as they appear in the essay.")),
+            max_length(100),
+        ],
+    )

@@ -1,7 +1,9 @@
 """Blind review of the essays: a cohort's rubric, reviewers' declared conflicts, the reviews.
 
-Nothing here holds an applicant's personal data. A review points at an `Application`
-(code and essay); reviewer pages never load the `Applicant` behind it.
+Nothing here holds an applicant's personal data, but for the phrases coordinators mask by
+hand in an essay (`EssayMask`, deleted with the cohort's personal data). A review points at an
+`Application` (code and essay); reviewer pages never show the `Applicant` behind it, whose
+names the server reads only to mask them in the essay (booking.review.services.masking).
 """
 
 from __future__ import annotations
@@ -493,3 +495,33 @@ class DiscussionNote(db.Model):
     __table_args__ = (
         sa.CheckConstraint(f"length(body) BETWEEN 1 AND {NOTE_MAX_LENGTH}", name="body_length"),
     )
+
+
+class EssayMask(db.Model):
+    """A phrase a coordinator masks by hand in one essay (every occurrence), besides the automatic masks.
+
+    The phrase is usually a name: personal data, deleted with the cohort's. `phrase_key` is
+    the phrase as masking compares it (booking.review.masking.normalise): the same phrase is
+    never masked twice in one essay, however it is typed.
+    """
+
+    __tablename__ = "review_essay_masks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("youth_applications.id", ondelete="CASCADE"), index=True
+    )
+    phrase: Mapped[str] = mapped_column(sa.String(100))
+    phrase_key: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    created_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "phrase_key", name="uq_review_essay_masks_application_phrase"),
+        sa.CheckConstraint("length(phrase_key) > 0", name="phrase_not_empty"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<EssayMask {self.id}>"

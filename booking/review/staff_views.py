@@ -120,6 +120,7 @@ def render_essay(
         "review/essay.html",
         review=review,
         application=review.application,
+        essay=services.masked_essay(review.application),
         cohort=cohort,
         form=form,
         can_edit=review.can_edit(review_round),

@@ -37,8 +37,8 @@ from booking.lectures.models import (
 from booking.notifications.models import OutboxEmail
 from booking.review import services as review_services
 from booking.review.calibration_models import CalibrationEssay
-from booking.review.forms import AmendFormBase, NoteForm
-from booking.review.models import Criterion, Review
+from booking.review.forms import AmendFormBase, MaskForm, NoteForm
+from booking.review.models import Criterion, EssayMask, Review
 from booking.schools.models import School
 from booking.selection.forms import FeedbackNoteForm
 from booking.selection.models import Attendance
@@ -192,6 +192,8 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
                 values[name] = world.reviewer_application
             else:
                 values[name] = _first(sa.select(Application.id).where(Application.cohort_id == spring))
+        elif name == "mask_id":
+            values[name] = _first(sa.select(EssayMask.id))
         elif name == "review_id":
             values[name] = _first(sa.select(Review.id).where(Review.cohort_id == spring))
         elif name == "essay_id":  # the one nobody scored yet (see _world)
@@ -380,6 +382,7 @@ ACTIONS_WITHOUT_FIELDS = {
     "review.remove_reviewer",
     "review.end_discussion",
     "review.remove_calibration_essay",
+    "review.remove_mask",
     "selection.publish",
     "selection.decide_rest",
     "selection.send_calendar",
@@ -408,6 +411,8 @@ FORMS_NO_PAGE_SHOWS = {
     "review.essay_note": NoteForm,
     "review.application_note": NoteForm,
     "review.amend": AmendFormBase,
+    # The demo's cohort under review has its reviewers: its masks no longer change.
+    "review.essay_masks": MaskForm,
 }
 
 

@@ -15,7 +15,40 @@ from booking.review import services
 from booking.review.models import Review, ReviewStatus
 from booking.youth.rules import grade_label
 from tests.factories import make_user
-from tests.factories.review import AFTER, SECRETS
+from tests.factories.review import AFTER, SECRETS, add_application
+from tests.factories.youth import ESSAY
+
+# The secret applicant writes their own name, school and guardian in every form the masking
+# knows: kanji with and without spaces, hiragana, katakana (full and half width), each name
+# alone, the school in full and short, the guardian in full and in part.
+SECRET_ESSAY = ESSAY.replace(
+    "誇りに思いました。",
+    "誇りに思いました。私、秘密川花音子（ひみつかわ かのんこ）は、",
+    1,
+) + (
+    "秘密川 花音子として、また秘密川　花音子として書きます。ヒミツカワカノンコ、ｶﾉﾝｺ、かのんこ。\n"
+    "福岡県立秘密高等学校、県立秘密高等学校、秘密高等学校、秘密高校、秘密高の生徒として、"
+    "花音子は母の秘密川 保護者（保護者）と、秘密川家の皆とともに学びます。\n"
+)
+# What must never be on a reviewer's page: each form of the words above.
+SECRET_FORMS = (
+    "秘密川",
+    "花音子",
+    "ひみつかわ",
+    "かのんこ",
+    "ヒミツカワ",
+    "カノンコ",
+    "ｶﾉﾝｺ",
+    "保護者",
+)
+
+
+@pytest.fixture
+def applications(cohort, schools):
+    """As everywhere, with the secret applicant's essay full of their own name, school and guardian."""
+    made = [add_application(cohort, 1, schools["kokura"], essay=SECRET_ESSAY, **SECRETS)]
+    made += [add_application(cohort, n, schools["tobata" if n % 2 else "kosen"]) for n in range(2, 7)]
+    return made
 
 
 @pytest.fixture
@@ -52,8 +85,10 @@ def _assert_blind(html: str, school: str | None) -> None:
     for name, value in SECRETS.items():
         assert value not in html, f"{name} leaked: {value}"
     assert "秘密川" not in html and "ヒミツ" not in html
+    for form in SECRET_FORMS:
+        assert form not in html, f"{form} leaked"
     if school:
-        assert school not in html, "the school leaked"
+        assert school not in html and "秘密高" not in html, "the school leaked"
     assert "保護者" not in re.sub(r"<[^>]+>", "", html)
 
 
@@ -96,6 +131,8 @@ def test_no_reviewer_page_shows_the_applicant_s_personal_data(
         assert response.status_code in (200, 422), label
         assert "Y-2026-0" in html or label == "dashboard", label
         _assert_blind(html, school)
+        if label.startswith("essay"):
+            assert "私、■■（■■）は、" in html and "■■として" in html, label
         assert grade not in re.sub(r"<[^>]+>", "", html), f"{label}: the grade leaked"
     # The one page listing schools is the reviewer's own declaration: the whole directory,
     # linked to no essay (no applicant code on it).

@@ -95,6 +95,8 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     ),
     "review.calibrate": ("/staff/review/calibration/{calibration_essay_id}", REVIEWING),
     "review.calibration_results": ("/staff/review/calibration/cohorts/{cohort_id}", REVIEWING),
+    "review.masks": ("/staff/review/cohorts/{cohort_id}/masks", YOUTH),
+    "review.essay_masks": ("/staff/review/cohorts/{cohort_id}/masks/{application_id}", YOUTH),
     "selection.decisions": ("/staff/selection/cohorts/{cohort_id}/decisions", YOUTH),
     "selection.preview": ("/staff/selection/cohorts/{cohort_id}/preview", YOUTH),
     "selection.feedback": ("/staff/selection/cohorts/{cohort_id}/feedback", YOUTH),
@@ -128,6 +130,7 @@ POST_ONLY_OR_TOKEN = {
     "review.move_criterion",
     "review.add_reviewer",
     "review.remove_reviewer",
+    "review.remove_mask",
     "review.close",
     # The discussion after the close (tests/review/test_discussion.py).
     "review.essay_note",

@@ -7,6 +7,7 @@
 - `assignment`: who reviews which essay (the run, and adding or removing a reviewer by hand)
 - `reviewing`: the reviewer's side (their list, scores, comments, a flagged conflict)
 - `ranking`: the ranking and one essay's reviews for coordinators
+- `masking`: the essay as reviewers read it (masked), and the masks coordinators add by hand
 - `exports`: the ranking and the reviews as spreadsheets
 - `agreement`: how far reviewers agree (alpha, flags per reviewer), for coordinators
 - `discussion`: notes on an essay and amended scores after the close
@@ -77,6 +78,18 @@ from booking.review.services.discussion import (
     notes_for,
 )
 from booking.review.services.exports import ranking_export, reviews_export
+from booking.review.services.masking import (
+    MaskOverview,
+    MaskRow,
+    add_mask,
+    identity_of,
+    mask_list,
+    mask_overview,
+    masked_essay,
+    masks_editable,
+    remove_mask,
+    view_masks,
+)
 from booking.review.services.ranking import (
     SORTS,
     Ranking,
@@ -123,6 +136,8 @@ __all__ = [
     "CriterionData",
     "CriterionDistance",
     "Exclusions",
+    "MaskOverview",
+    "MaskRow",
     "NoteView",
     "QueueGroup",
     "Ranking",
@@ -132,6 +147,7 @@ __all__ = [
     "ReviewerRow",
     "add_calibration_essay",
     "add_criterion",
+    "add_mask",
     "add_note",
     "add_reviewer",
     "amend_scores",
@@ -162,7 +178,12 @@ __all__ = [
     "get_calibration_essay",
     "get_criterion",
     "get_review",
+    "identity_of",
     "is_closed",
+    "mask_list",
+    "mask_overview",
+    "masked_essay",
+    "masks_editable",
     "move_criterion",
     "neighbours",
     "notes_for",
@@ -175,6 +196,7 @@ __all__ = [
     "ranking",
     "ranking_export",
     "remove_calibration_essay",
+    "remove_mask",
     "remove_reviewer",
     "reopen_review",
     "review_for",
@@ -195,5 +217,6 @@ __all__ = [
     "update_criterion",
     "update_references",
     "view_application_reviews",
+    "view_masks",
     "view_ranking",
 ]
