@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0020_feedback"
-down_revision = "0015_scale"
+down_revision = "0018_essay_masks"
 branch_labels = None
 depends_on = None
 

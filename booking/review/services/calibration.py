@@ -33,6 +33,7 @@ from booking.review.calibration_models import (
 )
 from booking.review.models import ACTIVE, Criterion, Review
 from booking.review.services.cohorts import REVIEWABLE, _check_open, is_closed
+from booking.review.services.masking import masked_essay
 from booking.review.services.reviewing import _check_scores
 from booking.review.services.rubric import criteria_for
 from booking.staff.models import User
@@ -202,10 +203,11 @@ def remove_calibration_essay(essay: CalibrationEssay, actor: User) -> None:
 
 
 def essay_text(essay: CalibrationEssay) -> str:
-    """The text a reader of the set is shown: the sample's, or the past essay read as reviewers read it."""
+    """The text a reader of the set is shown: the sample's, or the past essay read as reviewers read
+    it (the student's name, school and guardian masked)."""
     if essay.application is None:
         return essay.sample_text
-    return essay.application.essay
+    return masked_essay(essay.application)
 
 
 def essay_chars(essay: CalibrationEssay) -> int:
