@@ -37,8 +37,7 @@ def _pick(application: Application) -> dict[str, Any] | None:
 
 
 def _context(application: Application) -> dict[str, Any]:
-    view = services.student_view(application)
-    return {"interview": view, "pick_form": PickForm(formdata=None)} if view else {"interview": None}
+    return {"interview": services.student_view(application)}
 
 
 hooks.APPLICATION_ACTIONS.update(pick_interview=_pick)

@@ -1,4 +1,4 @@
-"""The round's settings, the shortlist from the essay ranking, invitations, and the result of those left out."""
+"""The round's settings, the shortlist from the essay ranking, invitations, the result of those left out."""
 
 from __future__ import annotations
 
