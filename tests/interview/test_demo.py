@@ -1,4 +1,4 @@
-"""The demo: the closed spring programme gets an interview round with times and some picks; safe to run twice."""
+"""The demo: the closed spring programme gets an interview round, times and picks; safe to run twice."""
 
 from __future__ import annotations
 
