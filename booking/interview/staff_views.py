@@ -3,7 +3,8 @@
 Coordinators: the round's settings, the shortlist and invitations, the slots, the interview
 rubric, the combined ranking. Interviewers (reviewers or coordinators the coordinator chose):
 their interviews and the score sheet, which shows the applicant's name (interviews are not
-blind) and nothing of their contacts.
+blind) and nothing of their contacts, nor the applicant code: reviewers read essays by code,
+and a name beside a code would unmask the essay review (and its discussion) afterwards.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def ranked_cohort(ctx):
 
 
 def test_a_coordinator_sets_up_the_round_and_invites_the_shortlist(page: Page, live_app, ranked_cohort):
-    cohort, apps, reviewer, _coordinator = ranked_cohort
+    cohort, _apps, _reviewer, _coordinator = ranked_cohort
     sign_in(page, "coord@example.jp")
     page.goto(f"/staff/interview/cohorts/{cohort.id}/settings")
     page.get_by_label("この研修では面接を行う").check()
@@ -93,7 +93,7 @@ def test_a_coordinator_sets_up_the_round_and_invites_the_shortlist(page: Page, l
 def test_a_student_picks_a_time_on_a_phone_and_an_interviewer_scores(
     phone_page: Page, page: Page, live_app, ranked_cohort
 ):
-    cohort, apps, reviewer, coordinator = ranked_cohort
+    cohort, _apps, reviewer, coordinator = ranked_cohort
     add_round(cohort, [reviewer], size=3)
     criteria = add_interview_rubric(cohort)
     add_slot(cohort, hour=10, capacity=1, day=INTERVIEW_DAY)

@@ -252,3 +252,14 @@ def test_students_not_shortlisted_see_no_interview(app, client, cohort, invited,
         f"/youth/applications/{_token(ranked[4])}", data={"action": "pick_interview", "slot_id": "1"}
     )
     assert response.status_code == 422
+
+
+def test_interviewer_pages_never_pair_the_name_with_the_applicant_code(
+    app, login, cohort, invited, interviewer
+):
+    add_interview_rubric(cohort)
+    client = app.test_client()
+    login(client, interviewer.email)
+    for path in ["/staff/interview/", f"/staff/interview/applications/{invited[0].id}"]:
+        html = client.get(path).get_data(as_text=True)
+        assert SECRETS["family_name"] in html and invited[0].code not in html, path

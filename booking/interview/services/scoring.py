@@ -159,7 +159,7 @@ def interviews_for(user: User) -> list[InterviewList]:
             key=lambda r: (
                 r.booking is None,
                 r.booking.slot.starts_at if r.booking else None,
-                r.application.code,
+                r.application.applicant.family_name_kana,
             )
         )
     return [InterviewList(c, by_cohort.get(c.id, [])) for c in cohorts]
