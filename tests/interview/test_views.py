@@ -6,10 +6,17 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from booking.core.auth import Role
 from booking.extensions import db
-from booking.interview.models import InterviewBooking, InterviewScore, InterviewSlot
+from booking.interview.models import (
+    InterviewBooking,
+    InterviewCriterion,
+    InterviewRound,
+    InterviewScore,
+    InterviewSlot,
+)
 from booking.youth.models import Audience
 from booking.youth.services import issue_link
 from tests.factories import make_user
@@ -263,3 +270,85 @@ def test_interviewer_pages_never_pair_the_name_with_the_applicant_code(
     for path in ["/staff/interview/", f"/staff/interview/applications/{invited[0].id}"]:
         html = client.get(path).get_data(as_text=True)
         assert SECRETS["family_name"] in html and invited[0].code not in html, path
+
+
+HOSTILE_SETTINGS = [
+    {"enabled": "y", "essay_weight": "６０", "interview_weight": "50", "shortlist_size": "3"},
+    {"enabled": "y", "essay_weight": "60", "interview_weight": "40", "shortlist_size": "9" * 10_000},
+    {"enabled": "y", "essay_weight": "-60", "interview_weight": "160", "shortlist_size": "3"},
+    {"enabled": "y", "essay_weight": "", "interview_weight": "", "shortlist_size": ""},
+    {
+        "enabled": "y",
+        "essay_weight": "60",
+        "interview_weight": "40",
+        "shortlist_size": "3",
+        "interviewers": "abc",
+    },
+    {
+        "enabled": "y",
+        "essay_weight": "60",
+        "interview_weight": "40",
+        "shortlist_size": "3",
+        "interviewers": "999999",
+    },
+    {"enabled": "y", "essay_weight": "60\x00", "interview_weight": "40", "shortlist_size": "3"},
+]
+
+
+@pytest.mark.parametrize("data", HOSTILE_SETTINGS)
+def test_hostile_settings_get_a_message_and_save_nothing(app, login, cohort, data):
+    client = _client(app, login, Role.COORDINATOR)
+    response = client.post(f"/staff/interview/cohorts/{cohort.id}/settings", data=data)
+    _assert_refused_with_a_message(response, data)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(InterviewRound)) == 0
+
+
+def test_duplicated_weights_take_the_first_and_full_width_digits_are_read(app, login, cohort):
+    client = _client(app, login, Role.COORDINATOR)
+    data = MultiDict(
+        [
+            ("enabled", "y"),
+            ("essay_weight", "７０"),
+            ("essay_weight", "10"),
+            ("interview_weight", "３０"),
+            ("shortlist_size", "８人"),
+        ]
+    )
+    response = client.post(f"/staff/interview/cohorts/{cohort.id}/settings", data=data)
+    assert response.status_code == 302
+    db.session.rollback()
+    found = db.session.scalar(sa.select(InterviewRound))
+    assert (found.essay_weight, found.interview_weight, found.shortlist_size) == (70, 30, 8)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name_ja": "", "max_score": "5", "weight": "1"},
+        {"name_ja": "x" * 10_000, "max_score": "5", "weight": "1"},
+        {"name_ja": "伝える力", "max_score": "１０１", "weight": "1"},
+        {"name_ja": "伝える力", "max_score": "5", "weight": "0"},
+        {"name_ja": "伝\n える力", "max_score": "5", "weight": "1"},
+    ],
+)
+def test_hostile_interview_criteria_get_a_message_and_save_nothing(app, login, cohort, interview_round, data):
+    client = _client(app, login, Role.COORDINATOR)
+    response = client.post(f"/staff/interview/cohorts/{cohort.id}/rubric", data=data)
+    _assert_refused_with_a_message(response, data)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(InterviewCriterion)) == 0
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "http://example.jp/meet", "https://" + "a" * 600])
+def test_a_bad_meeting_link_is_refused(app, login, cohort, interview_round, after_window, url):
+    slot = add_slot(cohort, online=True)
+    client = _client(app, login, Role.COORDINATOR)
+    response = client.post(
+        f"/staff/interview/cohorts/{cohort.id}/slots/{slot.id}/link",
+        data={"meeting_url": url},
+        follow_redirects=True,
+    )
+    assert "https://" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(InterviewSlot, slot.id).meeting_url == ""
