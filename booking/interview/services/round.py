@@ -316,10 +316,9 @@ def send_invitations(cohort: Cohort, actor: User) -> int:
 
 def cohorts_overview() -> list[tuple[Cohort, InterviewRound | None]]:
     """Every cohort, newest first, with its interview round if it has one."""
-    return list(
-        db.session.execute(
-            sa.select(Cohort, InterviewRound)
-            .outerjoin(InterviewRound, InterviewRound.cohort_id == Cohort.id)
-            .order_by(Cohort.fiscal_year.desc())
-        ).tuples()
+    rows = db.session.execute(
+        sa.select(Cohort, InterviewRound)
+        .outerjoin(InterviewRound, InterviewRound.cohort_id == Cohort.id)
+        .order_by(Cohort.fiscal_year.desc())
     )
+    return [(cohort, found) for cohort, found in rows]
