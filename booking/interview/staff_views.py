@@ -104,37 +104,42 @@ def shortlist(cohort_id: int):
     )
 
 
-@bp.route("/staff/interview/cohorts/<int:cohort_id>/shortlist/<any(draw, invite):action>", methods=["POST"])
+@bp.route("/staff/interview/cohorts/<int:cohort_id>/shortlist/draw", methods=["POST"])
 @role_required(*COORDINATOR)
-def shortlist_action(cohort_id: int, action: str):
+def draw_shortlist(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     if ConfirmForm().validate_on_submit():
         try:
-            if action == "draw":
-                count = services.draw_shortlist(cohort, actor=current_user)
-                flash(_("The shortlist is drawn from the essay ranking: %(n)d students.", n=count), "success")
-            else:
-                count = services.send_invitations(cohort, actor=current_user)
-                flash(
-                    _("Invitations are on their way to %(n)d students and their guardians.", n=count),
-                    "success",
-                )
+            count = services.draw_shortlist(cohort, actor=current_user)
         except DomainError as error:
             flash(str(error), "error")
+        else:
+            flash(_("The shortlist is drawn from the essay ranking: %(n)d students.", n=count), "success")
     return redirect(url_for("interview.shortlist", cohort_id=cohort.id))
 
 
-@bp.route("/staff/interview/cohorts/<int:cohort_id>/shortlist/<any(add, remove):action>", methods=["POST"])
+@bp.route("/staff/interview/cohorts/<int:cohort_id>/shortlist/invite", methods=["POST"])
 @role_required(*COORDINATOR)
-def adjust_shortlist(cohort_id: int, action: str):
+def invite(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            count = services.send_invitations(cohort, actor=current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(
+                _("Invitations are on their way to %(n)d students and their guardians.", n=count), "success"
+            )
+    return redirect(url_for("interview.shortlist", cohort_id=cohort.id))
+
+
+def _adjust_shortlist(cohort_id: int, change) -> object:
     cohort = _cohort_or_404(cohort_id)
     form = ShortlistForm()
     if form.validate_on_submit():
         try:
-            if action == "add":
-                services.add_to_shortlist(cohort, form.application_id.data, actor=current_user)
-            else:
-                services.remove_from_shortlist(cohort, form.application_id.data, actor=current_user)
+            change(cohort, form.application_id.data, actor=current_user)
         except DomainError as error:
             flash(str(error), "error")
         else:
@@ -142,6 +147,18 @@ def adjust_shortlist(cohort_id: int, action: str):
     else:
         flash(_("Choose an application from the list."), "error")
     return redirect(url_for("interview.shortlist", cohort_id=cohort.id))
+
+
+@bp.route("/staff/interview/cohorts/<int:cohort_id>/shortlist/add", methods=["POST"])
+@role_required(*COORDINATOR)
+def add_to_shortlist(cohort_id: int):
+    return _adjust_shortlist(cohort_id, services.add_to_shortlist)
+
+
+@bp.route("/staff/interview/cohorts/<int:cohort_id>/shortlist/remove", methods=["POST"])
+@role_required(*COORDINATOR)
+def remove_from_shortlist(cohort_id: int):
+    return _adjust_shortlist(cohort_id, services.remove_from_shortlist)
 
 
 # Coordinators: slots ------------------------------------------------------------------------------
