@@ -101,6 +101,7 @@ def _import_models() -> None:
     """Every model module, so metadata (and migrations) see every table."""
     import booking.audit.models
     import booking.calendar.models
+    import booking.interview.models
     import booking.lectures.models
     import booking.notifications.models
     import booking.review.models
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         audit,
         calendar,
         home,
+        interview,
         lectures,
         notifications,
         records,
@@ -127,7 +129,20 @@ def _register_blueprints(app: Flask) -> None:
         youth,
     )
 
-    for feature in (home, staff, notifications, audit, schools, settings, lectures, youth, review, selection):
+    features = (
+        home,
+        staff,
+        notifications,
+        audit,
+        schools,
+        settings,
+        lectures,
+        youth,
+        review,
+        interview,
+        selection,
+    )
+    for feature in features:
         app.register_blueprint(feature.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(calendar.bp)

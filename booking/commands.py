@@ -9,6 +9,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from booking.interview import demo as interview_demo
+from booking.interview import services as interview_services
 from booking.lectures import demo as lectures_demo
 from booking.lectures import reminders as lectures_reminders
 from booking.lectures import services as lectures_services
@@ -30,6 +32,7 @@ DEMO_SEEDERS = [
     lectures_demo.seed,
     youth_demo.seed,
     review_demo.seed,
+    interview_demo.seed,
     selection_demo.seed,
     records_demo.seed,
 ]
@@ -38,6 +41,7 @@ DEMO_SEEDERS = [
 REMINDERS = [
     youth_services.send_consent_reminders,
     selection_services.send_offer_reminders,
+    interview_services.send_interview_reminders,
     lectures_reminders.send_lecture_reminders,
     lectures_reminders.send_connection_test_reminders,
     lectures_reminders.send_feedback_reminders,

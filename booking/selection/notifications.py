@@ -14,6 +14,7 @@ from flask import current_app
 
 from booking.core.auth import Role
 from booking.core.urls import absolute_url
+from booking.interview import services as interview_services
 from booking.notifications.ics import CalendarEvent, ics_attachment
 from booking.notifications.services import Attachment, RenderedEmail, queue_email, render_email
 from booking.selection.models import Decision
@@ -41,6 +42,10 @@ def _context(
         "status": application.status,
         "link": link,
         "waitlist_rank": rank,
+        # Told with the result: the cohort interviewed a shortlist and this student was not on it.
+        "not_shortlisted": (
+            application.status.is_not_selected and interview_services.not_shortlisted(application)
+        ),
     }
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0020_feedback"
-down_revision = "0018_essay_masks"
+down_revision = "0019_interviews"
 branch_labels = None
 depends_on = None
 

@@ -25,6 +25,8 @@ from booking.commands import DEMO_SEEDERS
 from booking.core.auth import Role
 from booking.core.time import utcnow
 from booking.extensions import db, limiter
+from booking.interview.forms import ShortlistForm
+from booking.interview.models import InterviewCriterion, InterviewSlot, ShortlistEntry
 from booking.lectures.forms import CompleteForm
 from booking.lectures.models import (
     LectureFormat,
@@ -185,10 +187,14 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
                 values[name] = _first(sa.select(Cohort.id).order_by(Cohort.id.desc()))
         elif name == "event_id":
             values[name] = event
+        elif name == "criterion_id" and endpoint.startswith("interview."):
+            values[name] = _first(sa.select(InterviewCriterion.id).order_by(InterviewCriterion.id))
         elif name == "criterion_id":
             values[name] = _first(sa.select(Criterion.id).where(Criterion.cohort_id == spring))
         elif name == "application_id":
-            if endpoint.startswith("review."):
+            if endpoint == "interview.score":
+                values[name] = _first(sa.select(ShortlistEntry.application_id).order_by(ShortlistEntry.id))
+            elif endpoint.startswith("review."):
                 values[name] = world.reviewer_application
             else:
                 values[name] = _first(sa.select(Application.id).where(Application.cohort_id == spring))
@@ -232,6 +238,11 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
             values[name] = _first(sa.select(BlackoutDay.id))
         elif name == "user_id":
             values[name] = _first(sa.select(User.id).where(User.email == "lecturer@example.jp"))
+        elif name == "slot_id":
+            online = endpoint == "interview.slot_link"  # only an online time has a link form
+            values[name] = _first(
+                sa.select(InterviewSlot.id).where(InterviewSlot.online.is_(online)).order_by(InterviewSlot.id)
+            )
         elif name == "action":
             values[name] = "activate"
         elif name in ("fmt", "kind"):
@@ -261,8 +272,9 @@ def _client_for(route: Route, world: World) -> FlaskClient:
         "review.amend",
         "review.calibrate",
         "review.calibration_results",
+        "interview.score",
     ):
-        return world.reviewer  # the essay is assigned to this reviewer
+        return world.reviewer  # the essay is assigned to this reviewer, who also interviews
     if route.path.startswith("/staff") and route.endpoint not in SIGNED_OUT_STAFF_ROUTES:
         return world.staff
     return world.public
@@ -388,6 +400,10 @@ ACTIONS_WITHOUT_FIELDS = {
     "selection.send_calendar",
     "selection.withdraw",
     "selection.move_waitlisted",
+    "interview.draw_shortlist",
+    "interview.invite",
+    "interview.delete_slot",
+    "interview.delete_criterion",
 }
 
 
@@ -413,6 +429,8 @@ FORMS_NO_PAGE_SHOWS = {
     "review.amend": AmendFormBase,
     # The demo's cohort under review has its reviewers: its masks no longer change.
     "review.essay_masks": MaskForm,
+    # The demo's shortlisted students are all invited: they stay on it, so no page offers "Remove".
+    "interview.remove_from_shortlist": ShortlistForm,
 }
 
 

@@ -103,6 +103,13 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "selection.participants": ("/staff/selection/cohorts/{cohort_id}/participants", YOUTH),
     "selection.attendance": ("/staff/selection/cohorts/{cohort_id}/events/{event_id}/attendance", YOUTH),
     "selection.report": ("/staff/selection/cohorts/{cohort_id}/report", YOUTH),
+    # Interviewers are reviewers or coordinators; the round's pages are the coordinators'.
+    "interview.home": ("/staff/interview/", REVIEWING | YOUTH),
+    "interview.settings": ("/staff/interview/cohorts/{cohort_id}/settings", YOUTH),
+    "interview.shortlist": ("/staff/interview/cohorts/{cohort_id}/shortlist", YOUTH),
+    "interview.slots": ("/staff/interview/cohorts/{cohort_id}/slots", YOUTH),
+    "interview.rubric": ("/staff/interview/cohorts/{cohort_id}/rubric", YOUTH),
+    "interview.ranking": ("/staff/interview/cohorts/{cohort_id}/ranking", YOUTH),
     # Coordinators and admins see everyone's entries; a lecturer sees their own.
     "calendar.calendar": ("/staff/calendar", LECTURE_STAFF | LECTURER),
 }
@@ -144,6 +151,15 @@ POST_ONLY_OR_TOKEN = {
     "selection.publish",
     "selection.withdraw",
     "selection.send_calendar",
+    "interview.draw_shortlist",
+    "interview.invite",
+    "interview.add_to_shortlist",
+    "interview.remove_from_shortlist",
+    "interview.delete_slot",
+    "interview.slot_link",
+    "interview.delete_criterion",
+    # Only for the cohort's chosen interviewers (tests/interview/test_views.py).
+    "interview.score",
     # A lecturer's own feed link; a coordinator or admin stops anyone's (tests/calendar).
     "calendar.renew_feed",
     "calendar.void_feed",

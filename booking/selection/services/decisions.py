@@ -15,6 +15,7 @@ from booking.core.i18n import format_datetime
 from booking.core.time import utcnow
 from booking.db import write_lock
 from booking.extensions import db
+from booking.interview import services as interview_services
 from booking.review import services as review_services
 from booking.selection.models import Decision
 from booking.selection.services.places import (
@@ -40,6 +41,7 @@ class DecisionRow:
     application: Application
     standing: Any  # review.ranking.Standing
     decision: Decision | None
+    interview: Any = None  # interview.ranking.CombinedStanding, when shortlisted for the interview
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Board:
     waitlist: list[DecisionRow]
     review_closed: bool
     counts: dict[str, int] = field(default_factory=dict)
+    combined: Any = None  # interview.services.CombinedBoard, when the cohort has an interview round
 
 
 def board(cohort: Cohort) -> Board:
@@ -56,6 +59,15 @@ def board(cohort: Cohort) -> Board:
     ranking = review_services.ranking(cohort)
     decisions = cohort_decisions(cohort)
     rows = [DecisionRow(r.application, r.standing, decisions.get(r.application.id)) for r in ranking.rows]
+    combined = (
+        interview_services.combined_ranking(cohort) if interview_services.has_interview(cohort) else None
+    )
+    if combined is not None:
+        # Two stages: the shortlist first, in the combined order; the rest as the essays rank them.
+        order = {row.application.id: (index, row.standing) for index, row in enumerate(combined.rows)}
+        for row in rows:
+            row.interview = order.get(row.application.id, (None, None))[1]
+        rows.sort(key=lambda r: order.get(r.application.id, (len(order), None))[0])
     counts = {s.value: 0 for s in ApplicationStatus}
     for row in rows:
         counts[row.application.status.value] += 1
@@ -64,7 +76,7 @@ def board(cohort: Cohort) -> Board:
         (r for r in rows if r.application.status == ApplicationStatus.WAITLISTED and r.decision),
         key=lambda r: (r.decision.waitlist_position or 0, r.application.code),
     )
-    return Board(cohort, rows, waitlist, review_services.is_closed(cohort), counts)
+    return Board(cohort, rows, waitlist, review_services.is_closed(cohort), counts, combined)
 
 
 def _check_not_published(cohort: Cohort) -> None:
