@@ -383,6 +383,7 @@ def ranking(cohort_id: int):
     sort = request.args.get("sort", "rank")
     sort = sort if sort in services.SORTS else "rank"
     board = services.view_ranking(cohort, sort, actor=current_user)
+    review_round = services.review_round(cohort)
     return render_template(
         "review/ranking.html",
         cohort=cohort,
@@ -390,8 +391,8 @@ def ranking(cohort_id: int):
         rows=ListPage(board.rows, request.args.get("page", 1, type=page_number)),
         sort=sort,
         threshold=DISAGREEMENT_Z,
-        closed=services.is_closed(cohort),
-        discussing=services.discussion_open(cohort),
+        closed=review_round is not None and review_round.is_closed,
+        discussing=review_round is not None and review_round.discussion_open,
         confirm=ConfirmForm(),
     )
 

@@ -57,6 +57,34 @@ ESSAY_HARD_LIMIT = 10_000
 # Longest phone number as typed (a draft keeps it as typed; sent ones are normalised).
 PHONE_MAX = 20
 PHONE_TOO_LONG = _l("Enter a phone number in Japan, like 093-582-0000 or 090-1234-5678.")
+
+
+def email_field(label: object, required: object, description: object = "", **render_kw: str) -> EmailField:
+    """An email address: NFKC, lower case, the right shape, at most 254 characters."""
+    return EmailField(
+        label,
+        description=description,
+        filters=[nfkc_strip, lower],
+        validators=[DataRequired(required), EmailAddress(EMAIL_FORMAT), max_length(254)],
+        render_kw={"spellcheck": "false", "inputmode": "email", **render_kw},
+    )
+
+
+def phone_field(label: object, required: object, description: object = "", **render_kw: str) -> StringField:
+    """A phone number in Japan (full-width digits accepted)."""
+    return StringField(
+        label,
+        description=description,
+        filters=[nfkc_strip],
+        validators=[
+            DataRequired(required),
+            Length(max=PHONE_MAX, message=PHONE_TOO_LONG),
+            JapanesePhone(),
+        ],
+        render_kw={"inputmode": "tel", **render_kw},
+    )
+
+
 # Multi-line text staff write (descriptions, prompts): stored as text, kept to a sane size.
 LONG_TEXT_MAX = 5000
 
@@ -146,27 +174,17 @@ class ApplicationForm(BaseForm):
         validators=[InputRequired(_l("Choose your year at school."))],
         validate_choice=False,
     )
-    email = EmailField(
+    email = email_field(
         _l("Your email address"),
+        _l("Enter your email address."),
         description=_l("Your private link and every message about the application go here."),
-        filters=[nfkc_strip, lower],
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            EmailAddress(EMAIL_FORMAT),
-            max_length(254),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false", "inputmode": "email"},
+        autocomplete="email",
     )
-    phone = StringField(
+    phone = phone_field(
         _l("Your phone number"),
+        _l("Enter your phone number."),
         description=_l("Mobile or home, e.g. 090-1234-5678."),
-        filters=[nfkc_strip],
-        validators=[
-            DataRequired(_l("Enter your phone number.")),
-            Length(max=PHONE_MAX, message=PHONE_TOO_LONG),
-            JapanesePhone(),
-        ],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+        autocomplete="tel",
     )
     guardian_name = StringField(
         _l("Guardian's name"),
@@ -179,27 +197,12 @@ class ApplicationForm(BaseForm):
         filters=[strip],
         validators=[DataRequired(_l("Enter how your guardian is related to you.")), max_length(30)],
     )
-    guardian_email = EmailField(
+    guardian_email = email_field(
         _l("Guardian's email address"),
+        _l("Enter your guardian's email address."),
         description=_l("Your guardian is asked for consent at this address. It must be their own address."),
-        filters=[nfkc_strip, lower],
-        validators=[
-            DataRequired(_l("Enter your guardian's email address.")),
-            EmailAddress(EMAIL_FORMAT),
-            max_length(254),
-        ],
-        render_kw={"spellcheck": "false", "inputmode": "email"},
     )
-    guardian_phone = StringField(
-        _l("Guardian's phone number"),
-        filters=[nfkc_strip],
-        validators=[
-            DataRequired(_l("Enter your guardian's phone number.")),
-            Length(max=PHONE_MAX, message=PHONE_TOO_LONG),
-            JapanesePhone(),
-        ],
-        render_kw={"inputmode": "tel"},
-    )
+    guardian_phone = phone_field(_l("Guardian's phone number"), _l("Enter your guardian's phone number."))
     essay = TextAreaField(
         _l("Essay"),
         validators=[
@@ -289,62 +292,20 @@ class ApplicationForm(BaseForm):
 class ContactForm(BaseForm):
     """Staff correct the student's and the guardian's email address and phone number."""
 
-    email = EmailField(
-        _l("Student's email address"),
-        filters=[nfkc_strip, lower],
-        validators=[
-            DataRequired(_l("Enter the student's email address.")),
-            EmailAddress(EMAIL_FORMAT),
-            max_length(254),
-        ],
-        render_kw={"spellcheck": "false", "inputmode": "email"},
-    )
-    phone = StringField(
-        _l("Student's phone number"),
-        filters=[nfkc_strip],
-        validators=[
-            DataRequired(_l("Enter the student's phone number.")),
-            Length(max=PHONE_MAX, message=PHONE_TOO_LONG),
-            JapanesePhone(),
-        ],
-        render_kw={"inputmode": "tel"},
-    )
-    guardian_email = EmailField(
+    email = email_field(_l("Student's email address"), _l("Enter the student's email address."))
+    phone = phone_field(_l("Student's phone number"), _l("Enter the student's phone number."))
+    guardian_email = email_field(
         _l("Guardian's email address"),
+        _l("Enter the guardian's email address."),
         description=_l(
             "If it changes, the consent links sent to the old address stop working and a new one is sent."
         ),
-        filters=[nfkc_strip, lower],
-        validators=[
-            DataRequired(_l("Enter the guardian's email address.")),
-            EmailAddress(EMAIL_FORMAT),
-            max_length(254),
-        ],
-        render_kw={"spellcheck": "false", "inputmode": "email"},
     )
-    guardian_phone = StringField(
-        _l("Guardian's phone number"),
-        filters=[nfkc_strip],
-        validators=[
-            DataRequired(_l("Enter the guardian's phone number.")),
-            Length(max=PHONE_MAX, message=PHONE_TOO_LONG),
-            JapanesePhone(),
-        ],
-        render_kw={"inputmode": "tel"},
-    )
+    guardian_phone = phone_field(_l("Guardian's phone number"), _l("Enter the guardian's phone number."))
 
 
 class ResendLinkForm(BaseForm):
-    email = EmailField(
-        _l("Your email address"),
-        filters=[nfkc_strip, lower],
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            EmailAddress(EMAIL_FORMAT),
-            max_length(254),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false", "inputmode": "email"},
-    )
+    email = email_field(_l("Your email address"), _l("Enter your email address."), autocomplete="email")
 
 
 class ConsentForm(BaseForm):
