@@ -3,8 +3,8 @@
 Runs after the review's seeder (which makes the spring programme, its applications and
 reviewers) and before selection's. The spring programme gets an interview round (essay 60%,
 interview 40%), an interview rubric, two interviewers and four times next week (one online,
-its link given later); six students are shortlisted and invited, and three have picked a
-time, so a newcomer can follow an invitation's link from the outbox and pick one.
+its link given later). Nothing is shortlisted: the shortlist is drawn from the essay ranking
+once the review is closed, which the demo leaves to whoever tries it.
 Safe to run again: a cohort that already has a round is left as it is.
 """
 
@@ -15,19 +15,16 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from booking.core.time import fiscal_year, jst_to_utc, today_jst, utcnow
+from booking.core.time import fiscal_year, jst_to_utc, today_jst
 from booking.extensions import db
-from booking.interview import notifications, services
 from booking.interview.models import (
     InterviewCriterion,
     Interviewer,
     InterviewRound,
     InterviewSlot,
-    ShortlistEntry,
 )
 from booking.staff.models import User
-from booking.youth.models import Application, Cohort
-from booking.youth.services import new_student_link
+from booking.youth.models import Cohort
 
 RUBRIC = [
     (
@@ -50,8 +47,6 @@ RUBRIC = [
     ),
 ]
 INTERVIEWERS = ("reviewer@example.jp", "coordinator@example.jp")
-SHORTLISTED = 6
-PICKS = 3
 
 
 def _slots(cohort: Cohort, first: date) -> list[InterviewSlot]:
@@ -101,23 +96,7 @@ def _seed_spring(cohort: Cohort) -> bool:
         db.session.add(Interviewer(cohort_id=cohort.id, user_id=user_id))
     slots = _slots(cohort, today_jst() + timedelta(days=7))
     db.session.add_all(slots)
-    applications = list(
-        db.session.scalars(
-            sa.select(Application)
-            .where(Application.cohort_id == cohort.id, Application.code.is_not(None))
-            .order_by(Application.code)
-            .limit(SHORTLISTED)
-        )
-    )
-    now = utcnow()
-    for application in applications:
-        db.session.add(
-            ShortlistEntry(cohort_id=cohort.id, application_id=application.id, by_hand=True, invited_at=now)
-        )
-        notifications.invitation(application, slots, new_student_link(application))
     db.session.commit()
-    for application, slot in zip(applications[:PICKS], slots, strict=False):
-        services.pick_slot(application, slot.id)
     return True
 
 
@@ -128,8 +107,8 @@ def seed() -> list[str]:
     _seed_spring(cohort)
     return [
         "Interview round:",
-        f"  {cohort.title_ja}: essay 60% and interview 40%; six students invited, three have picked a time.",
-        f"  Coordinators: /staff/interview/cohorts/{cohort.id}/settings (times, shortlist, ranking).",
-        "  In the staff Outbox, open an interview invitation and follow its private link to pick a time;",
-        "  interviewers (reviewer@example.jp) score at /staff/interview/.",
+        f"  {cohort.title_ja}: essay 60% and interview 40%, an interview rubric, four times next week.",
+        f"  Once the review is closed: draw the shortlist at /staff/interview/cohorts/{cohort.id}/shortlist",
+        "  and send the invitations; in the staff Outbox, follow an invitation's private link to",
+        "  pick a time; interviewers (reviewer@example.jp) then score at /staff/interview/.",
     ]

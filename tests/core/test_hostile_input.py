@@ -25,6 +25,8 @@ from booking.commands import DEMO_SEEDERS
 from booking.core.auth import Role
 from booking.core.time import utcnow
 from booking.extensions import db, limiter
+from booking.interview import notifications as interview_notifications
+from booking.interview import services as interview_services
 from booking.interview.forms import ShortlistForm
 from booking.interview.models import InterviewCriterion, InterviewSlot, ShortlistEntry
 from booking.lectures.forms import CompleteForm
@@ -49,6 +51,7 @@ from booking.settings.services import add_blackout_day
 from booking.staff import services as staff_services
 from booking.staff.models import User
 from booking.youth.models import Application, Cohort, CohortEvent
+from booking.youth.services import new_student_link
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -152,6 +155,7 @@ def _world(app: Flask) -> World:
         cohort = db.session.get(Cohort, spring)
         references = {c.id: 1 for c in review_services.criteria_for(cohort)}
         review_services.add_calibration_essay(cohort, "", "見本の作文。", references, everyone)
+        _invite_to_interviews(spring)
         email = everyone.email
     tokens = {
         "lectures.manage": _link(r"/lectures/manage/([\w-]+)", lines),
@@ -163,6 +167,33 @@ def _world(app: Flask) -> World:
     _sign_in(staff, email, DEFAULT_PASSWORD)
     _sign_in(reviewer_client, "reviewer@example.jp", DEMO_PASSWORD)
     return World(staff, reviewer_client, public, tokens, reviewer_application)
+
+
+def _invite_to_interviews(cohort_id: int) -> None:
+    """Six students shortlisted and invited, three with a time: the interview's pages and forms."""
+    slots = list(
+        db.session.scalars(
+            sa.select(InterviewSlot).where(InterviewSlot.cohort_id == cohort_id).order_by(InterviewSlot.id)
+        )
+    )
+    applications = list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.cohort_id == cohort_id, Application.code.is_not(None))
+            .order_by(Application.code)
+            .limit(6)
+        )
+    )
+    for application in applications:
+        db.session.add(
+            ShortlistEntry(
+                cohort_id=cohort_id, application_id=application.id, by_hand=True, invited_at=utcnow()
+            )
+        )
+        interview_notifications.invitation(application, slots, new_student_link(application))
+    db.session.commit()
+    for application, slot in zip(applications[:3], slots, strict=False):
+        interview_services.pick_slot(application, slot.id)
 
 
 def _first(query) -> int:
@@ -429,7 +460,7 @@ FORMS_NO_PAGE_SHOWS = {
     "review.amend": AmendFormBase,
     # The demo's cohort under review has its reviewers: its masks no longer change.
     "review.essay_masks": MaskForm,
-    # The demo's shortlisted students are all invited: they stay on it, so no page offers "Remove".
+    # The shortlisted students are all invited (see _world): they stay on it, so no page offers "Remove".
     "interview.remove_from_shortlist": ShortlistForm,
 }
 
