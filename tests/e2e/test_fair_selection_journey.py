@@ -224,7 +224,7 @@ def test_fair_selection_from_calibration_to_published_feedback(
     expect(phone.locator(".interview")).to_contain_text("あなたの面接：")
     ics = phone.get_by_role("link", name="面接をカレンダーに追加する(.ics)")
     expect(ics).to_be_visible()
-    _shot(phone, "interview-picked-phone-ja")
+    _shot(phone, "interview-picked-phone-ja", ".interview")
     with phone.expect_download() as download:
         ics.click()
     assert b"BEGIN:VEVENT" in Path(download.value.path()).read_bytes()
@@ -285,6 +285,7 @@ def test_fair_selection_from_calibration_to_published_feedback(
     expect(preview).to_contain_text(FEEDBACK)
     expect(coordinator.locator("body")).not_to_contain_text(COMMENT)
     _shot(coordinator, "preview-ja")
+    preview.screenshot(path=str(SCREENSHOTS / "journey-preview-not-selected-ja.png"))
     coordinator.once("dialog", lambda dialog: dialog.accept())
     coordinator.get_by_role("button", name="選考結果を公開して8件のメールを送信する").click()
     expect(coordinator.get_by_role("status")).to_contain_text("選考結果を公開しました")
