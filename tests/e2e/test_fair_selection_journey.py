@@ -264,6 +264,10 @@ def test_fair_selection_from_calibration_to_published_feedback(
     expect(coordinator.get_by_role("status")).to_contain_text("2件の応募を選外にしました")
     _shot(coordinator, "decisions-ja")
     coordinator.get_by_role("link", name="生徒へのフィードバック").click()
+    # The tenth step of the row is the current one: scrolled into view, not cut at the edge.
+    current = coordinator.locator(".step-nav [aria-current]").bounding_box()
+    steps = coordinator.locator(".step-nav").bounding_box()
+    assert current["x"] + current["width"] <= steps["x"] + steps["width"] + 1
     expect(coordinator.locator("body")).not_to_contain_text(COMMENT)
     # Bands of essay 3, worked by hand from each reviewer's z-scores per criterion (population
     # standard deviation; essay 2's motivation as changed in the discussion):
