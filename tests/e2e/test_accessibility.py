@@ -1,5 +1,6 @@
-"""Every public page, in both languages, on a desktop and a phone, checked with axe-core
-against WCAG 2.x A and AA (including 2.2), as the service promises (JIS X 8341-3 AA).
+"""Every public page, and the staff and student pages of the fair selection, in both languages,
+on a desktop and a phone, checked with axe-core against WCAG 2.x A and AA (including 2.2), as
+the service promises (JIS X 8341-3 AA).
 
 axe-core comes from npm (package.json); `make test` installs it. Without it the checks are
 skipped, except in CI, where they must run.
@@ -138,4 +139,117 @@ def test_public_pages_on_a_desktop_meet_wcag_aa(page: Page, axe_source, pages, l
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_public_pages_on_a_phone_meet_wcag_aa(phone_page: Page, axe_source, pages, language):
     problems = check_all(phone_page, axe_source, pages, language)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def fair_pages(ctx) -> dict[str, dict[str, str]]:
+    """A cohort through the fair selection: descriptors, a calibration set scored by a reviewer,
+    the review closed with a note in the discussion, an interview round with its shortlist
+    invited, decisions taken; the pages of each role who reads them."""
+    from booking.core.auth import Role
+    from booking.interview import services as interview_services
+    from booking.review import services as review_services
+    from booking.selection import services as selection_services
+    from booking.youth.demo_essays import essay
+    from booking.youth.models import ApplicationStatus
+    from tests.factories import make_user
+    from tests.factories.interview import add_interview_rubric, add_round, add_slot
+    from tests.factories.records import past_cohort
+    from tests.factories.review import add_application, add_rubric
+    from tests.helpers import student_link
+
+    school = School(name="福岡県立戸畑高等学校", school_type=SchoolType.HIGH)
+    db.session.add(school)
+    db.session.commit()
+    now = utcnow()
+    cohort = make_cohort(opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1), places=1)
+    criteria = add_rubric(cohort)
+    criteria[0].level_low_ja = "研修で学びたいことが書かれていない。"
+    criteria[0].level_low_en = "Does not say what the student wants to learn."
+    criteria[0].level_high_ja = "学びたいことと帰国後の行動が具体的に結びついている。"
+    criteria[0].level_high_en = "Ties what they want to learn to what they will do back home."
+    db.session.commit()
+    apps = [add_application(cohort, n, school.id, essay=essay(n)) for n in range(1, 4)]
+    add_application(past_cohort(2024), 17, school.id, essay=essay(30))
+    people = [make_user(Role.REVIEWER, email=f"reviewer{n}@example.jp", name=f"審査 {n}") for n in (1, 2)]
+    coordinator = make_user(Role.COORDINATOR, email="coord@example.jp", name="調整 一郎")
+    review_services.run_assignment(cohort, coordinator)
+    sample = review_services.add_calibration_essay(
+        cohort, "Y-2024-017", "", {criteria[0].id: 8, criteria[1].id: 4}, coordinator
+    )
+    review_services.score_calibration(sample, {criteria[0].id: 6, criteria[1].id: 4}, people[0])
+    rank = {a.id: n for n, a in enumerate(apps)}
+    for n, person in enumerate(people):
+        for group in review_services.queue_for(person):
+            for review in group.reviews:
+                values = {criteria[0].id: 9 - 2 * rank[review.application_id] - n, criteria[1].id: 3 + n}
+                review_services.save_review(review, values, "", submit=True, actor=person)
+    review_services.close_review(cohort, coordinator)
+    review_services.add_note(cohort, apps[0].id, "動機の段落が具体的です。", people[0])
+    add_round(cohort, [people[0]], size=2)
+    add_interview_rubric(cohort)
+    add_slot(cohort, hour=10, capacity=2, day=today_jst() + timedelta(days=7))
+    interview_services.draw_shortlist(cohort, coordinator)
+    interview_services.send_invitations(cohort, coordinator)
+    selection_services.decide(cohort, apps[0].id, ApplicationStatus.ACCEPTED, coordinator)
+    selection_services.decide_rest(cohort, coordinator)
+    staff = f"/staff/review/cohorts/{cohort.id}"
+    return {
+        "reviewer1@example.jp": {
+            "reviewer's list": "/staff/review/",
+            "calibration essay": f"/staff/review/calibration/{sample.id}",
+            "calibration results": f"/staff/review/calibration/cohorts/{cohort.id}",
+            "essay in discussion": f"/staff/review/essays/{apps[0].id}",
+            "interviewer's list": "/staff/interview/",
+            "interview scores": f"/staff/interview/applications/{apps[0].id}",
+        },
+        "coord@example.jp": {
+            "calibration set": f"{staff}/calibration",
+            "masks": f"{staff}/masks",
+            "masks of an essay": f"{staff}/masks/{apps[0].id}",
+            "agreement": f"{staff}/agreement",
+            "essay and discussion": f"{staff}/applications/{apps[0].id}",
+            "interview settings": f"/staff/interview/cohorts/{cohort.id}/settings",
+            "interview rubric": f"/staff/interview/cohorts/{cohort.id}/rubric",
+            "interview times": f"/staff/interview/cohorts/{cohort.id}/slots",
+            "shortlist": f"/staff/interview/cohorts/{cohort.id}/shortlist",
+            "combined ranking": f"/staff/interview/cohorts/{cohort.id}/ranking",
+            "decisions": f"/staff/selection/cohorts/{cohort.id}/decisions",
+            "feedback": f"/staff/selection/cohorts/{cohort.id}/feedback",
+            "results preview": f"/staff/selection/cohorts/{cohort.id}/preview",
+        },
+        "": {"student's interview": student_link(ctx, "student1@example.jp")},
+    }
+
+
+def check_fair_pages(
+    page: Page, axe_source: str, fair_pages: dict[str, dict[str, str]], language: str
+) -> list[str]:
+    from tests.e2e.conftest import sign_in
+
+    found = []
+    for email, paths in fair_pages.items():
+        page.context.clear_cookies()
+        if email:
+            sign_in(page, email)
+        page.goto(f"/language/{language}?next=/")
+        for name, path in paths.items():
+            response = page.goto(path)
+            # A page refused, missing or sent back to the sign-in form would pass axe unread.
+            if response.status != 200 or response.request.redirected_from is not None:
+                found.append(f"{name} [{language}]: HTTP {response.status} at {page.url}")
+            found += [f"{name} [{language}]: {v}" for v in violations(page, axe_source)]
+    return found
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_fair_selection_pages_on_a_desktop_meet_wcag_aa(page: Page, axe_source, fair_pages, language):
+    problems = check_fair_pages(page, axe_source, fair_pages, language)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_fair_selection_pages_on_a_phone_meet_wcag_aa(phone_page: Page, axe_source, fair_pages, language):
+    problems = check_fair_pages(phone_page, axe_source, fair_pages, language)
     assert problems == [], "\n".join(problems)
