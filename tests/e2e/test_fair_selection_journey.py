@@ -264,7 +264,7 @@ def test_fair_selection_from_calibration_to_published_feedback(
     expect(coordinator.get_by_role("status")).to_contain_text("2件の応募を選外にしました")
     _shot(coordinator, "decisions-ja")
     coordinator.get_by_role("link", name="生徒へのフィードバック").click()
-    # The tenth step of the row is the current one: scrolled into view, not cut at the edge.
+    # The tenth step of the row is the current one: the steps wrap, none is cut at the edge.
     current = coordinator.locator(".step-nav [aria-current]").bounding_box()
     steps = coordinator.locator(".step-nav").bounding_box()
     assert current["x"] + current["width"] <= steps["x"] + steps["width"] + 1

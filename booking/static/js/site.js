@@ -23,13 +23,5 @@
         window.setTimeout(function () { form.dataset.sending = ""; }, 8000);
       });
     });
-
-    // A row of steps wider than the window scrolls sideways: bring the current step into view.
-    document.querySelectorAll(".step-nav").forEach(function (nav) {
-      var current = nav.querySelector("[aria-current]");
-      if (!current) { return; }
-      var past = current.getBoundingClientRect().right - nav.getBoundingClientRect().right;
-      if (past > 0) { nav.scrollLeft += past; }
-    });
   });
 })();
