@@ -219,6 +219,17 @@ def test_the_student_picks_a_time_on_the_private_page_and_gets_the_ics(app, clie
     assert ics.headers["Content-Type"].startswith("text/calendar")
 
 
+def test_a_student_booked_on_the_only_time_is_not_offered_to_change_to_it(app, client, cohort, invited):
+    slot = add_slot(cohort, capacity=2)
+    link = f"/youth/applications/{_token(invited[0])}"
+    assert client.post(link, data={"action": "pick_interview", "slot_id": str(slot.id)}).status_code == 302
+    page = client.get(link).get_data(as_text=True)
+    assert "あなたの面接" in page and "この日時に変更する" not in page
+    db.session.rollback()
+    add_slot(cohort, hour=14)
+    assert "この日時に変更する" in client.get(link).get_data(as_text=True)
+
+
 @pytest.mark.parametrize("slot_id", ["", "abc", "0", "-1", "1\x00", "９９９９９", "1" * 10_000])
 def test_a_tampered_or_missing_pick_gets_a_message_and_books_nothing(app, client, cohort, invited, slot_id):
     add_slot(cohort)

@@ -143,6 +143,12 @@ class InterviewView:
     def open_slots(self) -> list[InterviewSlot]:
         return [s for s in self.slots if s.starts_at > self.now]
 
+    @property
+    def can_move(self) -> bool:
+        """Whether another time than the booked one could be taken now (a place left, not closed)."""
+        current = self.booking.slot_id if self.booking is not None else None
+        return self.can_change and any(s.id != current and s.can_be_picked(self.now) for s in self.open_slots)
+
 
 def student_view(application: Application, now: datetime | None = None) -> InterviewView | None:
     """The interview on the student's page: for invited students, until the results are out."""
