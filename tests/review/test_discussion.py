@@ -331,3 +331,18 @@ def test_no_note_text_in_the_audit_log(cohort, reviewers, coordinator, essay):
     entries = db.session.scalars(sa.select(AuditEntry)).all()
     assert entries and all(NOTE not in str(e.details) for e in entries)
     assert make_user  # staff factory used by the fixtures
+
+
+def test_the_reviewer_s_list_says_while_the_discussion_is_open(
+    app, login, cohort, reviewers, coordinator, essay
+):
+    client = _client(app, login, reviewers[0])
+    discussing, closed = "協議の期間中です", "審査は締め切られています"
+    page = client.get("/staff/review/").get_data(as_text=True)
+    assert discussing not in page and closed not in page
+    services.close_review(cohort, coordinator)
+    page = client.get("/staff/review/").get_data(as_text=True)
+    assert discussing in page and closed not in page
+    services.end_discussion(cohort, coordinator)
+    page = client.get("/staff/review/").get_data(as_text=True)
+    assert discussing not in page and closed in page

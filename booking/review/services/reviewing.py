@@ -43,6 +43,8 @@ class QueueGroup:
     cohort: Cohort
     reviews: list[Review]
     closed: bool
+    # Closed, and the discussion after the close still open: notes and amended scores.
+    discussing: bool = False
 
     @property
     def submitted(self) -> int:
@@ -70,15 +72,21 @@ def queue_for(reviewer: User) -> list[QueueGroup]:
         c.id: c
         for c in db.session.scalars(sa.select(Cohort).where(Cohort.id.in_({r.cohort_id for r in reviews})))
     }
-    closed = {
-        item.cohort_id
+    rounds = {
+        item.cohort_id: item
         for item in db.session.scalars(sa.select(ReviewRound).where(ReviewRound.cohort_id.in_(cohorts)))
-        if item.is_closed
     }
     groups: dict[int, QueueGroup] = {}
     for review in reviews:
+        found = rounds.get(review.cohort_id)
         group = groups.setdefault(
-            review.cohort_id, QueueGroup(cohorts[review.cohort_id], [], review.cohort_id in closed)
+            review.cohort_id,
+            QueueGroup(
+                cohorts[review.cohort_id],
+                [],
+                closed=found is not None and found.is_closed,
+                discussing=found is not None and found.discussion_open,
+            ),
         )
         group.reviews.append(review)
     return list(groups.values())
