@@ -213,7 +213,7 @@ def test_the_student_picks_a_time_on_the_private_page_and_gets_the_ics(app, clie
     response = client.post(link, data={"action": "pick_interview", "slot_id": str(slot.id)})
     assert response.status_code == 302
     page = client.get(link).get_data(as_text=True)
-    assert "あなたの面接：2027年1月9日(土) 10:00–10:30" in page
+    assert "あなたの面接：2027年1月9日(土) 10:00–10:30" in page and "場所：上下水道局 会議室" in page
     ics = client.get(link + "/interview.ics")
     assert ics.status_code == 200 and b"BEGIN:VEVENT" in ics.data
     assert ics.headers["Content-Type"].startswith("text/calendar")
