@@ -104,7 +104,8 @@ def test_changing_the_pick_moves_the_seat_and_raises_the_sequence(app, cohort, i
     services.pick_slot(invited[0], second.id)
     emails = outbox(app, to=invited[0].applicant.email, template="interview/confirmed_to_student")
     assert len(emails) == 2 and "11:00" in emails[-1].subject
-    assert "場所：上下水道局 会議室" in emails[-1].body_text and "場所：上下水道局 会議室" in emails[-1].body_html
+    place = "場所：上下水道局 会議室"
+    assert place in emails[-1].body_text and place in emails[-1].body_html
 
 
 @pytest.mark.parametrize("slot_id", [None, 0, 999_999])
