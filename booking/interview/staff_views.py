@@ -18,6 +18,7 @@ from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.forms import ConfirmForm
 from booking.core.time import jst_to_utc
+from booking.extensions import db
 from booking.interview import bp, services
 from booking.interview.forms import (
     InterviewCriterionForm,
@@ -29,14 +30,9 @@ from booking.interview.forms import (
 from booking.review.forms import score_form
 from booking.review.services import CriterionData
 from booking.youth.models import Cohort
-from booking.youth.services import get_cohort
 
 COORDINATOR = (Role.COORDINATOR,)
 INTERVIEWER = (Role.REVIEWER, Role.COORDINATOR)
-
-
-def _cohort_or_404(cohort_id: int) -> Cohort:
-    return get_cohort(cohort_id) or abort(404)
 
 
 @bp.route("/staff/interview/")
@@ -54,7 +50,7 @@ def home():
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/settings", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def settings(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     found = services.round_for(cohort)
     data = None
     if request.method == "GET" and found is not None:
@@ -94,7 +90,7 @@ def settings(cohort_id: int):
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/shortlist")
 @role_required(*COORDINATOR)
 def shortlist(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     return render_template(
         "interview/shortlist.html",
         cohort=cohort,
@@ -107,7 +103,7 @@ def shortlist(cohort_id: int):
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/shortlist/draw", methods=["POST"])
 @role_required(*COORDINATOR)
 def draw_shortlist(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if ConfirmForm().validate_on_submit():
         try:
             count = services.draw_shortlist(cohort, actor=current_user)
@@ -121,7 +117,7 @@ def draw_shortlist(cohort_id: int):
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/shortlist/invite", methods=["POST"])
 @role_required(*COORDINATOR)
 def invite(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if ConfirmForm().validate_on_submit():
         try:
             count = services.send_invitations(cohort, actor=current_user)
@@ -135,7 +131,7 @@ def invite(cohort_id: int):
 
 
 def _adjust_shortlist(cohort_id: int, change) -> object:
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = ShortlistForm()
     if form.validate_on_submit():
         try:
@@ -167,7 +163,7 @@ def remove_from_shortlist(cohort_id: int):
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/slots", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def slots(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = SlotForm()
     if form.validate_on_submit():
         data = services.SlotData(
@@ -205,7 +201,7 @@ def _slot_or_404(cohort: Cohort, slot_id: int):
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/slots/<int:slot_id>/delete", methods=["POST"])
 @role_required(*COORDINATOR)
 def delete_slot(cohort_id: int, slot_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     slot = _slot_or_404(cohort, slot_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -220,7 +216,7 @@ def delete_slot(cohort_id: int, slot_id: int):
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/slots/<int:slot_id>/link", methods=["POST"])
 @role_required(*COORDINATOR)
 def slot_link(cohort_id: int, slot_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     slot = _slot_or_404(cohort, slot_id)
     form = MeetingLinkForm()
     if form.validate_on_submit():
@@ -241,7 +237,7 @@ def slot_link(cohort_id: int, slot_id: int):
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/rubric", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def rubric(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = InterviewCriterionForm()
     if form.validate_on_submit():
         data = CriterionData(
@@ -273,7 +269,7 @@ def rubric(cohort_id: int):
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/rubric/<int:criterion_id>/delete", methods=["POST"])
 @role_required(*COORDINATOR)
 def delete_criterion(cohort_id: int, criterion_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.delete_criterion(cohort, criterion_id, actor=current_user)
@@ -287,7 +283,7 @@ def delete_criterion(cohort_id: int, criterion_id: int):
 @bp.route("/staff/interview/cohorts/<int:cohort_id>/ranking")
 @role_required(*COORDINATOR)
 def ranking(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     board = services.view_combined_ranking(cohort, actor=current_user)
     return render_template("interview/ranking.html", cohort=cohort, board=board)
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 
 from booking.core.auth import Role, role_required
+from booking.extensions import db
 from booking.review import agreement, bp, services
-from booking.youth.services import get_cohort
+from booking.youth.models import Cohort
 
 
 @bp.route("/staff/review/cohorts/<int:cohort_id>/agreement")
 @role_required(Role.COORDINATOR)
 def agreement_page(cohort_id: int):
-    cohort = get_cohort(cohort_id) or abort(404)
+    cohort = db.get_or_404(Cohort, cohort_id)
     return render_template(
         "review/agreement.html",
         cohort=cohort,

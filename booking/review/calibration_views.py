@@ -14,12 +14,12 @@ from flask_login import current_user
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.forms import ConfirmForm
+from booking.extensions import db
 from booking.review import bp, services
 from booking.review.calibration_forms import CalibrationEssayForm, CalibrationScoreForm, ReferenceScoresForm
 from booking.review.calibration_models import CalibrationEssay
 from booking.review.forms import ScoreFieldsForm, score_form
 from booking.youth.models import Cohort
-from booking.youth.services import get_cohort
 
 REVIEWER = (Role.REVIEWER,)
 COORDINATOR = (Role.COORDINATOR,)
@@ -31,10 +31,6 @@ def _put_errors(form: ScoreFieldsForm, error: DomainError) -> None:
 
 
 # Coordinators ---------------------------------------------------------------------------------------
-
-
-def _cohort_or_404(cohort_id: int) -> Cohort:
-    return get_cohort(cohort_id) or abort(404)
 
 
 def _set_page(cohort: Cohort, form: ScoreFieldsForm, status: int = 200):
@@ -55,7 +51,7 @@ def _set_page(cohort: Cohort, form: ScoreFieldsForm, status: int = 200):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/calibration", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def calibration(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = score_form(services.criteria_for(cohort), base=CalibrationEssayForm)
     if form.validate_on_submit():
         try:
@@ -77,7 +73,7 @@ def _essay_or_404(cohort: Cohort, essay_id: int) -> CalibrationEssay:
 @bp.route("/staff/review/cohorts/<int:cohort_id>/calibration/<int:essay_id>", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def calibration_references(cohort_id: int, essay_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     essay = _essay_or_404(cohort, essay_id)
     criteria = services.criteria_for(cohort)
     initial = (
@@ -109,7 +105,7 @@ def calibration_references(cohort_id: int, essay_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/calibration/<int:essay_id>/remove", methods=["POST"])
 @role_required(*COORDINATOR)
 def remove_calibration_essay(cohort_id: int, essay_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     essay = _essay_or_404(cohort, essay_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -136,7 +132,7 @@ def calibrate(essay_id: int):
     essay = services.calibration_essay_for(current_user, essay_id) or abort(404)
     if request.method == "GET":
         services.open_calibration_essay(essay, actor=current_user)
-    cohort = _cohort_or_404(essay.cohort_id)
+    cohort = db.get_or_404(Cohort, essay.cohort_id)
     criteria = services.criteria_for(cohort)
     form = score_form(criteria, base=CalibrationScoreForm)
     if form.validate_on_submit():
@@ -166,7 +162,7 @@ def calibrate(essay_id: int):
 @bp.route("/staff/review/calibration/cohorts/<int:cohort_id>")
 @role_required(*REVIEWER)
 def calibration_results(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     progress = services.calibration_progress(current_user, cohort)
     if not progress.essays or not services.calibration_essay_for(current_user, progress.essays[0].id):
         abort(404)

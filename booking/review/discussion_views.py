@@ -14,10 +14,11 @@ from flask_login import current_user
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.forms import ConfirmForm
+from booking.extensions import db
 from booking.review import bp, services
 from booking.review.forms import NoteForm, amend_form
 from booking.review.staff_views import render_application_reviews, render_essay
-from booking.youth.services import get_cohort
+from booking.youth.models import Cohort
 
 
 @bp.route("/staff/review/essays/<int:application_id>/notes", methods=["POST"])
@@ -56,7 +57,7 @@ def amend(application_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/applications/<int:application_id>/notes", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def application_note(cohort_id: int, application_id: int):
-    cohort = get_cohort(cohort_id) or abort(404)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = NoteForm()
     if form.validate_on_submit():
         try:
@@ -80,7 +81,7 @@ def application_note(cohort_id: int, application_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/discussion/end", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def end_discussion(cohort_id: int):
-    cohort = get_cohort(cohort_id) or abort(404)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.end_discussion(cohort, actor=current_user)

@@ -14,22 +14,18 @@ from flask_login import current_user
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.forms import ConfirmForm
+from booking.extensions import db
 from booking.review import bp, services
 from booking.review.forms import MaskForm
 from booking.youth.models import Cohort
-from booking.youth.services import get_cohort
 
 COORDINATOR = (Role.COORDINATOR,)
-
-
-def _cohort_or_404(cohort_id: int) -> Cohort:
-    return get_cohort(cohort_id) or abort(404)
 
 
 @bp.route("/staff/review/cohorts/<int:cohort_id>/masks")
 @role_required(*COORDINATOR)
 def masks(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     return render_template(
         "review/masks.html",
         cohort=cohort,
@@ -41,7 +37,7 @@ def masks(cohort_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/masks/<int:application_id>", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def essay_masks(cohort_id: int, application_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = MaskForm()
     if form.validate_on_submit():
         try:
@@ -62,7 +58,7 @@ def essay_masks(cohort_id: int, application_id: int):
 )
 @role_required(*COORDINATOR)
 def remove_mask(cohort_id: int, application_id: int, mask_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.remove_mask(cohort, application_id, mask_id, actor=current_user)

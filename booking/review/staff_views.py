@@ -22,6 +22,7 @@ from booking.core.navigation import register_panel
 from booking.core.numbers import page_number
 from booking.core.pages import ListPage
 from booking.core.time import utcnow
+from booking.extensions import db
 from booking.review import bp, services
 from booking.review.forms import (
     AddReviewerForm,
@@ -35,7 +36,6 @@ from booking.review.forms import (
 from booking.review.models import REVIEW_ACTION_LABELS, Criterion, Review
 from booking.review.ranking import DISAGREEMENT_Z
 from booking.youth.models import Cohort
-from booking.youth.services import get_cohort
 
 REVIEWER = (Role.REVIEWER,)
 LEVEL_FIELDS = tuple(f"level_{level}_{lang}" for level in ("low", "mid", "high") for lang in ("ja", "en"))
@@ -174,10 +174,6 @@ def conflicts():
 # Coordinators: cohorts, rubric, reviewers ------------------------------------------------------
 
 
-def _cohort_or_404(cohort_id: int) -> Cohort:
-    return get_cohort(cohort_id) or abort(404)
-
-
 @bp.route("/staff/review/cohorts/")
 @role_required(*COORDINATOR)
 def cohorts():
@@ -193,7 +189,7 @@ def reviewers():
 @bp.route("/staff/review/cohorts/<int:cohort_id>/rubric")
 @role_required(*COORDINATOR)
 def rubric(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     return render_template(
         "review/rubric.html",
         cohort=cohort,
@@ -218,7 +214,7 @@ def _criterion_data(form: CriterionForm) -> services.CriterionData:
 @bp.route("/staff/review/cohorts/<int:cohort_id>/rubric/new", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def new_criterion(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = CriterionForm()
     if form.validate_on_submit():
         try:
@@ -240,7 +236,7 @@ def _criterion_or_404(cohort: Cohort, criterion_id: int) -> Criterion:
 @bp.route("/staff/review/cohorts/<int:cohort_id>/rubric/<int:criterion_id>", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def edit_criterion(cohort_id: int, criterion_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     criterion = _criterion_or_404(cohort, criterion_id)
     form = CriterionForm(obj=criterion)
     if form.validate_on_submit():
@@ -259,7 +255,7 @@ def edit_criterion(cohort_id: int, criterion_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/rubric/<int:criterion_id>/delete", methods=["POST"])
 @role_required(*COORDINATOR)
 def delete_criterion(cohort_id: int, criterion_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     criterion = _criterion_or_404(cohort, criterion_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -274,7 +270,7 @@ def delete_criterion(cohort_id: int, criterion_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/rubric/<int:criterion_id>/move", methods=["POST"])
 @role_required(*COORDINATOR)
 def move_criterion(cohort_id: int, criterion_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     criterion = _criterion_or_404(cohort, criterion_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -290,7 +286,7 @@ def move_criterion(cohort_id: int, criterion_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/assignments", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def assignments(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     pool = services.reviewers()
     form = AssignmentForm(data=None if request.method == "POST" else {"reviewers": [u.id for u in pool]})
     form.reviewers.choices = [SelectChoice(u.id, u.name) for u in pool]
@@ -328,7 +324,7 @@ def assignments(cohort_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/assignments/add", methods=["POST"])
 @role_required(*COORDINATOR)
 def add_reviewer(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = AddReviewerForm()
     if form.validate_on_submit():
         try:
@@ -364,7 +360,7 @@ def remove_reviewer(review_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/progress")
 @role_required(*COORDINATOR)
 def progress(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     return render_template(
         "review/progress.html",
         cohort=cohort,
@@ -379,7 +375,7 @@ def progress(cohort_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/ranking")
 @role_required(*COORDINATOR)
 def ranking(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     sort = request.args.get("sort", "rank")
     sort = sort if sort in services.SORTS else "rank"
     board = services.view_ranking(cohort, sort, actor=current_user)
@@ -400,7 +396,7 @@ def ranking(cohort_id: int):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/applications/<int:application_id>")
 @role_required(*COORDINATOR)
 def application_reviews(cohort_id: int, application_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     found = services.view_application_reviews(cohort, application_id, actor=current_user) or abort(404)
     return render_application_reviews(cohort, found)
 
@@ -427,7 +423,7 @@ def render_application_reviews(cohort: Cohort, found, note: NoteForm | None = No
 @bp.route("/staff/review/cohorts/<int:cohort_id>/close", methods=["POST"])
 @role_required(*COORDINATOR)
 def close(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if ConfirmForm().validate_on_submit():
         try:
             if request.form.get("action") == "reopen":
@@ -452,14 +448,14 @@ def _export(cohort: Cohort, fmt: str, name: str, title: str, build):
 @bp.route("/staff/review/cohorts/<int:cohort_id>/ranking.<any(csv, xlsx):fmt>")
 @role_required(*COORDINATOR)
 def export_ranking(cohort_id: int, fmt: str):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     return _export(cohort, fmt, "youth-ranking", _("Ranking"), services.ranking_export)
 
 
 @bp.route("/staff/review/cohorts/<int:cohort_id>/reviews.<any(csv, xlsx):fmt>")
 @role_required(*COORDINATOR)
 def export_reviews(cohort_id: int, fmt: str):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     return _export(cohort, fmt, "youth-reviews", _("Reviews"), services.reviews_export)
 
 

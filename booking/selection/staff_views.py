@@ -11,6 +11,7 @@ from flask_login import current_user
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.forms import ConfirmForm
+from booking.extensions import db
 from booking.selection import bp, services
 from booking.selection.forms import (
     DecisionForm,
@@ -20,19 +21,14 @@ from booking.selection.forms import (
     mark_field_name,
 )
 from booking.youth.models import ApplicationStatus, Cohort
-from booking.youth.services import get_cohort
 
 COORDINATOR = (Role.COORDINATOR,)
-
-
-def _cohort_or_404(cohort_id: int) -> Cohort:
-    return get_cohort(cohort_id) or abort(404)
 
 
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/decisions")
 @role_required(*COORDINATOR)
 def decisions(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     return render_template(
         "selection/decisions.html",
         cohort=cohort,
@@ -45,7 +41,7 @@ def decisions(cohort_id: int):
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/decide", methods=["POST"])
 @role_required(*COORDINATOR)
 def decide(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
@@ -63,7 +59,7 @@ def decide(cohort_id: int):
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/decide-rest", methods=["POST"])
 @role_required(*COORDINATOR)
 def decide_rest(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if ConfirmForm().validate_on_submit():
         try:
             count = services.decide_rest(cohort, current_user)
@@ -84,7 +80,7 @@ def decide_rest(cohort_id: int):
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/waitlist/<int:application_id>/move", methods=["POST"])
 @role_required(*COORDINATOR)
 def move_waitlisted(cohort_id: int, application_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.move_waitlisted(
@@ -98,7 +94,7 @@ def move_waitlisted(cohort_id: int, application_id: int):
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/feedback", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def feedback(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = FeedbackNoteForm()
     if form.validate_on_submit():
         try:
@@ -117,7 +113,7 @@ def feedback(cohort_id: int):
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/preview")
 @role_required(*COORDINATOR)
 def preview(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     items, total = services.preview(cohort, current_user)
     return render_template(
         "selection/preview.html",
@@ -135,7 +131,7 @@ def preview(cohort_id: int):
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/publish", methods=["POST"])
 @role_required(*COORDINATOR)
 def publish(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("selection.preview", cohort_id=cohort.id))
     try:
@@ -160,7 +156,7 @@ def publish(cohort_id: int):
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/participants")
 @role_required(*COORDINATOR)
 def participants(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     return render_template(
         "selection/participants.html",
         cohort=cohort,
@@ -193,7 +189,7 @@ def withdraw(application_id: int):
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/calendar", methods=["POST"])
 @role_required(*COORDINATOR)
 def send_calendar(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     if ConfirmForm().validate_on_submit():
         sent = services.send_calendar(cohort, current_user)
         if sent:
@@ -215,7 +211,7 @@ def send_calendar(cohort_id: int):
 )
 @role_required(*COORDINATOR)
 def attendance(cohort_id: int, event_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     event = services.get_event(cohort, event_id) or abort(404)
     if request.method == "GET":
         sheet = services.view_attendance_sheet(cohort, event, current_user)
@@ -240,7 +236,7 @@ def attendance(cohort_id: int, event_id: int):
 @bp.route("/staff/selection/cohorts/<int:cohort_id>/report", methods=["GET", "POST"])
 @role_required(*COORDINATOR)
 def report(cohort_id: int):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     current = services.report_for(cohort)
     form = ReportForm(obj=current)
     if form.validate_on_submit():
