@@ -285,7 +285,7 @@ def _counts(since: datetime) -> dict[tuple[str, str], tuple[int, int, int]]:
     rows = db.session.execute(
         sa.union_all(grouped("ward", directory.c.ward), grouped("type", directory.c.school_type))
     ).all()
-    return {(dimension, key or ""): (schools, reached, never) for dimension, key, schools, reached, never in rows}
+    return {(dimension, key or ""): tuple(counts) for dimension, key, *counts in rows}
 
 
 def reach_figures(today: date | None = None) -> ReachFigures:
