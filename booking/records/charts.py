@@ -233,9 +233,15 @@ def reached_text(group: ReachCount) -> str:
 def _coverage(key: str, title: str, groups: list[tuple[str, ReachCount]]) -> Chart:
     specs = []
     for label, group in groups:
-        text = reached_text(group)
-        description = _("%(label)s: %(value)s.", label=label, value=text)
-        specs.append(RowSpec(label, "", description, ((SCHOOLS, group.percent, text),)))
+        # The bar's own words stay short to fit a phone; the description says it in full.
+        short = _(
+            "%(percent)d%% (%(reached)s/%(num)s)",
+            percent=group.percent,
+            reached=number(group.reached),
+            num=number(group.schools),
+        )
+        description = _("%(label)s: %(value)s.", label=label, value=reached_text(group))
+        specs.append(RowSpec(label, "", description, ((SCHOOLS, group.percent, short),)))
     return build(key, title, specs, full=100)
 
 

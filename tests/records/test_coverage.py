@@ -10,8 +10,10 @@ from datetime import date, datetime
 import pytest
 
 from booking.core.time import JST
+from booking.extensions import db
 from booking.records import services
-from booking.schools.coverage import reach_figures
+from booking.schools.coverage import Reach, reach_figures, school_coverage
+from booking.schools.demo import DEMO_SCHOOLS, NOT_YET_REACHED, NOT_YET_REACHED_NAMES
 from booking.schools.models import SchoolType
 from tests.factories.lectures import make_request
 from tests.factories.records import held
@@ -118,3 +120,38 @@ def test_the_page_names_no_school(client, directory):
     for language in ("ja", "en"):
         text = page(client, language)
         assert not any(name in text for name in directory)
+
+
+def test_the_demo_directory_has_schools_never_reached_and_wards_reached_less(app, ctx, frozen):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+
+    rows = school_coverage().rows
+    never = {row.name for row in rows if row.reach is Reach.NEVER}
+    assert never == NOT_YET_REACHED_NAMES
+    assert {row.name for row in rows[: len(never)]} == never  # listed first
+
+    # Counted by hand from the demo directory: 若松区 3 of 7 schools have had a lecture at all,
+    # 門司区 4 of 6, 八幡西区 4 of 5; every other ward all of its schools.
+    figures = reach_figures()
+    ever = {group.key: group.schools - group.never for group in figures.by_ward}
+    schools = {group.key: group.schools for group in figures.by_ward}
+    assert (ever["若松区"], schools["若松区"]) == (3, 7)
+    assert (ever["門司区"], schools["門司区"]) == (4, 6)
+    assert (ever["八幡西区"], schools["八幡西区"]) == (4, 5)
+    assert figures.never == len(NOT_YET_REACHED) == 7
+    assert figures.schools == len(DEMO_SCHOOLS) + len(NOT_YET_REACHED)
+    # The figures and the staff list count the same schools.
+    for group in figures.by_ward:
+        in_ward = [row for row in rows if row.ward == group.key]
+        assert group.reached == sum(row.reach is Reach.REACHED for row in in_ward)
+    low = min(figures.by_ward, key=lambda group: group.percent)
+    assert low.key == "若松区"
+
+
+def test_the_demo_inbox_marks_the_request_from_a_school_never_reached(app, ctx, frozen, coordinator_client):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    page_html = coordinator_client.get("/staff/lectures/").get_data(as_text=True)
+    cell = page_html.split("<td>北九州市立二島中学校")[1].split("</td>")[0]
+    assert "初めての学校" in cell
