@@ -1,4 +1,4 @@
-"""School directory pages for administrators."""
+"""School directory pages for administrators, and the coverage page for coordinators too."""
 
 from __future__ import annotations
 
