@@ -33,6 +33,7 @@ from booking.db import enum_type
 from booking.extensions import db
 from booking.scheduling.models import BookingRole, StaffBooking, arrange
 from booking.scheduling.models import Program as BookingProgram
+from booking.schools.coverage import Reach
 from booking.schools.models import School, SchoolType
 from booking.staff.models import User
 
@@ -386,6 +387,10 @@ class LectureRequest(db.Model):
     # Loaded only by the inbox's query: the school answered "none of these dates suit" and
     # the request waits for staff again (see asked_for_other_dates).
     other_dates_asked: Mapped[bool | None] = query_expression()
+    # Loaded only by the inbox's and the request page's queries (see lectures/coverage.py):
+    # how far the bureau has reached the request's school, a `Reach` value; None where not
+    # asked for and for a school typed in.
+    school_reach: Mapped[str | None] = query_expression()
 
     __table_args__ = (
         sa.UniqueConstraint("fiscal_year", "number", name="uq_lecture_requests_fiscal_year_number"),
@@ -506,6 +511,11 @@ class LectureRequest(db.Model):
         if self.other_dates_asked is not None:
             return bool(self.other_dates_asked)
         return bool(self.events) and self.events[-1].details.get("action") == Action.ASK_OTHER_DATES
+
+    @property
+    def reach(self) -> Reach | None:
+        """How far the bureau has reached this school (from the query that loaded it), if known."""
+        return Reach(self.school_reach) if self.school_reach else None
 
     def has_calendar(self) -> bool:
         return self.status == S.SCHEDULED and self.starts_at is not None

@@ -216,10 +216,12 @@ def export(kind: str):
 @role_required(*LECTURE_STAFF)
 def show(request_id: int):
     lecture = _lecture_or_404(request_id)
+    reach = lecture.reach  # read by the query; the audit's commit below expires it
     services.view_request(lecture, current_user)
     return render_template(
         "lectures/staff/show.html",
         lecture=lecture,
+        reach=reach,
         names=services.lecturer_names(lecture.events),
         emails=emails_about("lecture_request", lecture.id),
         now=utcnow(),

@@ -21,6 +21,7 @@ from flask_babel import ngettext
 from booking.core.i18n import current_language
 from booking.lectures.models import LectureFormat
 from booking.records.services import TrackRecord
+from booking.schools.coverage import ReachCount, ReachFigures
 
 BAR_SHARE = 58.0  # per cent of the width for the longest bar
 LABEL_LINE = 20  # px from a row's top to the bottom of its label line
@@ -98,9 +99,16 @@ class RowSpec:
     bars: tuple[tuple[str, int | None, str], ...]  # (series, value, label)
 
 
-def build(key: str, title: str, specs: list[RowSpec], legend: tuple[tuple[str, str], ...] = ()) -> Chart:
-    """Lay out rows of bars: lengths against the largest value, rows stacked downwards."""
-    largest = max((value or 0 for spec in specs for _s, value, _l in spec.bars), default=0)
+def build(
+    key: str,
+    title: str,
+    specs: list[RowSpec],
+    legend: tuple[tuple[str, str], ...] = (),
+    full: int | None = None,
+) -> Chart:
+    """Lay out rows of bars: lengths against the largest value (or `full`, e.g. 100 for
+    percentages), rows stacked downwards."""
+    largest = full or max((value or 0 for spec in specs for _s, value, _l in spec.bars), default=0)
     rows, top = [], 0
     for spec in specs:
         bars, y = [], top + LABEL_LINE + BAR_GAP
@@ -208,4 +216,51 @@ def youth_cohorts(record: TrackRecord) -> Chart:
         _("Youth training: applications and participants"),
         specs,
         ((APPLICATIONS, _("Applications received")), (PARTICIPANTS, _("Participants"))),
+    )
+
+
+def reached_text(group: ReachCount) -> str:
+    """ "12 of 15 schools (80%)": the words of a coverage bar and table cell."""
+    return ngettext(
+        "%(reached)s of %(num)d school (%(percent)d%%)",
+        "%(reached)s of %(num)d schools (%(percent)d%%)",
+        group.schools,
+        reached=number(group.reached),
+        percent=group.percent,
+    )
+
+
+def _coverage(key: str, title: str, groups: list[tuple[str, ReachCount]]) -> Chart:
+    specs = []
+    for label, group in groups:
+        # The bar's own words stay short to fit a phone; the description says it in full.
+        short = _(
+            "%(percent)d%% (%(reached)s/%(num)s)",
+            percent=group.percent,
+            reached=number(group.reached),
+            num=number(group.schools),
+        )
+        description = _("%(label)s: %(value)s.", label=label, value=reached_text(group))
+        specs.append(RowSpec(label, "", description, ((SCHOOLS, group.percent, short),)))
+    return build(key, title, specs, full=100)
+
+
+def coverage_by_ward(figures: ReachFigures) -> Chart:
+    groups = [(group.key or _("Ward not set"), group) for group in figures.by_ward]
+    return _coverage(
+        "coverage-wards",
+        _("Schools reached in the last three fiscal years, by ward"),
+        groups,
+    )
+
+
+def coverage_by_school_type(figures: ReachFigures) -> Chart:
+    groups = [
+        (str(group.school_type.label) if group.school_type else group.key, group)
+        for group in figures.by_school_type
+    ]
+    return _coverage(
+        "coverage-types",
+        _("Schools reached in the last three fiscal years, by type of school"),
+        groups,
     )

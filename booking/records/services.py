@@ -4,6 +4,8 @@ What counts:
 - A lecture once it has been held (status `completed`), in the fiscal year (April to
   March, Japan time) of its date. Its audience is the number recorded after the lecture.
   Requests received, with dates proposed, scheduled, declined or cancelled do not count.
+- A school of the directory (active) as reached when a lecture was held there in the
+  last three fiscal years, the one under way included (see booking.schools.coverage).
 - A youth cohort once its results are published, or once its participants are recorded
   (cohorts run before this system). Applications are those sent (drafts are not);
   participants are the recorded number, else the students who took their place, counted
@@ -29,11 +31,12 @@ from booking.core.i18n import current_language
 from booking.core.time import fiscal_year, fiscal_year_bounds, to_zone, today_jst, utcnow
 from booking.extensions import db
 from booking.lectures.models import LectureFormat, LectureRequest, LectureStatus
-from booking.schools.models import SchoolType
+from booking.schools.coverage import ReachFigures, reach_figures
+from booking.schools.models import School, SchoolType
 from booking.youth.models import Application, ApplicationStatus, Cohort, CohortEvent
 
 # The tables the figures are read from: a change to any of them renews the cached page.
-SOURCES = (LectureRequest, Cohort, CohortEvent, Application)
+SOURCES = (LectureRequest, Cohort, CohortEvent, Application, School)
 
 
 @dataclass(frozen=True)
@@ -256,3 +259,9 @@ def track_record() -> TrackRecord:
     years, cohorts = cached_value("records.figures", _figures)
     now = utcnow()
     return TrackRecord(years, tuple(row.at(now) for row in cohorts), today_jst())
+
+
+def coverage() -> ReachFigures:
+    """Schools reached per ward and type; kept while the tables and the fiscal year are the same."""
+    today = today_jst()
+    return cached_value("records.coverage", lambda: reach_figures(today), fiscal_year(today))

@@ -12,6 +12,7 @@ from booking.records import bp, charts, services
 @cached_page(*services.SOURCES)
 def index():
     record = services.track_record()
+    coverage = services.coverage()
     # The charts are drawn only when the cached page is missing.
     return render_template(
         "records/index.html",
@@ -21,4 +22,7 @@ def index():
         audience=Lazy(lambda: charts.audience_by_year(record)),
         by_school_type=Lazy(lambda: charts.lectures_by_school_type(record)),
         youth=Lazy(lambda: charts.youth_cohorts(record)),
+        coverage=coverage,
+        coverage_by_ward=Lazy(lambda: charts.coverage_by_ward(coverage)),
+        coverage_by_school_type=Lazy(lambda: charts.coverage_by_school_type(coverage)),
     )

@@ -8,6 +8,10 @@ from booking.core.navigation import register_nav
 
 bp = Blueprint("schools", __name__, url_prefix="/staff/schools")
 
+# Who reads the coverage: the coordinators who choose which schools to favour, and admins.
+COVERAGE_READERS = (Role.ADMIN, Role.COORDINATOR)
+
 register_nav("schools.index", _l("Schools"), (Role.ADMIN,), order=920)
+register_nav("schools.coverage_list", _l("Coverage"), COVERAGE_READERS, order=915)
 
 from booking.schools import staff_views  # noqa: E402,F401

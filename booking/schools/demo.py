@@ -48,11 +48,24 @@ DEMO_SCHOOLS = [
     ("北九州工業高等専門学校", "きたきゅうしゅうこうぎょうこうとうせんもんがっこう", OTHER, "小倉南区"),
 ]
 
+# Schools no lecture of the demo's history has visited: the bureau has not reached every
+# school yet, and 若松区 and 門司区 least (the coverage page and /records show where to go next).
+NOT_YET_REACHED = [
+    ("北九州市立高須小学校", "たかすしょうがっこう", E, "若松区"),
+    ("北九州市立江川小学校", "えがわしょうがっこう", E, "若松区"),
+    ("北九州市立小石小学校", "こいししょうがっこう", E, "若松区"),
+    ("北九州市立二島中学校", "ふたじまちゅうがっこう", J, "若松区"),
+    ("北九州市立松ヶ江北小学校", "まつがえきたしょうがっこう", E, "門司区"),
+    ("北九州市立大里柳小学校", "だいりやなぎしょうがっこう", E, "門司区"),
+    ("北九州市立浅川中学校", "あさかわちゅうがっこう", J, "八幡西区"),
+]
+NOT_YET_REACHED_NAMES = frozenset(name for name, *_rest in NOT_YET_REACHED)
+
 
 def seed() -> list[str]:
     known = set(db.session.scalars(sa.select(School.name)))
     added = 0
-    for name, kana, school_type, ward in DEMO_SCHOOLS:
+    for name, kana, school_type, ward in [*DEMO_SCHOOLS, *NOT_YET_REACHED]:
         if name not in known:
             db.session.add(
                 School(
@@ -61,4 +74,5 @@ def seed() -> list[str]:
             )
             added += 1
     db.session.commit()
-    return [f"School directory: {len(DEMO_SCHOOLS)} demo schools ({added} added now)."]
+    total = len(DEMO_SCHOOLS) + len(NOT_YET_REACHED)
+    return [f"School directory: {total} demo schools ({added} added now)."]

@@ -1,16 +1,19 @@
-"""School directory pages for administrators."""
+"""School directory pages for administrators, and the coverage page for coordinators too."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
+from booking.core.exports import csv_response
 from booking.core.input_guard import accepts_files
 from booking.core.numbers import page_number
-from booking.schools import bp, services
+from booking.core.time import now_jst
+from booking.schools import COVERAGE_READERS, bp, coverage, services
 from booking.schools.forms import ImportForm, SchoolForm
 from booking.schools.models import WARDS, SchoolType
 
@@ -94,3 +97,39 @@ def import_csv():
             )
             return redirect(url_for("schools.index"))
     return render_template("schools/import.html", form=form, errors=errors), 422 if form.has_errors else 200
+
+
+@bp.route("/coverage")
+@role_required(*COVERAGE_READERS)
+def coverage_list():
+    filters = coverage.CoverageFilters.from_args(request.args)
+    return render_template(
+        "schools/coverage.html",
+        coverage=coverage.school_coverage(filters),
+        filters=filters,
+        types=list(SchoolType),
+        wards=WARDS,
+        reaches=list(coverage.Reach),
+    )
+
+
+COVERAGE_HEADER = (
+    _l("School name"),
+    _l("Type"),
+    _l("Ward"),
+    _l("Last lecture held"),
+    _l("Next lecture scheduled"),
+    _l("Reach"),
+)
+
+
+@bp.route("/coverage.csv")
+@role_required(*COVERAGE_READERS)
+def coverage_export():
+    found = coverage.school_coverage(coverage.CoverageFilters.from_args(request.args))
+    rows = (
+        (row.name, str(row.school_type.label), row.ward, row.last_held_at, row.next_at, str(row.reach.label))
+        for row in found.rows
+    )
+    name = _("school-coverage") + now_jst().strftime("-%Y%m%d")
+    return csv_response(f"{name}.csv", [str(h) for h in COVERAGE_HEADER], rows)

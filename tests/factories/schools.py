@@ -14,8 +14,8 @@ def make_school(name: str | None = None, **overrides) -> School:
     school = School(
         name=name or f"北九州市立テスト{next(_counter)}小学校",
         school_type=overrides.pop("school_type", SchoolType.ELEMENTARY),
-        ward="小倉北区",
-        address="北九州市小倉北区",
+        ward=overrides.pop("ward", "小倉北区"),
+        address=overrides.pop("address", "北九州市小倉北区"),
         **overrides,
     )
     db.session.add(school)

@@ -39,6 +39,8 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "schools.new": ("/staff/schools/new", ADMIN),
     "schools.edit": ("/staff/schools/{school_id}", ADMIN),
     "schools.import_csv": ("/staff/schools/import", ADMIN),
+    "schools.coverage_list": ("/staff/schools/coverage", LECTURE_STAFF),
+    "schools.coverage_export": ("/staff/schools/coverage.csv", LECTURE_STAFF),
     "youth.staff_cohorts": ("/staff/youth/", YOUTH),
     "youth.new_cohort": ("/staff/youth/cohorts/new", YOUTH),
     "youth.edit_cohort": ("/staff/youth/cohorts/{cohort_id}", YOUTH),

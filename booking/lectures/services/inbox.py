@@ -16,6 +16,7 @@ from booking.core.numbers import parse_digits
 from booking.core.pages import IdPage
 from booking.core.time import fiscal_year, today_jst, utcnow
 from booking.extensions import db
+from booking.lectures.coverage import school_reach
 from booking.lectures.models import (
     OPEN_STATUSES,
     LectureEvent,
@@ -46,6 +47,7 @@ def get_request(request_id: int) -> LectureRequest | None:
             selectinload(LectureRequest.events).joinedload(LectureEvent.actor),
             selectinload(LectureRequest.proposed_lecturers),
             selectinload(LectureRequest.feedback),
+            with_expression(LectureRequest.school_reach, school_reach()),
         )
     )
 
@@ -159,6 +161,7 @@ def _with_rows(stmt: sa.Select) -> sa.Select:
         selectinload(LectureRequest.assignments).joinedload(StaffBooking.person),
         with_expression(LectureRequest.time_off_clash, has_time_off_clash()),
         with_expression(LectureRequest.other_dates_asked, _asked_other_dates()),
+        with_expression(LectureRequest.school_reach, school_reach()),
     )
 
 
