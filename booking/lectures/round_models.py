@@ -154,9 +154,10 @@ class LectureRound(db.Model):
         self.closed_at = now
 
     def allocate(self, seed: str, inputs: dict[str, Any], digest: str, actor: User, now: datetime) -> None:
+        actor_id = actor.id  # read first: loading it must not flush a half-made allocation
         self._move(RoundAction.ALLOCATE)
         self.seed, self.inputs, self.inputs_digest = seed, inputs, digest
-        self.allocated_at, self.allocated_by_id = now, actor.id
+        self.allocated_at, self.allocated_by_id = now, actor_id
 
 
 class LectureRoundEntry(db.Model):

@@ -231,7 +231,7 @@ def _booked_per_day(first: date, last: date) -> dict[date, int]:
         )
         .group_by(LectureRequest.lecture_day)
     )
-    return dict(db.session.execute(counted).tuples())
+    return {day: count for day, count in db.session.execute(counted)}
 
 
 def _inputs(lecture_round: LectureRound, taking_part: list[LectureRoundEntry]) -> dict:
