@@ -192,7 +192,7 @@ def test_control_characters_in_the_round_form_save_nothing(frozen, coordinator_c
 
 
 def test_a_duplicated_field_takes_the_first_value(frozen, coordinator_client):
-    data = MultiDict(list(GOOD_FORM.items()) + [("per_day", "7")])
+    data = MultiDict([*GOOD_FORM.items(), ("per_day", "7")])
     assert coordinator_client.post("/staff/lectures/rounds/new", data=data).status_code == 302
     db.session.rollback()
     assert db.session.scalar(sa.select(LectureRound.per_day)) == 2
