@@ -235,3 +235,36 @@ def test_the_teachers_page_says_the_request_is_in_a_round(client, frozen, coordi
     _lecture, token = submit(program, candidates=choices(GOOD_DAY))
     page = client.get(f"/lectures/manage/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "part of the round “2学期 繁忙期”" in page
+
+
+def test_a_request_waiting_for_its_round_cannot_be_scheduled_or_given_other_dates(
+    frozen, coordinator, program, lecturer
+):
+    lecture_round = make_round(coordinator)
+    lecture, _token = submit(program, candidates=choices(GOOD_DAY))
+    booking = services.BookingData(at(GOOD_DAY, 10, 30), (lecturer.id,))
+    with pytest.raises(DomainError, match="part of the round"):
+        services.schedule_request(lecture.id, booking, coordinator)
+    proposal = services.ProposalData((at(NEXT_DAY, 10, 30),), (lecturer.id,), "ご提案です。")
+    with pytest.raises(DomainError, match="part of the round"):
+        services.propose_dates(lecture.id, proposal, coordinator)
+    services.close_round(lecture_round.id, coordinator)
+    services.allocate_round(lecture_round.id, coordinator)
+    services.schedule_request(lecture.id, booking, coordinator)
+    assert entry_of(lecture.id).request.status == LectureStatus.SCHEDULED
+
+
+def test_a_request_outside_rounds_is_scheduled_as_before(frozen, coordinator, program, lecturer):
+    make_round(coordinator)
+    lecture, _token = submit(program, candidates=choices(date(2027, 1, 14)))
+    services.schedule_request(
+        lecture.id, services.BookingData(at(date(2027, 1, 14), 10, 30), (lecturer.id,)), coordinator
+    )
+    assert entry_of(lecture.id) is None
+
+
+def test_the_staff_page_of_a_request_shows_its_round(frozen, coordinator_client, coordinator, program):
+    make_round(coordinator)
+    lecture, _token = submit(program, candidates=choices(GOOD_DAY))
+    page = coordinator_client.get(f"/staff/lectures/{lecture.id}", headers={"Accept-Language": "en"})
+    assert "waiting for the allocation" in page.get_data(as_text=True)

@@ -138,6 +138,21 @@ def round_of(lecture: LectureRequest) -> LectureRoundEntry | None:
     )
 
 
+def ensure_not_waiting_for_round(lecture: LectureRequest) -> None:
+    """Refuse to schedule (or propose dates for) a request its round has not allocated yet:
+    in a round, dates go by the rule, not by who is handled first."""
+    entry = round_of(lecture)
+    if entry is not None and entry.round.status != RoundStatus.ALLOCATED:
+        raise DomainError(
+            _(
+                "This request is part of the round “%(name)s”: schedule it once the round is allocated "
+                "(requests close on %(closes)s).",
+                name=entry.round.name,
+                closes=format_date(entry.round.closes_on),
+            )
+        )
+
+
 def list_rounds() -> list[LectureRound]:
     counted = (
         sa.select(LectureRound, sa.func.count(LectureRoundEntry.id))
