@@ -23,7 +23,7 @@ SEED = re.compile(r"[0-9a-f]{1,64}")
 
 class RoundForm(BaseForm):
     name = StringField(
-        _l("Name"),
+        _l("Round name"),
         description=_l("e.g. Autumn term 2026."),
         filters=[strip],
         validators=[DataRequired(_l("Give the round a name.")), max_length(ROUND_NAME_MAX)],

@@ -188,7 +188,7 @@ def test_allocation_records_the_seed_and_the_inputs_digest_and_reruns_identicall
 def test_a_round_is_allocated_only_once(busy_round, coordinator):
     round_id, _made = busy_round
     services.allocate_round(round_id, coordinator)
-    with pytest.raises(DomainError, match="already been allocated"):
+    with pytest.raises(DomainError, match="すでに割り当て済み"):
         services.allocate_round(round_id, coordinator)
     db.session.rollback()
     assert (
@@ -201,7 +201,7 @@ def test_a_round_is_allocated_only_once(busy_round, coordinator):
 
 def test_an_open_round_must_be_closed_before_allocating(frozen, coordinator):
     lecture_round = make_round(coordinator)
-    with pytest.raises(DomainError, match="Close the round"):
+    with pytest.raises(DomainError, match="受付を締め切って"):
         services.allocate_round(lecture_round.id, coordinator)
     db.session.rollback()
     assert db.session.get(LectureRound, lecture_round.id).status == RoundStatus.OPEN
@@ -243,10 +243,10 @@ def test_a_request_waiting_for_its_round_cannot_be_scheduled_or_given_other_date
     lecture_round = make_round(coordinator)
     lecture, _token = submit(program, candidates=choices(GOOD_DAY))
     booking = services.BookingData(at(GOOD_DAY, 10, 30), (lecturer.id,))
-    with pytest.raises(DomainError, match="part of the round"):
+    with pytest.raises(DomainError, match="一括調整「2学期 繁忙期」の対象"):
         services.schedule_request(lecture.id, booking, coordinator)
     proposal = services.ProposalData((at(NEXT_DAY, 10, 30),), (lecturer.id,), "ご提案です。")
-    with pytest.raises(DomainError, match="part of the round"):
+    with pytest.raises(DomainError, match="一括調整「2学期 繁忙期」の対象"):
         services.propose_dates(lecture.id, proposal, coordinator)
     services.close_round(lecture_round.id, coordinator)
     services.allocate_round(lecture_round.id, coordinator)
