@@ -38,7 +38,7 @@ def test_a_request_whose_first_choice_falls_in_an_open_round_joins_it(app, froze
     assert entry is not None and entry.round_id == lecture_round.id and entry.outcome == EntryOutcome.WAITING
     teacher = outbox(app, to="t1@example.jp", template="lectures/submitted_to_teacher")[0]
     assert "2学期 繁忙期" in teacher.body_text and "11月20日" in teacher.body_text
-    assert "1週間以内" not in teacher.body_text  # the round's date, not the usual week, is when it is answered
+    assert "1週間以内" not in teacher.body_text  # answered after the round closes, not within the week
     staff = outbox(app, to=coordinator.email, template="lectures/submitted_to_coordinator")[0]
     assert "2学期 繁忙期" in staff.body_text
 
