@@ -10,10 +10,26 @@ from flask_login import current_user
 from booking.core.auth import role_required
 from booking.core.errors import DomainError
 from booking.core.forms import ConfirmForm
+from booking.core.navigation import TodoItem, Urgency, register_todo
+from booking.core.time import today_jst
 from booking.lectures import LECTURE_STAFF, bp, services
 from booking.lectures.round_forms import RerunForm, RoundForm
 from booking.lectures.round_models import LectureRound
 from booking.settings.services import current_settings
+
+
+def _todo(user):
+    """The dashboard line: rounds whose requests have closed, to close and allocate."""
+    count = services.rounds_to_allocate(today_jst())
+    yield TodoItem(
+        label=_("Rounds past their closing day, to allocate: %(n)d", n=count),
+        count=count,
+        url=url_for("lectures.rounds"),
+        urgency=Urgency.NEW_REQUESTS,
+    )
+
+
+register_todo("lectures.rounds", LECTURE_STAFF, _todo)
 
 
 def _round_or_404(round_id: int) -> LectureRound:

@@ -4,13 +4,14 @@ input, and the journey from opening a round to re-running its allocation."""
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from booking.core.auth import Role
+from booking.core.time import JST
 from booking.extensions import db
 from booking.lectures import services
 from booking.lectures.round_models import LectureRound, RoundStatus
@@ -196,3 +197,17 @@ def test_a_duplicated_field_takes_the_first_value(frozen, coordinator_client):
     assert coordinator_client.post("/staff/lectures/rounds/new", data=data).status_code == 302
     db.session.rollback()
     assert db.session.scalar(sa.select(LectureRound.per_day)) == 2
+
+
+def test_the_dashboard_lists_rounds_past_their_closing_day_until_allocated(
+    app, login, frozen, coordinator_client, coordinator, program
+):
+    lecture_round = make_round(coordinator)
+    line = "Rounds past their closing day, to allocate: 1"
+    assert line not in coordinator_client.get("/staff/", headers=EN).get_data(as_text=True)
+    frozen.move_to(datetime(2026, 11, 21, 9, 0, tzinfo=JST))
+    login(coordinator_client, coordinator.email)  # signed in again after the days passed
+    assert line in coordinator_client.get("/staff/", headers=EN).get_data(as_text=True)
+    services.close_round(lecture_round.id, coordinator)
+    services.allocate_round(lecture_round.id, coordinator)
+    assert line not in coordinator_client.get("/staff/", headers=EN).get_data(as_text=True)

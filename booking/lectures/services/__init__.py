@@ -100,6 +100,7 @@ from booking.lectures.services.rounds import (
     open_round,
     rerun,
     round_of,
+    rounds_to_allocate,
 )
 from booking.lectures.services.staff_actions import (
     BookingData,
@@ -197,6 +198,7 @@ __all__ = [
     "reschedule_request",
     "resend_link",
     "round_of",
+    "rounds_to_allocate",
     "schedule_request",
     "set_meeting",
     "status_counts",

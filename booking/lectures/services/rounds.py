@@ -167,6 +167,15 @@ def list_rounds() -> list[LectureRound]:
     return found
 
 
+def rounds_to_allocate(today: date) -> int:
+    """Rounds past their closing day and not allocated yet (closed or not)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(LectureRound.id)).where(
+            LectureRound.status != RoundStatus.ALLOCATED, LectureRound.closes_on < today
+        )
+    )
+
+
 def get_round(round_id: int) -> LectureRound | None:
     return db.session.scalar(
         sa.select(LectureRound)
