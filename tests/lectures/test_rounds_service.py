@@ -14,6 +14,7 @@ from booking.extensions import db
 from booking.lectures import services
 from booking.lectures.models import LectureStatus
 from booking.lectures.round_models import EntryOutcome, LectureRound, LectureRoundEntry, RoundStatus
+from booking.settings.services import add_blackout_day
 from tests.factories.lectures import GOOD_DAY, at, make_request, submit
 from tests.factories.rounds import CLOSES_ON, FIRST_DAY, LAST_DAY, make_round
 from tests.factories.schools import make_school
@@ -269,3 +270,13 @@ def test_the_staff_page_of_a_request_shows_its_round(frozen, coordinator_client,
     lecture, _token = submit(program, candidates=choices(GOOD_DAY))
     page = coordinator_client.get(f"/staff/lectures/{lecture.id}", headers={"Accept-Language": "en"})
     assert "waiting for the allocation" in page.get_data(as_text=True)
+
+
+def test_a_day_made_a_blackout_day_after_the_requests_gets_no_lecture(frozen, coordinator, program):
+    lecture_round = make_round(coordinator)
+    lecture, _token = submit(program, candidates=choices(GOOD_DAY, NEXT_DAY))
+    add_blackout_day(GOOD_DAY, "局の行事", coordinator)
+    services.close_round(lecture_round.id, coordinator)
+    services.allocate_round(lecture_round.id, coordinator)
+    entry = entry_of(lecture.id)
+    assert (entry.allocated_day, entry.allocated_rank) == (NEXT_DAY, 2)

@@ -32,6 +32,7 @@ from booking.lectures.round_models import (
     LectureRoundEntry,
     RoundStatus,
 )
+from booking.lectures.rules import is_lecture_day
 from booking.lectures.services.common import add_link
 from booking.settings.services import current_settings
 from booking.staff.models import User
@@ -272,10 +273,18 @@ def _inputs(lecture_round: LectureRound, taking_part: list[LectureRoundEntry]) -
         )
         school = school_of(lecture)
         entries.append(rounds.Entry(lecture.reference, school, last.get(school), choices))
-    per_day = min(lecture_round.per_day, current_settings().daily_cap)
+    settings = current_settings()
+    per_day = min(lecture_round.per_day, settings.daily_cap)
     booked = _booked_per_day(lecture_round.first_day, lecture_round.last_day)
-    days = {choice.day for entry in entries for choice in entry.choices}
-    capacity = {day: max(0, per_day - booked.get(day, 0)) for day in days}
+    today = today_jst()
+
+    def room(day: date) -> int:
+        # A day that has passed, or became a blackout day since the request, has none.
+        if day <= today or not is_lecture_day(day, settings):
+            return 0
+        return max(0, per_day - booked.get(day, 0))
+
+    capacity = {day: room(day) for day in {choice.day for entry in entries for choice in entry.choices}}
     return rounds.inputs_to_data(entries, capacity)
 
 
