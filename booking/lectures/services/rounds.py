@@ -154,18 +154,15 @@ def ensure_not_waiting_for_round(lecture: LectureRequest) -> None:
         )
 
 
-def list_rounds() -> list[LectureRound]:
+def list_rounds() -> list[tuple[LectureRound, int]]:
+    """Every round, latest first, with how many requests it collected."""
     counted = (
         sa.select(LectureRound, sa.func.count(LectureRoundEntry.id))
         .outerjoin(LectureRoundEntry)
         .group_by(LectureRound.id)
         .order_by(LectureRound.first_day.desc())
     )
-    found = []
-    for lecture_round, count in db.session.execute(counted):
-        lecture_round.entry_count = count
-        found.append(lecture_round)
-    return found
+    return [(lecture_round, count) for lecture_round, count in db.session.execute(counted)]
 
 
 def rounds_to_allocate(today: date) -> int:
