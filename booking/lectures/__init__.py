@@ -21,4 +21,13 @@ bp.add_app_template_filter(time_span, "time_span")
 bp.add_app_template_filter(time_off_span, "time_off_span")
 bp.add_app_template_filter(zone_name, "zone_name")
 
-from booking.lectures import calendar, coverage, running_views, staff_views, todo, views  # noqa: E402,F401
+from booking.lectures import (  # noqa: E402,F401
+    calendar,
+    coverage,
+    round_models,
+    round_views,
+    running_views,
+    staff_views,
+    todo,
+    views,
+)

@@ -169,9 +169,10 @@ def _to_staff(
         )
 
 
-def submitted(lecture: LectureRequest, token: str, coordinators: list[User]) -> None:
-    _to_teacher(lecture, "submitted", token)
-    _to_staff(coordinators, lecture, "submitted_to_coordinator")
+def submitted(lecture: LectureRequest, token: str, coordinators: list[User], lecture_round=None) -> None:
+    """A new request; one whose first choice falls in an open round says so, and when it is allocated."""
+    _to_teacher(lecture, "submitted", token, lecture_round=lecture_round)
+    _to_staff(coordinators, lecture, "submitted_to_coordinator", lecture_round=lecture_round)
 
 
 def link_resent(lecture: LectureRequest, token: str) -> None:
@@ -299,3 +300,22 @@ def meeting_updated(
     changes = {"link_changed": link_changed, "test_changed": test_changed}
     _to_teacher(lecture, "meeting_updated", token, invite="REQUEST", **changes)
     _to_staff(lecturers, lecture, "meeting_updated_to_lecturer", invite="REQUEST", **changes)
+
+
+# Busy-term rounds ---------------------------------------------------------------------------
+
+
+def round_allocated(lecture: LectureRequest, token: str, entry) -> None:
+    """The round's allocation gave the request one of its dates; staff now book the lecturers."""
+    _to_teacher(lecture, "round_allocated", token, entry=entry, lecture_round=entry.round)
+
+
+def round_not_allocated(lecture: LectureRequest, token: str, lecture_round) -> None:
+    """No date in the round: the school is offered an online lecture or the next round."""
+    _to_teacher(
+        lecture,
+        "round_not_allocated",
+        token,
+        lecture_round=lecture_round,
+        request_link=absolute_url("lectures.new_request"),
+    )

@@ -227,6 +227,7 @@ def show(request_id: int):
         now=utcnow(),
         time_off_clashes=services.lecture_time_off_clashes(lecture),
         meeting_form=meeting_form_for(lecture) if lecture.can_set_meeting() else None,
+        round_entry=services.round_of(lecture),
     )
 
 

@@ -279,6 +279,7 @@ def manage(token: str):
         form=form,
         now=utcnow(),
         edit_days=FEEDBACK_EDIT_DAYS,
+        round_entry=services.round_of(lecture),
     ), 422 if failed else 200
 
 

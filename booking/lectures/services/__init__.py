@@ -12,6 +12,7 @@ One module per use case; everything is re-exported here, so callers write
 - postings: where lecturers are based (postings abroad);
 - meetings: running an online lecture (meeting link, connection test) and a lecturer's
   own lectures;
+- rounds: busy-term rounds (collect, close, allocate once, re-run from the seed);
 - retention: removing teachers' contact details from old requests;
 - common: what several of them share (the request's lock, private links, bookings).
 
@@ -89,6 +90,18 @@ from booking.lectures.services.requests import (
     submit_request,
 )
 from booking.lectures.services.retention import purge_personal_data
+from booking.lectures.services.rounds import (
+    Allocated,
+    RoundData,
+    allocate_round,
+    close_round,
+    get_round,
+    list_rounds,
+    open_round,
+    rerun,
+    round_of,
+    rounds_to_allocate,
+)
 from booking.lectures.services.staff_actions import (
     BookingData,
     ProposalData,
@@ -115,6 +128,7 @@ __all__ = [
     "MISSING_LINK_WINDOW_DAYS",
     "RESEND_WINDOW",
     "SORTS",
+    "Allocated",
     "Asked",
     "BookingData",
     "Candidate",
@@ -129,6 +143,7 @@ __all__ = [
     "ProgramData",
     "ProposalData",
     "RequestData",
+    "RoundData",
     "Submitted",
     "TimeOffClash",
     "active_lecturers",
@@ -137,11 +152,13 @@ __all__ = [
     "add_posting",
     "add_unavailability",
     "all_programs",
+    "allocate_round",
     "ask_other_dates",
     "cancel_by_school",
     "cancel_request",
     "candidate_problems",
     "choose_proposed_date",
+    "close_round",
     "complete_request",
     "coordinators",
     "create_program",
@@ -154,6 +171,7 @@ __all__ = [
     "get_posting",
     "get_program",
     "get_request",
+    "get_round",
     "get_unavailability",
     "give_meeting_link",
     "lecture_for_lecturer",
@@ -162,9 +180,11 @@ __all__ = [
     "lecturer_overview",
     "lectures_between",
     "list_requests",
+    "list_rounds",
     "lock_request",
     "next_reference_number",
     "online_lectures_missing_link",
+    "open_round",
     "postings_of",
     "program_choices",
     "proposal_problems",
@@ -174,8 +194,11 @@ __all__ = [
     "remove_unavailability",
     "request_problems",
     "requested_schools",
+    "rerun",
     "reschedule_request",
     "resend_link",
+    "round_of",
+    "rounds_to_allocate",
     "schedule_request",
     "set_meeting",
     "status_counts",

@@ -37,6 +37,7 @@ from booking.lectures.models import (
 )
 from booking.lectures.rules import slot_problems
 from booking.lectures.scheduling import Booking, clashes, days_to_lock, lock_days
+from booking.lectures.services import rounds
 from booking.lectures.services.common import add_link, commit_booking, flush_booking, lock_request
 from booking.scheduling.models import StaffBooking
 from booking.schools.models import School, SchoolType
@@ -253,7 +254,9 @@ def submit_request(data: RequestData) -> Submitted:
             db.session.add(lecture)
             db.session.flush()
             token = add_link(lecture)
-            notifications.submitted(lecture, token, coordinators())
+            first = min(data.candidates, key=lambda c: c.rank, default=None)
+            lecture_round = rounds.collect(lecture, first.day) if first else None
+            notifications.submitted(lecture, token, coordinators(), lecture_round)
             record(None, "lecture.submit", "lecture_request", lecture.id, format=data.format.value)
             db.session.commit()
     except sa.exc.IntegrityError:

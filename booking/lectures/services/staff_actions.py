@@ -22,6 +22,7 @@ from booking.lectures.models import Action, LectureRequest
 from booking.lectures.rules import slot_problems
 from booking.lectures.scheduling import Booking, abroad_refusals, clashes, days_to_lock, lock_days
 from booking.lectures.services.common import add_link, commit_booking, flush_booking, lock_request
+from booking.lectures.services.rounds import ensure_not_waiting_for_round
 from booking.settings.services import Settings, current_settings
 from booking.staff.models import User, UserRole
 
@@ -144,6 +145,7 @@ def _book(lecture: LectureRequest, data: BookingData, actor: User, action: Actio
 def schedule_request(request_id: int, data: BookingData, actor: User) -> LectureRequest:
     with write_lock():
         lecture = lock_request(request_id)
+        ensure_not_waiting_for_round(lecture)
         lecturers = _book(lecture, data, actor, Action.SCHEDULE)
         token = add_link(lecture)
         notifications.scheduled(lecture, token, lecturers)
@@ -217,6 +219,7 @@ def propose_dates(request_id: int, data: ProposalData, actor: User) -> LectureRe
     with write_lock():
         lecture = lock_request(request_id)
         lecture.ensure_can(Action.PROPOSE)
+        ensure_not_waiting_for_round(lecture)
         errors: list[DomainError] = []
         lecturers: list[User] = []
         try:
