@@ -10,4 +10,8 @@ bp = Blueprint("schools", __name__, url_prefix="/staff/schools")
 
 register_nav("schools.index", _l("Schools"), (Role.ADMIN,), order=920)
 
+from booking.schools.periods import schedule_of  # noqa: E402
+
+bp.add_app_template_global(schedule_of, "school_periods")
+
 from booking.schools import staff_views  # noqa: E402,F401
