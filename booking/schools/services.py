@@ -302,7 +302,8 @@ def _parse_rows(result: ImportResult, header: list[str], reader) -> ImportResult
         periods: tuple[Period, ...] = ()
         if value("periods"):
             try:
-                periods = parse_schedule(value("periods"))
+                # The cell as typed: width is forgiven there, but ² is not a 2.
+                periods = parse_schedule(values[columns["periods"]])
             except ValueError as error:
                 problems.append(_("the periods: %(problem)s", problem=str(error)))
         for column, label in (("address", _("the address")), ("name_kana", _("the name in kana"))):
