@@ -843,7 +843,8 @@ class LectureSlot(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="times"),
         sa.CheckConstraint(
             "(period_from IS NULL AND period_to IS NULL) OR "
-            f"(period_from BETWEEN 1 AND {MAX_PERIODS} AND period_to BETWEEN period_from AND {MAX_PERIODS})",
+            "(period_from IS NOT NULL AND period_to IS NOT NULL "
+            f"AND period_from BETWEEN 1 AND {MAX_PERIODS} AND period_to BETWEEN period_from AND {MAX_PERIODS})",
             name="periods",
         ),
     )

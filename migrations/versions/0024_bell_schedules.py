@@ -22,7 +22,8 @@ depends_on = None
 
 PERIODS_CHECK = (
     "(period_from IS NULL AND period_to IS NULL) OR "
-    "(period_from BETWEEN 1 AND 8 AND period_to BETWEEN period_from AND 8)"
+    "(period_from IS NOT NULL AND period_to IS NOT NULL "
+    "AND period_from BETWEEN 1 AND 8 AND period_to BETWEEN period_from AND 8)"
 )
 CLASS_COUNT_CHECK = "class_count IS NULL OR class_count BETWEEN 1 AND 20"
 
