@@ -844,7 +844,8 @@ class LectureSlot(db.Model):
         sa.CheckConstraint(
             "(period_from IS NULL AND period_to IS NULL) OR "
             "(period_from IS NOT NULL AND period_to IS NOT NULL "
-            f"AND period_from BETWEEN 1 AND {MAX_PERIODS} AND period_to BETWEEN period_from AND {MAX_PERIODS})",
+            f"AND period_from BETWEEN 1 AND {MAX_PERIODS} "
+            f"AND period_to BETWEEN period_from AND {MAX_PERIODS})",
             name="periods",
         ),
     )
