@@ -341,3 +341,15 @@ def test_the_class_count_is_checked_by_the_database(ctx, program):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_the_demo_has_a_request_by_periods_and_every_school_a_schedule(app, ctx, frozen):
+    from booking.schools.models import School
+
+    seeded = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert seeded.exit_code == 0, seeded.output
+    db.session.rollback()
+    by_periods = db.session.scalars(sa.select(LectureSlot).where(LectureSlot.period_from.is_not(None))).all()
+    assert [(s.period_from, s.period_to) for s in by_periods] == [(3, 4)]
+    assert by_periods[0].request.class_count == 2
+    assert all(school.periods for school in db.session.scalars(sa.select(School)))
