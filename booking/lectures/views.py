@@ -213,6 +213,19 @@ def find_schools():
     return jsonify(schools=[{"id": school.id, "name": school.name} for school in schools])
 
 
+@bp.route("/lectures/schools/<int:school_id>/periods")
+@limiter.limit(lambda: current_app.config["SCHOOL_SEARCH_LIMIT"])
+def school_periods(school_id: int):
+    """A directory school's runs of periods as the request form offers them (JSON; no names)."""
+    school = get_school(school_id)
+    if school is None or not school.active:
+        abort(404)
+    form = RequestForm(programs=(), meta={"csrf": False})
+    form.offer_periods(schedule_of(school))
+    choices = form.candidate_1_periods.choices
+    return jsonify(runs=[{"value": choice.value, "label": str(choice.label)} for choice in choices[1:]])
+
+
 def _feedback_form(lecture, formdata) -> FeedbackForm:
     """The feedback form, holding the answers already given (to change them) if any."""
     given = lecture.feedback

@@ -33,7 +33,8 @@ def test_a_teacher_asks_for_periods_3_and_4_on_a_phone(phone_page: Page, ctx):
     search.press("ArrowDown")
     search.press("Enter")
     expect(page.get_by_role("radio", name="北九州市立校時小学校")).to_be_checked()
-    page.get_by_role("button", name="この学校で校時を表示").click()
+    # The script offers the chosen school's periods at once (without it, a button posts back).
+    expect(page.get_by_role("button", name="この学校で校時を表示")).to_be_hidden()
 
     periods = page.get_by_label("または校時").first
     expect(periods).to_be_visible()

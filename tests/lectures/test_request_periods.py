@@ -271,7 +271,11 @@ def test_the_form_offers_the_chosen_schools_periods_without_javascript(client, f
 
 def test_the_empty_form_asks_for_a_time_only(client, frozen, program):
     html = client.get("/lectures/request").get_data(as_text=True)
-    assert 'name="candidate_1_time"' in html and 'name="candidate_1_periods"' not in html
+    assert 'name="candidate_1_time"' in html
+    # The periods wait, hidden, for a school of the directory (the script fills them in).
+    assert re.search(
+        r'<div data-periods-field hidden>\s*<div class="field" data-field="candidate_1_periods"', html
+    )
 
 
 def test_a_date_in_the_address_fills_in_the_first_choice(client, frozen, program):
@@ -353,3 +357,12 @@ def test_the_demo_has_a_request_by_periods_and_every_school_a_schedule(app, ctx,
     assert [(s.period_from, s.period_to) for s in by_periods] == [(3, 4)]
     assert by_periods[0].request.class_count == 2
     assert all(school.periods for school in db.session.scalars(sa.select(School)))
+
+
+def test_the_schools_periods_as_json_for_the_forms_script(client, frozen, school):
+    runs = client.get(f"/lectures/schools/{school.id}/periods", headers={"Accept-Language": "en"}).get_json()[
+        "runs"
+    ]
+    assert {"value": "3-4", "label": "Periods 3–4 (10:45–12:25)"} in runs
+    assert "4-5" not in [run["value"] for run in runs]
+    assert client.get("/lectures/schools/999999/periods").status_code == 404
