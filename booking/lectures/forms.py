@@ -89,6 +89,16 @@ class PeriodsField(SelectField):
         self.data = run_value(*self.run)
 
 
+def period_choices(periods: Sequence[Period]) -> list[SelectChoice]:
+    """Every run of consecutive periods a lecture can take, e.g. "3・4校時 (10:45–12:25)"."""
+    choices = []
+    for first, last in runs(periods):
+        starts, ends = run_span(periods, first, last)
+        label = f"{periods_label(first, last)} ({starts.strftime('%H:%M')}–{ends.strftime('%H:%M')})"
+        choices.append(SelectChoice(run_value(first, last), label))
+    return choices
+
+
 class CandidateDates:
     """Up to three candidates (first required), as the request form asks: a date with its start
     time or, where the form offers them, its periods (never both); no two candidates alike.
@@ -368,11 +378,7 @@ class RequestForm(CandidateDates, BaseForm):
         """Each candidate's choice of the school's runs of periods, e.g. "3・4校時 (10:45–12:25)";
         none (the start time alone) while the school is not one of the directory's."""
         self.periods_offered = bool(periods)
-        choices = [SelectChoice("", _l("— a start time instead —"))]
-        for first, last in runs(periods or ()):
-            starts, ends = run_span(periods, first, last)
-            label = f"{periods_label(first, last)} ({starts.strftime('%H:%M')}–{ends.strftime('%H:%M')})"
-            choices.append(SelectChoice(run_value(first, last), label))
+        choices = [SelectChoice("", _l("— a start time instead —")), *period_choices(periods or ())]
         for rank in (1, 2, 3):
             self[f"candidate_{rank}_periods"].choices = choices
 

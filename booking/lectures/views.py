@@ -26,6 +26,7 @@ from booking.lectures.forms import (
     OtherDatesForm,
     RequestForm,
     SchoolMeetingForm,
+    period_choices,
 )
 from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform, Program
 from booking.schools.models import School, SchoolType
@@ -220,10 +221,8 @@ def school_periods(school_id: int):
     school = get_school(school_id)
     if school is None or not school.active:
         abort(404)
-    form = RequestForm(programs=(), meta={"csrf": False})
-    form.offer_periods(schedule_of(school))
-    choices = form.candidate_1_periods.choices
-    return jsonify(runs=[{"value": choice.value, "label": str(choice.label)} for choice in choices[1:]])
+    choices = period_choices(schedule_of(school))
+    return jsonify(runs=[{"value": choice.value, "label": choice.label} for choice in choices])
 
 
 def _feedback_form(lecture, formdata) -> FeedbackForm:
