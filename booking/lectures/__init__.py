@@ -15,10 +15,11 @@ register_nav("lectures.inbox", _l("Lectures"), LECTURE_STAFF, order=100, prefixe
 register_nav("lectures.my_schedule", _l("My lectures"), (Role.LECTURER,), order=110)
 
 from booking.core.i18n import zone_name  # noqa: E402
-from booking.lectures.formatting import time_off_span, time_span  # noqa: E402
+from booking.lectures.formatting import slot_span, time_off_span, time_span  # noqa: E402
 
 bp.add_app_template_filter(time_span, "time_span")
 bp.add_app_template_filter(time_off_span, "time_off_span")
+bp.add_app_template_filter(slot_span, "slot_span")
 bp.add_app_template_filter(zone_name, "zone_name")
 
 from booking.lectures import (  # noqa: E402,F401

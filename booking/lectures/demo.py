@@ -32,6 +32,7 @@ from booking.lectures.rules import is_day_off
 from booking.lectures.services import add_link, next_reference_number
 from booking.scheduling.models import Posting, TimeOff
 from booking.schools.models import School, SchoolType
+from booking.schools.periods import run_span, schedule_of
 from booking.settings.services import current_settings
 from booking.staff.demo import DemoUser, ensure_user
 
@@ -249,8 +250,8 @@ def seed() -> list[str]:
     online, in_person = LectureFormat.ONLINE, LectureFormat.IN_PERSON
     p_coop, p_miracle, p_sdgs, p_career, p_live = programs
 
-    # Received, waiting for an answer.
-    make(
+    # Received, waiting for an answer; the first choice asked as 3・4校時 of the school's day.
+    lecture = make(
         "01",
         p_sdgs,
         "北九州市立小倉中央小学校",
@@ -261,6 +262,17 @@ def seed() -> list[str]:
         "5年生 2クラス",
         62,
     )
+    school = _school("北九州市立小倉中央小学校")
+    if lecture is not None and school is not None:
+        lecture.class_count = 2
+        span = run_span(schedule_of(school), 3, 4)
+        if span is not None:
+            first = lecture.slots[0]
+            first.starts_at, first.ends_at = (
+                at(ahead[2], span[0].hour, span[0].minute),
+                at(ahead[2], span[1].hour, span[1].minute),
+            )
+            first.period_from, first.period_to = 3, 4
     make(
         "02",
         p_career,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from booking.core.i18n import (
     current_language,
+    format_date,
     format_datetime,
     format_datetime_dual,
     format_day_range,
@@ -13,6 +14,7 @@ from booking.core.i18n import (
     zone_name,
 )
 from booking.core.time import JST, to_zone
+from booking.schools.periods import periods_label
 
 
 def time_span(
@@ -35,6 +37,19 @@ def time_span(
     if lang == "ja":
         return f"{japan}(日本時間)/ {other}({zone_name(zone, lang)})"
     return f"{japan} Japan time / {other} {zone_name(zone, lang)}"
+
+
+def slot_span(slot, language: str | None = None) -> str:
+    """A date asked for: e.g. 2026年12月3日(木) 3・4校時 (10:45–12:25) when given as periods,
+    else as time_span (Japan time)."""
+    if slot is None:
+        return ""
+    periods = getattr(slot, "periods", None)
+    if not periods:
+        return time_span(slot.starts_at, slot.ends_at, language=language)
+    lang = language or current_language()
+    times = f"{format_time(slot.starts_at, JST, lang)}–{format_time(slot.ends_at, JST, lang)}"
+    return f"{format_date(slot.starts_at, lang)} {periods_label(*periods, language=lang)} ({times})"
 
 
 def time_off_span(period, zone: str | None = None, language: str | None = None) -> str:

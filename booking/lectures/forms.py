@@ -42,6 +42,7 @@ from booking.core.forms import (
 )
 from booking.core.time import JST
 from booking.lectures.models import (
+    CLASS_COUNT_MAX,
     FEEDBACK_COMMENTS_MAX,
     FORMAT_LABELS,
     GRADE_BAND_LABELS,
@@ -53,6 +54,7 @@ from booking.lectures.models import (
     Program,
 )
 from booking.schools.models import SCHOOL_TYPE_LABELS, School, SchoolType
+from booking.schools.periods import Period, parse_run, periods_label, run_span, run_value, runs
 
 if TYPE_CHECKING:
     from booking.lectures.services import ProgramChoice
@@ -68,25 +70,85 @@ def _required_when(form: BaseForm, field: Field, when: bool, message) -> None:
         raise ValidationError(str(message))
 
 
-class CandidateDates:
-    """Up to three date-and-time candidates (first required), as the request form asks:
-    a date needs its time and a time its date, and no two candidates are the same.
+class PeriodsField(SelectField):
+    """Consecutive periods (校時) of the school's day, as "3-4" or "5"; typed variants such as
+    "３－４", "3–4" or "3・4校時" read the same. Its `run` is (first, last) or None."""
 
-    For forms holding the request form's fields candidate_1_date ... candidate_3_time.
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, validate_choice=False, choices=[], **kwargs)
+        self.run: tuple[int, int] | None = None
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.run = None
+        raw = valuelist[0] if valuelist else ""
+        self.data = raw
+        if not raw.strip(" \t\u3000"):
+            self.data = ""
+            return
+        self.run = parse_run(raw)  # a ValueError becomes the field's message
+        self.data = run_value(*self.run)
+
+
+def period_choices(periods: Sequence[Period]) -> list[SelectChoice]:
+    """Every run of consecutive periods a lecture can take, e.g. "3・4校時 (10:45–12:25)"."""
+    choices = []
+    for first, last in runs(periods):
+        starts, ends = run_span(periods, first, last)
+        label = f"{periods_label(first, last)} ({starts.strftime('%H:%M')}–{ends.strftime('%H:%M')})"
+        choices.append(SelectChoice(run_value(first, last), label))
+    return choices
+
+
+class CandidateDates:
+    """Up to three candidates (first required), as the request form asks: a date with its start
+    time or, where the form offers them, its periods (never both); no two candidates alike.
+
+    For forms holding the request form's fields candidate_1_date ... candidate_3_time (and
+    perhaps candidate_N_periods).
     """
 
+    periods_offered = False
+
+    def _periods_field(self, rank: int) -> PeriodsField | None:
+        return self._fields.get(f"candidate_{rank}_periods")
+
     def check_candidates(self) -> None:
-        seen: dict[tuple[date, time], int] = {}
+        seen: dict[tuple, int] = {}
         for rank in (1, 2, 3):
             day_field, time_field = self[f"candidate_{rank}_date"], self[f"candidate_{rank}_time"]
-            if day_field.errors or time_field.errors:
+            periods_field = self._periods_field(rank)
+            run = periods_field.run if periods_field is not None and not periods_field.errors else None
+            if periods_field is not None and periods_field.errors:
                 continue
-            if rank > 1 and day_field.data and not time_field.data:
-                time_field.errors.append(str(_l("Enter a start time for this date too.")))
-            elif rank > 1 and time_field.data and not day_field.data:
+            if time_field.errors:
+                continue
+            if time_field.data and run:
+                periods_field.errors.append(str(_l("Give either a start time or the periods, not both.")))
+                continue
+            when = time_field.data or run
+            if rank == 1 and not when:
+                time_field.errors.append(
+                    str(
+                        _l("Enter the start time, or choose the periods.")
+                        if self.periods_offered
+                        else _l("Enter the start time.")
+                    )
+                )
+                continue
+            if day_field.errors:
+                continue
+            if rank > 1 and day_field.data and not when:
+                time_field.errors.append(
+                    str(
+                        _l("Enter a start time or the periods for this date too.")
+                        if self.periods_offered
+                        else _l("Enter a start time for this date too.")
+                    )
+                )
+            elif when and not day_field.data:
                 day_field.errors.append(str(_l("Enter a date for this time too.")))
-            elif day_field.data and time_field.data:
-                key = (day_field.data, time_field.data)
+            elif day_field.data and when:
+                key = (day_field.data, when)
                 if key in seen:
                     day_field.errors.append(
                         str(
@@ -104,19 +166,37 @@ class CandidateDates:
         """Each candidate's messages start with its choice ("Choice 3: ..."), so the summary
         at the top says which of the three dates or times is meant."""
         for rank in (1, 2, 3):
-            for part in ("date", "time"):
-                field = self[f"candidate_{rank}_{part}"]
+            for part in ("date", "time", "periods"):
+                name = f"candidate_{rank}_{part}"
+                if name not in self:
+                    continue
+                field = self[name]
                 field.errors = [
                     str(_l("Choice %(n)d: %(problem)s", n=rank, problem=message)) for message in field.errors
                 ]
 
-    def candidates(self) -> list[tuple[int, date, time]]:
+    def candidates(self) -> list[tuple[int, date, time | None, tuple[int, int] | None]]:
+        """(rank, date, start time, periods) of each candidate given; time or periods is None."""
         found = []
         for rank in (1, 2, 3):
             day, at = self[f"candidate_{rank}_date"].data, self[f"candidate_{rank}_time"].data
-            if day and at:
-                found.append((rank, day, at))
+            periods_field = self._periods_field(rank)
+            run = periods_field.run if periods_field is not None else None
+            if day and (at or run):
+                found.append((rank, day, None if run else at, run))
         return found
+
+    def well_formed_candidates(self) -> list[tuple[int, date, time | None, tuple[int, int] | None]]:
+        """The candidates typed clearly enough to be judged by the calendar's rules."""
+        return [
+            found
+            for found in self.candidates()
+            if not any(
+                self[name].errors
+                for name in (f"candidate_{found[0]}_{part}" for part in ("date", "time", "periods"))
+                if name in self
+            )
+        ]
 
 
 class RequestForm(CandidateDates, BaseForm):
@@ -223,13 +303,27 @@ class RequestForm(CandidateDates, BaseForm):
     # Candidate dates: first choice required, second and third optional.
     # Their messages are named after their choice by validate().
     candidate_1_date = LooseDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
-    candidate_1_time = LooseTimeField(
-        _l("Start time"), validators=[InputRequired(_l("Enter the start time."))]
-    )
+    # Required for the first choice unless periods are given (see check_candidates).
+    candidate_1_time = LooseTimeField(_l("Start time"), validators=[Optional()])
     candidate_2_date = LooseDateField(_l("Date"), validators=[Optional()])
     candidate_2_time = LooseTimeField(_l("Start time"), validators=[Optional()])
     candidate_3_date = LooseDateField(_l("Date"), validators=[Optional()])
     candidate_3_time = LooseTimeField(_l("Start time"), validators=[Optional()])
+    # Only for a school in the directory: its periods, offered by offer_periods().
+    candidate_1_periods = PeriodsField(_l("Or periods (校時)"))
+    candidate_2_periods = PeriodsField(_l("Or periods (校時)"))
+    candidate_3_periods = PeriodsField(_l("Or periods (校時)"))
+    class_count = LooseIntegerField(
+        _l("Number of classes"),
+        description=_l("How many classes listen together, e.g. 3."),
+        validators=[
+            Optional(),
+            whole_number_between(
+                1, CLASS_COUNT_MAX, _l("Enter a number from 1 to %(max)d.", max=CLASS_COUNT_MAX)
+            ),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
     contact_name = StringField(
         _l("Your name"),
         filters=[strip],
@@ -278,6 +372,15 @@ class RequestForm(CandidateDates, BaseForm):
             for p in programs
         ]
         self.offer_schools(schools)
+        self.offer_periods(None)
+
+    def offer_periods(self, periods: Sequence[Period] | None) -> None:
+        """Each candidate's choice of the school's runs of periods, e.g. "3・4校時 (10:45–12:25)";
+        none (the start time alone) while the school is not one of the directory's."""
+        self.periods_offered = bool(periods)
+        choices = [SelectChoice("", _l("— a start time instead —")), *period_choices(periods or ())]
+        for rank in (1, 2, 3):
+            self[f"candidate_{rank}_periods"].choices = choices
 
     def offer_schools(self, schools: list[School]) -> None:
         """The schools to choose from: the one chosen and a search's matches, never the directory."""

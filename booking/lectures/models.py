@@ -34,7 +34,7 @@ from booking.extensions import db
 from booking.scheduling.models import BookingRole, StaffBooking, arrange
 from booking.scheduling.models import Program as BookingProgram
 from booking.schools.coverage import Reach
-from booking.schools.models import School, SchoolType
+from booking.schools.models import MAX_PERIODS, School, SchoolType
 from booking.staff.models import User
 
 
@@ -201,6 +201,8 @@ BOOKED_STATUSES = frozenset({S.SCHEDULED, S.COMPLETED})
 
 # The meeting link's longest form (Teams links run to a few hundred characters).
 MEETING_URL_MAX = 1000
+# How many classes may listen to one lecture.
+CLASS_COUNT_MAX = 20
 # How many days before the lecture's day the bureau sends a link it issues (or asks the school for its own).
 MEETING_LINK_DAYS_BEFORE = 7
 MEETING_URL_CHECK = f"length(meeting_url) <= {MEETING_URL_MAX} AND (format = 'online' OR meeting_url = '')"
@@ -322,6 +324,8 @@ class LectureRequest(db.Model):
     contact_phone: Mapped[str] = mapped_column(sa.String(20))
     grade: Mapped[str] = mapped_column(sa.String(100))
     audience_size: Mapped[int]
+    # How many classes listen (1 to CLASS_COUNT_MAX); None on requests made before it was asked.
+    class_count: Mapped[int | None]
 
     online_platform: Mapped[OnlinePlatform | None] = mapped_column(
         enum_type(OnlinePlatform, "online_platform")
@@ -396,6 +400,9 @@ class LectureRequest(db.Model):
         sa.UniqueConstraint("fiscal_year", "number", name="uq_lecture_requests_fiscal_year_number"),
         sa.CheckConstraint("number BETWEEN 1 AND 9999", name="number"),
         sa.CheckConstraint("audience_size > 0", name="audience_size"),
+        sa.CheckConstraint(
+            f"class_count IS NULL OR class_count BETWEEN 1 AND {CLASS_COUNT_MAX}", name="class_count"
+        ),
         sa.CheckConstraint("actual_audience IS NULL OR actual_audience >= 0", name="actual_audience"),
         sa.CheckConstraint("language IN ('ja', 'en')", name="language"),
         sa.CheckConstraint("starts_at IS NULL OR ends_at > starts_at", name="times"),
@@ -849,6 +856,10 @@ class LectureSlot(db.Model):
     rank: Mapped[int]
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
+    # A date asked for as periods (校時) of the school's day: the first and last period;
+    # starts_at and ends_at are then when those periods start and end.
+    period_from: Mapped[int | None]
+    period_to: Mapped[int | None]
 
     request: Mapped[LectureRequest] = relationship(back_populates="slots")
 
@@ -856,7 +867,21 @@ class LectureSlot(db.Model):
         sa.UniqueConstraint("request_id", "kind", "rank", name="uq_lecture_slots_request_kind_rank"),
         sa.CheckConstraint("rank BETWEEN 1 AND 3", name="rank"),
         sa.CheckConstraint("ends_at > starts_at", name="times"),
+        sa.CheckConstraint(
+            "(period_from IS NULL AND period_to IS NULL) OR "
+            "(period_from IS NOT NULL AND period_to IS NOT NULL "
+            f"AND period_from BETWEEN 1 AND {MAX_PERIODS} "
+            f"AND period_to BETWEEN period_from AND {MAX_PERIODS})",
+            name="periods",
+        ),
     )
+
+    @property
+    def periods(self) -> tuple[int, int] | None:
+        """(first, last) period when the date was asked for as periods."""
+        if self.period_from is None or self.period_to is None:
+            return None
+        return self.period_from, self.period_to
 
 
 class LectureEvent(db.Model):

@@ -23,6 +23,7 @@ from booking.core.navigation import register_panel
 from booking.core.numbers import fiscal_year_number, page_number
 from booking.core.time import fiscal_year, now_jst, utcnow
 from booking.lectures import LECTURE_STAFF, bp, feedback, services
+from booking.lectures.formatting import slot_span
 from booking.lectures.forms import (
     CompleteForm,
     PostingForm,
@@ -363,7 +364,8 @@ def slot_label(slot) -> str:
         prefix = _("Choice %(n)d", n=slot.rank)
     else:
         prefix = _("Proposed date %(n)d", n=slot.rank)
-    return prefix + _(": ") + format_datetime(slot.starts_at)
+    periods = getattr(slot, "periods", None)
+    return prefix + _(": ") + (slot_span(slot) if periods else format_datetime(slot.starts_at))
 
 
 @bp.route("/staff/lectures/<int:request_id>/schedule", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
 from booking.core.numbers import parse_digits
 from booking.core.ratelimit import SubmissionLimits, public_form_limit
-from booking.core.time import utcnow
+from booking.core.time import today_jst, utcnow
 from booking.extensions import limiter
 from booking.lectures import bp, feedback, notifications, services
 from booking.lectures.forms import (
@@ -25,9 +26,11 @@ from booking.lectures.forms import (
     OtherDatesForm,
     RequestForm,
     SchoolMeetingForm,
+    period_choices,
 )
 from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform, Program
 from booking.schools.models import School, SchoolType
+from booking.schools.periods import schedule_of
 from booking.schools.services import get_school, search_schools
 from booking.settings.models import BlackoutDay, BureauSettings
 from booking.settings.services import current_settings
@@ -59,7 +62,8 @@ def _request_data(form: RequestForm) -> services.RequestData:
         contact_phone=form.contact_phone.data,
         grade=form.grade.data,
         audience_size=form.audience_size.data,
-        candidates=tuple(services.Candidate(rank, day, at) for rank, day, at in form.candidates()),
+        class_count=form.class_count.data,
+        candidates=tuple(services.Candidate(*found) for found in form.candidates()),
         # A missing or odd key still makes one request; it just cannot be recognised if resent.
         submission_key=key if SUBMISSION_KEY.fullmatch(key) else secrets.token_urlsafe(32),
         language=current_language(),
@@ -74,11 +78,7 @@ def _request_data(form: RequestForm) -> services.RequestData:
 
 def _well_formed_candidates(form) -> list:
     """The candidates typed clearly enough to be judged by the calendar's rules."""
-    return [
-        services.Candidate(rank, day, at)
-        for rank, day, at in form.candidates()
-        if not form[f"candidate_{rank}_date"].errors and not form[f"candidate_{rank}_time"].errors
-    ]
+    return [services.Candidate(*found) for found in form.well_formed_candidates()]
 
 
 def _checkable(form: RequestForm) -> dict:
@@ -94,12 +94,34 @@ def _checkable(form: RequestForm) -> dict:
     }
 
 
+def _chosen_school(form: RequestForm) -> School | None:
+    """The directory's school the form names, if any (and shown)."""
+    number = None if form.is_other_school else parse_digits(form.school_id.data)  # None beyond any record
+    chosen = get_school(number) if number is not None else None
+    return chosen if chosen is not None and chosen.active else None
+
+
 def _offered_schools(form: RequestForm, matches: list[School]) -> list[School]:
     """The school already chosen (if it is one of the directory's), then the search's matches."""
-    number = parse_digits(form.school_id.data)  # None beyond any record
-    chosen = get_school(number) if number is not None else None
-    offered = [chosen] if chosen is not None and chosen.active else []
+    chosen = _chosen_school(form)
+    offered = [chosen] if chosen is not None else []
     return offered + [school for school in matches if school not in offered]
+
+
+PREFILL_DAYS = 400  # a date further off (or past) is not filled in: the form stays empty
+
+
+def _prefill_date(form: RequestForm) -> None:
+    """`?date=YYYY-MM-DD` (from the availability page) fills in the first choice's date."""
+    given = request.args.get("date", "")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", given, re.ASCII):
+        return
+    try:
+        day = date.fromisoformat(given)
+    except ValueError:
+        return
+    if 0 <= (day - today_jst()).days <= PREFILL_DAYS:
+        form.candidate_1_date.data = day
 
 
 REQUEST_LIMITS = SubmissionLimits("lectures.request")
@@ -116,11 +138,15 @@ def new_request():
     # A refused attempt shows the form again, everything typed kept, and when to try again.
     refused = REQUEST_LIMITS.address_attempt() if request.method == "POST" else None
     # "Find" posts the whole form back (nothing typed is lost, nothing personal goes
-    # into a URL): it shows the matching schools and saves nothing.
+    # into a URL): it shows the matching schools and saves nothing. "Use this school" does
+    # the same, to offer the chosen school's periods.
     finding = request.method == "POST" and "find_school" in request.form and refused is None
+    choosing = request.method == "POST" and "choose_school" in request.form and refused is None
     matches = search_schools(form.school_query.data) if finding else []
     form.offer_schools(_offered_schools(form, matches))
-    if finding:
+    chosen = _chosen_school(form)
+    form.offer_periods(schedule_of(chosen) if chosen is not None else None)
+    if finding or choosing:
         return render_template(
             "lectures/request.html",
             form=form,
@@ -128,13 +154,15 @@ def new_request():
             settings=current_settings(),
             other=OTHER_SCHOOL,
             school_matches=matches,
-            searched=True,
+            searched=finding,
+            school=chosen,
         )
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(32)
-        chosen = request.args.get("program", "")
-        if chosen in {str(p.id) for p in choices}:
-            form.program_id.data = chosen
+        program = request.args.get("program", "")
+        if program in {str(p.id) for p in choices}:
+            form.program_id.data = program
+        _prefill_date(form)
     if refused is None and form.is_submitted() and not form.validate():
         # Show the calendar and catalog rules too, with the form's own mistakes.
         for problem in services.request_problems(**_checkable(form)):
@@ -154,6 +182,7 @@ def new_request():
         settings=Lazy(current_settings),
         other=OTHER_SCHOOL,
         pristine=request.method == "GET",
+        school=chosen,
     ), 429 if refused is not None else 422 if form.has_errors else 200
 
 
@@ -185,6 +214,17 @@ def find_schools():
     return jsonify(schools=[{"id": school.id, "name": school.name} for school in schools])
 
 
+@bp.route("/lectures/schools/<int:school_id>/periods")
+@limiter.limit(lambda: current_app.config["SCHOOL_SEARCH_LIMIT"])
+def school_periods(school_id: int):
+    """A directory school's runs of periods as the request form offers them (JSON; no names)."""
+    school = get_school(school_id)
+    if school is None or not school.active:
+        abort(404)
+    choices = period_choices(schedule_of(school))
+    return jsonify(runs=[{"value": choice.value, "label": choice.label} for choice in choices])
+
+
 def _feedback_form(lecture, formdata) -> FeedbackForm:
     """The feedback form, holding the answers already given (to change them) if any."""
     given = lecture.feedback
@@ -206,7 +246,7 @@ def _act(lecture, form) -> tuple[str, str | None]:
         services.choose_proposed_date(lecture.id, form.slot_id.data)
         return _("Thank you: the lecture is booked for the date you chose."), None
     if isinstance(form, OtherDatesForm):
-        candidates = tuple(services.Candidate(rank, day, at) for rank, day, at in form.candidates())
+        candidates = tuple(services.Candidate(rank, day, at) for rank, day, at, _run in form.candidates())
         asked = services.ask_other_dates(
             lecture.id, services.OtherDatesData(candidates, form.message.data or "")
         )

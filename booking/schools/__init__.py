@@ -14,4 +14,8 @@ COVERAGE_READERS = (Role.ADMIN, Role.COORDINATOR)
 register_nav("schools.index", _l("Schools"), (Role.ADMIN,), order=920)
 register_nav("schools.coverage_list", _l("Coverage"), COVERAGE_READERS, order=915)
 
+from booking.schools.periods import schedule_of  # noqa: E402
+
+bp.add_app_template_global(schedule_of, "school_periods")
+
 from booking.schools import staff_views  # noqa: E402,F401

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
-from booking.schools.models import School, SchoolType
+from booking.schools.models import School, SchoolPeriod, SchoolType
+from booking.schools.periods import default_periods, parse_schedule
 
 E, J, H, S, OTHER = (
     SchoolType.ELEMENTARY,
@@ -62,17 +64,33 @@ NOT_YET_REACHED = [
 NOT_YET_REACHED_NAMES = frozenset(name for name, *_rest in NOT_YET_REACHED)
 
 
+# A few schools keep their own bell schedule (the rest get their type's default):
+# one starts at 8:30 with 5-minute breaks and an early lunch.
+OWN_SCHEDULES = {
+    "北九州市立足原小学校": (
+        "1=08:30-09:15;2=09:20-10:05;3=10:25-11:10;4=11:15-12:00;5=13:20-14:05;6=14:10-14:55"
+    ),
+}
+
+
 def seed() -> list[str]:
-    known = set(db.session.scalars(sa.select(School.name)))
+    """The demo directory; every demo school gets a bell schedule (its own or its type's)."""
+    schools = {s.name: s for s in db.session.scalars(sa.select(School).options(selectinload(School.periods)))}
     added = 0
     for name, kana, school_type, ward in [*DEMO_SCHOOLS, *NOT_YET_REACHED]:
-        if name not in known:
-            db.session.add(
-                School(
-                    name=name, name_kana=kana, school_type=school_type, ward=ward, address=f"北九州市{ward}"
-                )
+        school = schools.get(name)
+        if school is None:
+            school = School(
+                name=name, name_kana=kana, school_type=school_type, ward=ward, address=f"北九州市{ward}"
             )
+            db.session.add(school)
             added += 1
+        if not school.periods:
+            own = OWN_SCHEDULES.get(name)
+            periods = parse_schedule(own) if own else default_periods(school.school_type)
+            school.periods = [
+                SchoolPeriod(number=p.number, starts_at=p.starts_at, ends_at=p.ends_at) for p in periods
+            ]
     db.session.commit()
     total = len(DEMO_SCHOOLS) + len(NOT_YET_REACHED)
-    return [f"School directory: {total} demo schools ({added} added now)."]
+    return [f"School directory: {total} demo schools ({added} added now), each with its periods."]

@@ -7,8 +7,9 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
-from booking.core.forms import BaseForm, JapanesePhone, max_length, nfkc_strip, strip
-from booking.schools.models import SCHOOL_TYPE_LABELS, WARDS, SchoolType
+from booking.core.forms import BaseForm, JapanesePhone, LooseTimeField, max_length, nfkc_strip, strip
+from booking.schools.models import MAX_PERIODS, SCHOOL_TYPE_LABELS, WARDS, SchoolType
+from booking.schools.periods import Period, schedule_problem
 
 
 def school_type_choices() -> list[SelectChoice]:
@@ -53,11 +54,67 @@ class ImportForm(BaseForm):
         description=_l(
             "UTF-8 or Shift_JIS, as saved by Excel. The first row names the columns: 学校名 (name), "
             "種別 (type: 小学校, 中学校, 高等学校, 特別支援学校, その他), and optionally 区 (ward), "
-            "住所 (address), ふりがな (name_kana), 電話番号 (phone). A school already in the "
-            "directory (same name) is updated."
+            "住所 (address), ふりがな (name_kana), 電話番号 (phone), 校時 (periods: the bell schedule, "
+            "e.g. 1=08:45-09:30;2=09:40-10:25;…; left empty, the school keeps its own or its "
+            "type's default). A school already in the directory (same name) is updated."
         ),
         validators=[
             FileRequired(_l("Choose a CSV file.")),
             FileAllowed(["csv", "txt"], _l("Choose a file ending in .csv.")),
         ],
+    )
+
+
+class PeriodsForm(BaseForm):
+    """A school's bell schedule: the start and end of each period, blank rows for none.
+
+    Fields period_1_start, period_1_end ... period_8_end (Japan time).
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for number in range(1, MAX_PERIODS + 1):
+            start, end = self[f"period_{number}_start"], self[f"period_{number}_end"]
+            if start.errors or end.errors:
+                continue
+            if bool(start.data) != bool(end.data):
+                (end if start.data else start).errors.append(str(_l("Give both the start and the end.")))
+            elif start.data and end.data <= start.data:
+                end.errors.append(str(_l("The period must end after it starts.")))
+        if not self.has_errors:
+            problem = schedule_problem(self.periods())
+            if problem:
+                self.form_errors_extra.append(
+                    str(_l("The periods cannot be saved: %(problem)s.", problem=problem))
+                )
+        return valid and not self.has_errors
+
+    def periods(self) -> tuple[Period, ...]:
+        """The rows filled in, numbered as on the page."""
+        return tuple(
+            Period(number, self[f"period_{number}_start"].data, self[f"period_{number}_end"].data)
+            for number in range(1, MAX_PERIODS + 1)
+            if self[f"period_{number}_start"].data and self[f"period_{number}_end"].data
+        )
+
+    @staticmethod
+    def data_of(periods) -> dict:
+        """The form's data for a schedule (to show it)."""
+        data = {}
+        for period in periods:
+            data[f"period_{period.number}_start"] = period.starts_at
+            data[f"period_{period.number}_end"] = period.ends_at
+        return data
+
+
+for _number in range(1, MAX_PERIODS + 1):
+    setattr(
+        PeriodsForm,
+        f"period_{_number}_start",
+        LooseTimeField(_l("Period %(n)d starts", n=_number), validators=[Optional()]),
+    )
+    setattr(
+        PeriodsForm,
+        f"period_{_number}_end",
+        LooseTimeField(_l("Period %(n)d ends", n=_number), validators=[Optional()]),
     )

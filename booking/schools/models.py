@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.core.enums import LabelledEnum
 from booking.core.time import utcnow
@@ -50,5 +50,34 @@ class School(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # The school's own bell schedule; empty: the default of its type (booking.schools.periods).
+    periods: Mapped[list[SchoolPeriod]] = relationship(
+        back_populates="school", cascade="all, delete-orphan", order_by="SchoolPeriod.number"
+    )
+
     def __repr__(self) -> str:
         return f"<School {self.id}>"
+
+
+# A school day has at most this many periods (校時).
+MAX_PERIODS = 8
+
+
+class SchoolPeriod(db.Model):
+    """One period (校時) of a school's bell schedule, in Japan time."""
+
+    __tablename__ = "school_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    starts_at: Mapped[time]
+    ends_at: Mapped[time]
+
+    school: Mapped[School] = relationship(back_populates="periods")
+
+    __table_args__ = (
+        sa.UniqueConstraint("school_id", "number", name="uq_school_periods_school_number"),
+        sa.CheckConstraint(f"number BETWEEN 1 AND {MAX_PERIODS}", name="number"),
+        sa.CheckConstraint("ends_at > starts_at", name="times"),
+    )

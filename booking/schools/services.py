@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import selectinload
 
 from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.core.forms import normalise_phone
 from booking.core.input_guard import has_unusable_characters
 from booking.extensions import db
-from booking.schools.models import WARDS, School, SchoolType
+from booking.schools.models import WARDS, School, SchoolPeriod, SchoolType
+from booking.schools.periods import Period, parse_schedule, schedule_problem
 from booking.staff.models import User
 
 # Directory order: school types from the youngest pupils up, wards as the city lists them.
@@ -33,6 +35,7 @@ class SchoolData:
     address: str = ""
     name_kana: str = ""
     phone: str = ""
+    periods: tuple[Period, ...] = ()  # the bell schedule, when given; empty: left as it is
 
 
 def list_schools(
@@ -56,6 +59,7 @@ def list_schools(
     if not include_inactive:
         stmt = stmt.where(School.active.is_(True))
     stmt = stmt.order_by(School.active.desc(), *DIRECTORY_ORDER)
+    stmt = stmt.options(selectinload(School.periods))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
@@ -109,6 +113,32 @@ def update_school(school: School, data: SchoolData, active: bool, actor: User) -
     db.session.commit()
 
 
+def _set_periods(school: School, periods: tuple[Period, ...]) -> None:
+    school.periods = [
+        SchoolPeriod(number=p.number, starts_at=p.starts_at, ends_at=p.ends_at) for p in periods
+    ]
+
+
+def save_periods(school: School, periods: tuple[Period, ...], actor: User) -> None:
+    """Give the school its own bell schedule (numbered 1, 2, 3…, in order, not overlapping)."""
+    problem = schedule_problem(periods)
+    if problem:
+        raise DomainError(_("The periods cannot be saved: %(problem)s.", problem=problem))
+    # The old rows go first: the new ones reuse their numbers.
+    school.periods = []
+    db.session.flush()
+    _set_periods(school, periods)
+    record(actor, "school.periods", "school", school.id, periods=len(periods))
+    db.session.commit()
+
+
+def reset_periods(school: School, actor: User) -> None:
+    """The school goes back to its type's default bell schedule."""
+    school.periods = []
+    record(actor, "school.periods", "school", school.id, periods=0)
+    db.session.commit()
+
+
 # CSV import ------------------------------------------------------------------
 
 HEADER_ALIASES = {
@@ -118,6 +148,7 @@ HEADER_ALIASES = {
     "address": ("address", "住所", "所在地"),
     "name_kana": ("name_kana", "kana", "ふりがな", "よみがな", "学校名かな", "学校名（かな）"),
     "phone": ("phone", "電話番号", "電話"),
+    "periods": ("periods", "校時", "日課表"),
 }
 REQUIRED_COLUMNS = {"name": "学校名 (name)", "school_type": "種別 (type)"}
 
@@ -268,6 +299,13 @@ def _parse_rows(result: ImportResult, header: list[str], reader) -> ImportResult
                     _("the phone number “%(value)s” is not a phone number in Japan", value=_shown(phone))
                 )
             phone = normalised or phone
+        periods: tuple[Period, ...] = ()
+        if value("periods"):
+            try:
+                # The cell as typed: width is forgiven there, but ² is not a 2.
+                periods = parse_schedule(values[columns["periods"]])
+            except ValueError as error:
+                problems.append(_("the periods: %(problem)s", problem=str(error)))
         for column, label in (("address", _("the address")), ("name_kana", _("the name in kana"))):
             if len(value(column)) > _column_length(column):
                 problems.append(
@@ -289,6 +327,7 @@ def _parse_rows(result: ImportResult, header: list[str], reader) -> ImportResult
                 address=value("address"),
                 name_kana=value("name_kana"),
                 phone=phone,
+                periods=periods,
             )
         )
     if not result.rows and not result.errors:
@@ -310,21 +349,25 @@ def import_schools(data: bytes, actor: User) -> ImportResult:
     for row in result.rows:
         school = existing.get(row.name)
         if school is None:
-            db.session.add(
-                School(
-                    name=row.name,
-                    school_type=row.school_type,
-                    ward=row.ward,
-                    address=row.address,
-                    name_kana=row.name_kana,
-                    phone=row.phone,
-                )
+            school = School(
+                name=row.name,
+                school_type=row.school_type,
+                ward=row.ward,
+                address=row.address,
+                name_kana=row.name_kana,
+                phone=row.phone,
             )
+            db.session.add(school)
             result.added += 1
         else:
             school.school_type, school.ward, school.address = row.school_type, row.ward, row.address
             school.name_kana, school.phone, school.active = row.name_kana, row.phone, True
             result.updated += 1
+        if row.periods:
+            if school.periods:
+                school.periods = []
+                db.session.flush()
+            _set_periods(school, row.periods)
     record(actor, "school.import", "school", None, added=result.added, updated=result.updated)
     db.session.commit()
     return result

@@ -14,8 +14,9 @@ from booking.core.input_guard import accepts_files
 from booking.core.numbers import page_number
 from booking.core.time import now_jst
 from booking.schools import COVERAGE_READERS, bp, coverage, services
-from booking.schools.forms import ImportForm, SchoolForm
-from booking.schools.models import WARDS, SchoolType
+from booking.schools.forms import ImportForm, PeriodsForm, SchoolForm
+from booking.schools.models import MAX_PERIODS, WARDS, SchoolType
+from booking.schools.periods import schedule_of
 
 
 @bp.route("/")
@@ -133,3 +134,27 @@ def coverage_export():
     )
     name = _("school-coverage") + now_jst().strftime("-%Y%m%d")
     return csv_response(f"{name}.csv", [str(h) for h in COVERAGE_HEADER], rows)
+
+
+@bp.route("/<int:school_id>/periods", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def periods(school_id: int):
+    """The school's bell schedule (校時): its own, or its type's default until saved."""
+    school = services.get_school(school_id) or abort(404)
+    current = schedule_of(school)
+    form = PeriodsForm(data=None if request.method == "POST" else PeriodsForm.data_of(current))
+    if form.is_submitted() and "reset" in request.form:  # CSRF is checked for every POST
+        services.reset_periods(school, actor=current_user)
+        flash(_("%(name)s now follows the default schedule of its type.", name=school.name), "success")
+        return redirect(url_for("schools.periods", school_id=school.id))
+    if "reset" not in request.form and form.validate_on_submit():
+        try:
+            services.save_periods(school, form.periods(), actor=current_user)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            flash(_("The periods are saved."), "success")
+            return redirect(url_for("schools.periods", school_id=school.id))
+    return render_template(
+        "schools/periods.html", form=form, school=school, own=bool(school.periods), max_periods=MAX_PERIODS
+    ), 422 if form.has_errors else 200

@@ -5,10 +5,11 @@ or take one of the dates staff proposed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
@@ -41,6 +42,7 @@ from booking.lectures.services import rounds
 from booking.lectures.services.common import add_link, commit_booking, flush_booking, lock_request
 from booking.scheduling.models import StaffBooking
 from booking.schools.models import School, SchoolType
+from booking.schools.periods import crosses_long_break, periods_label, periods_needed, run_span, schedule_of
 from booking.settings.services import current_settings
 from booking.staff.models import User
 
@@ -49,7 +51,8 @@ from booking.staff.models import User
 class Candidate:
     rank: int  # 1 to 3: the school's first to third choice
     day: date
-    at: time  # Japan time
+    at: time | None  # Japan time; None when given as periods
+    periods: tuple[int, int] | None = None  # first and last period (校時) of the school's day
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class RequestData:
     audience_size: int
     candidates: tuple[Candidate, ...]
     submission_key: str
+    class_count: int | None = None
     language: str = "ja"
     online_platform: OnlinePlatform | None = None
     meeting_link_by: MeetingHost | None = None
@@ -85,6 +89,45 @@ class Submitted:
 
 # A form sent again (a double click, a reload) within this time leads back to its request.
 RESEND_WINDOW = timedelta(hours=24)
+
+
+def _periods_problem(candidate: Candidate, school: School | None, program: Program | None) -> str | None:
+    """Why the candidate's periods cannot be read as times at this school, or None."""
+    first, last = candidate.periods
+    if school is None:
+        return _("Periods can be chosen only for a school from the list. Give a start time instead.")
+    periods = schedule_of(school)
+    if run_span(periods, first, last) is None:
+        return _(
+            "This school's day has periods %(first)d to %(last)d. Choose periods from the list.",
+            first=periods[0].number,
+            last=periods[-1].number,
+        )
+    if crosses_long_break(periods, first, last):
+        return _(
+            "%(periods)s run across the lunch break. "
+            "Choose periods before or after it, or give a start time.",
+            periods=periods_label(first, last),
+        )
+    starts, ends = run_span(periods, first, last)
+    taken = datetime.combine(candidate.day, ends) - datetime.combine(candidate.day, starts)
+    if program is not None and taken < program.duration:
+        needed = periods_needed(periods, first, program.duration_minutes)
+        return ngettext(
+            "This program takes %(minutes)d minutes: choose %(num)d period.",
+            "This program takes %(minutes)d minutes: choose %(num)d consecutive periods.",
+            needed,
+            minutes=program.duration_minutes,
+        )
+    return None
+
+
+def candidate_times(candidate: Candidate, school: School | None) -> tuple[time, time | None]:
+    """When the candidate starts, and ends when given as periods (Japan time); the periods
+    must have passed _periods_problem."""
+    if candidate.periods is None:
+        return candidate.at, None
+    return run_span(schedule_of(school), *candidate.periods)
 
 
 def request_problems(
@@ -127,9 +170,11 @@ def request_problems(
                 field="audience_size",
             )
         )
+    school = None
     if school_id is not None:
         school = db.session.get(School, school_id)
         if school is None or not school.active:
+            school = None
             errors.append(
                 DomainError(
                     _("Choose your school from the list, or “My school is not in the list”."),
@@ -139,8 +184,15 @@ def request_problems(
     settings = current_settings()
     now = utcnow()
     for candidate in candidates:
-        for problem in slot_problems(candidate.day, candidate.at, settings, now):
-            part = "time" if problem.about_time else "date"
+        if candidate.periods is not None:
+            problem = _periods_problem(candidate, school, program)
+            if problem:
+                message = _("Choice %(n)d: %(problem)s", n=candidate.rank, problem=problem)
+                errors.append(DomainError(message, field=f"candidate_{candidate.rank}_periods"))
+                continue
+        starts, _ends = candidate_times(candidate, school)
+        for problem in slot_problems(candidate.day, starts, settings, now):
+            part = "date" if not problem.about_time else "periods" if candidate.periods else "time"
             # Named after its choice: in the summary at the top, three alike would be a riddle.
             message = _("Choice %(n)d: %(problem)s", n=candidate.rank, problem=problem.message)
             errors.append(DomainError(message, field=f"candidate_{candidate.rank}_{part}"))
@@ -232,6 +284,7 @@ def submit_request(data: RequestData) -> Submitted:
                 contact_phone=data.contact_phone,
                 grade=data.grade,
                 audience_size=data.audience_size,
+                class_count=data.class_count,
                 notes=data.notes,
             )
             if data.format == LectureFormat.ONLINE:
@@ -241,13 +294,18 @@ def submit_request(data: RequestData) -> Submitted:
             else:
                 lecture.venue, lecture.equipment = data.venue, data.equipment
             for candidate in data.candidates:
-                starts_at = jst_to_utc(candidate.day, candidate.at)
+                starts, ends = candidate_times(candidate, school)
+                starts_at = jst_to_utc(candidate.day, starts)
                 lecture.slots.append(
                     LectureSlot(
                         kind=SlotKind.REQUESTED,
                         rank=candidate.rank,
                         starts_at=starts_at,
-                        ends_at=starts_at + program.duration,
+                        # Periods: the time the school gives, from the first period's start
+                        # to the last one's end.
+                        ends_at=jst_to_utc(candidate.day, ends) if ends else starts_at + program.duration,
+                        period_from=candidate.periods[0] if candidate.periods else None,
+                        period_to=candidate.periods[1] if candidate.periods else None,
                     )
                 )
             lecture.record_submission()

@@ -27,9 +27,36 @@
         block.hidden = !school || school.value !== block.getAttribute("data-show-when-school");
       });
     }
+
+    // A school of the directory: offer its periods (校時) beside each start time.
+    var periodBlocks = form.querySelectorAll("[data-periods-field]");
+    function offerPeriods(runs) {
+      periodBlocks.forEach(function (block) {
+        var select = block.querySelector("select");
+        if (!select) { return; }
+        var kept = select.value;
+        while (select.options.length > 1) { select.remove(1); }
+        (runs || []).forEach(function (run) {
+          select.add(new Option(run.label, run.value, false, run.value === kept));
+        });
+        if (!runs || !runs.length) { select.value = ""; }
+        block.hidden = !runs || !runs.length;
+      });
+    }
+    function refreshPeriods() {
+      var school = form.querySelector("input[name=school_id]:checked");
+      var url = form.getAttribute("data-periods-url");
+      if (!periodBlocks.length || !url) { return; }
+      if (!school || !/^[0-9]+$/.test(school.value)) { offerPeriods([]); return; }
+      fetch(url.replace(/\/0\/periods$/, "/" + school.value + "/periods"), { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { runs: [] }; })
+        .then(function (data) { offerPeriods(data.runs); })
+        .catch(function () { /* the start time still works */ });
+    }
+
     // Delegated: the school picker adds radio buttons as schools are chosen.
     form.addEventListener("change", function (event) {
-      if (event.target.name === "school_id") { showSchool(); }
+      if (event.target.name === "school_id") { showSchool(); refreshPeriods(); }
     });
     showSchool();
 
