@@ -5,7 +5,7 @@ type's default schedule); a requested date may name the periods it takes (period
 period_to on lecture_slots); a request says how many classes listen (class_count).
 
 Revision ID: 0024_bell_schedules
-Revises: 0020_feedback
+Revises: 0021_scheduling
 Create Date: 2026-11-30 04:50:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0024_bell_schedules"
-down_revision = "0020_feedback"
+down_revision = "0021_scheduling"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ draw's seed, the inputs and their digest) and the requests each round collected,
 what the allocation gave them.
 
 Revision ID: 0025_lecture_rounds
-Revises: 0020_feedback
+Revises: 0024_bell_schedules
 Create Date: 2026-11-30 04:50:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0025_lecture_rounds"
-down_revision = "0020_feedback"
+down_revision = "0024_bell_schedules"
 branch_labels = None
 depends_on = None
 
