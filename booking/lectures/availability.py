@@ -45,15 +45,8 @@ from booking.core.i18n import current_language
 from booking.core.time import JST
 from booking.extensions import db
 from booking.lectures.holidays import holiday_name
-from booking.lectures.models import (
-    BOOKED_STATUSES,
-    LectureAssignment,
-    LectureFormat,
-    LectureRequest,
-    LecturerPosting,
-    LecturerUnavailability,
-    Program,
-)
+from booking.lectures.models import BOOKED_STATUSES, LectureFormat, LectureRequest, Program
+from booking.scheduling.models import Posting, StaffBooking, TimeOff
 from booking.settings.closing import is_year_end_closing
 from booking.settings.models import BlackoutDay, BureauSettings
 from booking.settings.services import Settings
@@ -158,17 +151,22 @@ SOURCES = [
     BureauSettings,
     BlackoutDay,
     LectureRequest,
-    LectureAssignment,
-    LecturerUnavailability,
-    LecturerPosting,
+    StaffBooking,
+    TimeOff,
+    Posting,
     User,
     UserRole,
 ]
 
 
 def lecturer_facts(start: datetime, end: datetime) -> LecturerFacts:
-    """The active lecturers, their bookings and time off touching [start, end), and their
-    postings abroad then (three statements). The one place this page reads people's diaries."""
+    """The active lecturers, their bookings (every program: lectures, study tours...) and time
+    off touching [start, end), and their postings abroad then: three statements.
+
+    The one place this page reads people's diaries. It reads the shared scheduling tables
+    directly rather than through `scheduling.services.busy`, which leaves out each booking's
+    buffer, and the gap the rule asks for depends on it.
+    """
     ids = tuple(
         db.session.scalars(
             sa.select(User.id)
@@ -180,33 +178,23 @@ def lecturer_facts(start: datetime, end: datetime) -> LecturerFacts:
     if not ids:
         return LecturerFacts((), (), ())
     bookings = sa.select(
-        LectureAssignment.lecturer_id,
-        LectureAssignment.starts_at,
-        LectureAssignment.ends_at,
-        LectureAssignment.buffer_minutes,
+        StaffBooking.person_id, StaffBooking.starts_at, StaffBooking.ends_at, StaffBooking.buffer_minutes
     ).where(
-        LectureAssignment.lecturer_id.in_(ids),
-        LectureAssignment.active.is_(True),
-        LectureAssignment.starts_at < end,
-        LectureAssignment.ends_at > start,
+        StaffBooking.person_id.in_(ids),
+        StaffBooking.active.is_(True),
+        StaffBooking.starts_at < end,
+        StaffBooking.ends_at > start,
     )
-    time_off = sa.select(
-        LecturerUnavailability.lecturer_id,
-        LecturerUnavailability.starts_at,
-        LecturerUnavailability.ends_at,
-        sa.literal(0),
-    ).where(
-        LecturerUnavailability.lecturer_id.in_(ids),
-        LecturerUnavailability.starts_at < end,
-        LecturerUnavailability.ends_at > start,
+    time_off = sa.select(TimeOff.person_id, TimeOff.starts_at, TimeOff.ends_at, sa.literal(0)).where(
+        TimeOff.person_id.in_(ids), TimeOff.starts_at < end, TimeOff.ends_at > start
     )
     busy = tuple(Busy(*row) for row in db.session.execute(bookings.union_all(time_off)))
     first, last = start.astimezone(JST).date(), end.astimezone(JST).date()
     postings = db.session.execute(
-        sa.select(LecturerPosting.lecturer_id, LecturerPosting.first_day, LecturerPosting.last_day).where(
-            LecturerPosting.lecturer_id.in_(ids),
-            LecturerPosting.first_day <= last,
-            sa.or_(LecturerPosting.last_day.is_(None), LecturerPosting.last_day >= first),
+        sa.select(Posting.person_id, Posting.first_day, Posting.last_day).where(
+            Posting.person_id.in_(ids),
+            Posting.first_day <= last,
+            sa.or_(Posting.last_day.is_(None), Posting.last_day >= first),
         )
     )
     return LecturerFacts(ids, busy, tuple(Abroad(*row) for row in postings))

@@ -258,8 +258,8 @@ def test_fair_selection_pages_on_a_phone_meet_wcag_aa(phone_page: Page, axe_sour
 @pytest.fixture
 def open_days_path(ctx) -> str:
     """The open days of the month after next (past the lead time) with every state on show."""
-    from booking.lectures.models import LecturerUnavailability
     from booking.lectures.rules import is_day_off
+    from booking.scheduling.models import TimeOff
     from tests.factories.lectures import at, make_lecturer, make_program, make_request
 
     program = make_program()
@@ -268,11 +268,7 @@ def open_days_path(ctx) -> str:
     school_days = [first + timedelta(days=n) for n in range(28) if not is_day_off(first + timedelta(days=n))]
     for lecturer in lecturers[:2]:  # one lecturer left: nearly full
         start = at(school_days[1], 0)
-        db.session.add(
-            LecturerUnavailability(
-                lecturer_id=lecturer.id, starts_at=start, ends_at=start + timedelta(days=1)
-            )
-        )
+        db.session.add(TimeOff(person_id=lecturer.id, starts_at=start, ends_at=start + timedelta(days=1)))
     for hour in (9, 11, 14):  # the daily cap reached: full
         make_request(
             program, status="scheduled", lecturers=[lecturers[0]], starts_at=at(school_days[2], hour)

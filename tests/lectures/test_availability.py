@@ -26,7 +26,9 @@ from booking.lectures.availability import (
     month_days,
     parse_month,
 )
-from booking.lectures.models import LectureFormat, LecturerPosting, LecturerUnavailability
+from booking.lectures.models import LectureFormat
+from booking.scheduling.models import BookingRole, Posting, StaffBooking, TimeOff
+from booking.scheduling.models import Program as BookingProgram
 from booking.settings.models import BlackoutDay, BureauSettings
 from booking.settings.services import Settings, current_settings
 from tests.factories.lectures import at, make_lecturer, make_program, make_request
@@ -41,9 +43,7 @@ DECEMBER = Month(date(2026, 12, 1))
 def time_off(lecturer, day: date, start: int = 0, end: int = 24) -> None:
     starts = datetime.combine(day, time(0), tzinfo=JST) + timedelta(hours=start)
     db.session.add(
-        LecturerUnavailability(
-            lecturer_id=lecturer.id, starts_at=starts, ends_at=starts + timedelta(hours=end - start)
-        )
+        TimeOff(person_id=lecturer.id, starts_at=starts, ends_at=starts + timedelta(hours=end - start))
     )
 
 
@@ -56,9 +56,7 @@ def december(frozen, ctx):
     db.session.add(BlackoutDay(day=date(2026, 12, 8), reason="施設点検"))
     # C is based in Phnom Penh all December: online only.
     db.session.add(
-        LecturerPosting(
-            lecturer_id=c.id, place="Phnom Penh", first_day=date(2026, 12, 1), last_day=date(2026, 12, 31)
-        )
+        Posting(person_id=c.id, place="Phnom Penh", first_day=date(2026, 12, 1), last_day=date(2026, 12, 31))
     )
     # 2 Dec: A off all day. 3 Dec: A and B off all day.
     time_off(a, date(2026, 12, 2))
@@ -125,6 +123,20 @@ def test_a_lecturer_booked_through_school_hours_is_not_free(december):
     time_off(december["b"], date(2026, 12, 10), 15, 24)
     db.session.commit()
     assert states(10) == {IN_PERSON: FULL, ONLINE: NEARLY}
+
+
+def test_a_lecturer_on_a_study_tour_is_busy_too(december):
+    # 15 Dec: B is off; A guides a study tour all day; C is abroad.
+    time_off(december["b"], date(2026, 12, 15))
+    db.session.commit()
+    assert states(15) == {IN_PERSON: NEARLY, ONLINE: OPEN}
+    tour = StaffBooking(
+        program=BookingProgram.VISIT, subject_id=1, role=BookingRole.GUIDE, person_id=december["a"].id
+    )
+    tour.place(at(date(2026, 12, 15), 8), at(date(2026, 12, 15), 17), 60, in_person=True)
+    db.session.add(tour)
+    db.session.commit()
+    assert states(15) == {IN_PERSON: FULL, ONLINE: NEARLY}
 
 
 def test_days_that_are_not_school_days_or_out_of_reach_are_not_judged(december):
