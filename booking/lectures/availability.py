@@ -290,7 +290,7 @@ def _day_states(
     booked: int,
     shortest: dict[LectureFormat, int | None],
     facts: LecturerFacts,
-    busy_by_person: dict[int, list[Busy]],
+    busy_on: dict[tuple[int, date], list[Busy]],
 ) -> tuple[tuple[LectureFormat, DayState], ...]:
     states = []
     places_left = settings.daily_cap - booked
@@ -305,7 +305,7 @@ def _day_states(
         for person in facts.lecturer_ids:
             if not online and any(a.person_id == person and a.covers(day) for a in facts.abroad):
                 continue
-            if can_fit(busy_by_person.get(person, ()), day, minutes, buffer, settings):
+            if can_fit(busy_on.get((person, day), ()), day, minutes, buffer, settings):
                 free += 1
         states.append((fmt, judge(places_left, free)))
     return tuple(states)
@@ -343,6 +343,18 @@ class Month:
         ]
 
 
+def _by_person_and_day(busy: Iterable[Busy], first: date, last: date) -> dict[tuple[int, date], list[Busy]]:
+    """Each busy time under every day (from `first` to `last`) whose lectures it could touch."""
+    found: dict[tuple[int, date], list[Busy]] = defaultdict(list)
+    for item in busy:
+        day = max(first, (item.starts_at - _REACH).astimezone(JST).date())
+        until = min(last, (item.ends_at + _REACH).astimezone(JST).date())
+        while day <= until:
+            found[(item.person_id, day)].append(item)
+            day += timedelta(days=1)
+    return found
+
+
 def month_days(month: Month, settings: Settings, today: date) -> tuple[Day, ...]:
     """Every day of `month` with its kind and, for school days, a state per format."""
     days = [month.first + timedelta(days=n) for n in range(month.last.day)]
@@ -356,11 +368,9 @@ def month_days(month: Month, settings: Settings, today: date) -> tuple[Day, ...]
         shortest = _shortest_program_minutes()
         per_day = _lectures_per_day(first, last)
         facts = lecturer_facts(start, end)
-        busy_by_person: dict[int, list[Busy]] = defaultdict(list)
-        for item in facts.busy:
-            busy_by_person[item.person_id].append(item)
+        busy_on = _by_person_and_day(facts.busy, first, last)
         for day in judged:
-            states[day] = _day_states(day, settings, per_day.get(day, 0), shortest, facts, busy_by_person)
+            states[day] = _day_states(day, settings, per_day.get(day, 0), shortest, facts, busy_on)
     closed = {day: _closed_because(day, settings) for day in days if kinds[day] is DayKind.CLOSED}
     return tuple(Day(day, kinds[day], states.get(day, ()), closed.get(day, "")) for day in days)
 

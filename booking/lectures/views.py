@@ -75,6 +75,7 @@ def open_days():
         today=today,
         formats=availability.FORMATS,
         states=availability.DayState,
+        settings=Lazy(current_settings),
     )
 
 

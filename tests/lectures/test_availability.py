@@ -278,6 +278,7 @@ def test_the_page_in_english(client, december):
     assert rows["Thu 3 Dec 2026"][1].startswith("△ Nearly full")
     key = "Only one more lecture fits in the bureau's day, or only one lecturer is free."
     assert key in html.unescape(body)
+    assert "Requests are taken from 14 to 180 days ahead" in body
 
 
 def test_months_are_navigated_within_the_horizon(client, frozen, ctx):
