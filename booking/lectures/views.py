@@ -52,7 +52,7 @@ def open_days():
     months = cached_value(
         "lectures.availability.window", lambda: availability.window(current_settings(), today), today
     )
-    asked = request.args.get("month")
+    asked = request.args.get("month") or None  # "?month=" is no month asked for
     month = availability.parse_month(asked)
     notice = None
     if asked is not None and month is None:

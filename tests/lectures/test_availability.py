@@ -302,6 +302,15 @@ def test_a_bad_month_shows_the_current_month_with_a_message(client, frozen, ctx,
     assert 'class="notice notice--warning"' in body
 
 
+def test_an_empty_or_repeated_month_is_read_without_fuss(client, frozen, ctx):
+    status, body = page(client, "en", month="")
+    assert (status, "notice--warning" in body) == (200, False)
+    assert "November 2026" in body
+    response = client.get("/lectures/availability?month=2026-12&month=abc")
+    assert response.status_code == 200
+    assert "December 2026" in response.get_data(as_text=True)
+
+
 def test_full_width_digits_are_read(client, frozen, ctx):
     status, body = page(client, "ja", month="２０２６-１２")
     assert status == 200
