@@ -368,6 +368,11 @@ def test_time_off_and_settings_renew_the_cached_page(app, client, december):
     db.session.commit()
     _, after = page(client, "en", month="2026-12")
     assert table_rows(after)["Tue 1 Dec 2026"][0].startswith("△ Nearly full")
+    assert table_rows(after)["Wed 2 Dec 2026"][1].startswith("○ Open")
+    db.session.get(BureauSettings, 1).daily_cap = 1
+    db.session.commit()
+    _, capped = page(client, "en", month="2026-12")
+    assert table_rows(capped)["Wed 2 Dec 2026"][1].startswith("△ Nearly full")
     db.session.add(BlackoutDay(day=date(2026, 12, 1), reason="inspection"))
     db.session.commit()
     _, closed = page(client, "en", month="2026-12")
