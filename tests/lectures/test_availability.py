@@ -314,7 +314,7 @@ def test_an_empty_or_repeated_month_is_read_without_fuss(client, frozen, ctx):
 def test_full_width_digits_are_read(client, frozen, ctx):
     status, body = page(client, "ja", month="２０２６-１２")
     assert status == 200
-    assert "<h1>講座の空き状況: 2026年12月</h1>" in body
+    assert "<h1>講座の空き状況：2026年12月</h1>" in body
     assert "notice--warning" not in body
 
 
