@@ -261,6 +261,7 @@ def test_the_page_shows_the_states_in_japanese_with_links_to_the_form(client, de
     assert rows["2026年12月3日(木)"][0] == "× 空きなし"
     assert rows["2026年12月3日(木)"][1].startswith("△ 残りわずか")
     assert rows["2026年12月8日(火)"] == ["講座なし（施設点検）"]
+    assert body.count("講座なし（施設点検）") == 2  # in the calendar and in the table
     assert 'href="/lectures/request?date=2026-12-01&amp;format=in_person"' in body
     assert 'href="/lectures/request?date=2026-12-03&amp;format=online"' in body
     assert "date=2026-12-03&amp;format=in_person" not in body  # full: no link
