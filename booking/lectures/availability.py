@@ -46,6 +46,7 @@ from booking.core.time import JST
 from booking.extensions import db
 from booking.lectures.holidays import holiday_name
 from booking.lectures.models import BOOKED_STATUSES, LectureFormat, LectureRequest, Program
+from booking.lectures.rules import is_lecture_day
 from booking.scheduling.models import Posting, StaffBooking, TimeOff
 from booking.settings.closing import is_year_end_closing
 from booking.settings.models import BlackoutDay, BureauSettings
@@ -230,7 +231,7 @@ def _shortest_program_minutes() -> dict[LectureFormat, int | None]:
 def day_kind(day: date, settings: Settings, today: date) -> DayKind:
     if day < today:
         return DayKind.PAST
-    if day.weekday() >= 5 or holiday_name(day) or is_year_end_closing(day) or day in settings.blackout_days:
+    if not is_lecture_day(day, settings):  # weekends, holidays, the year-end closing, blackout days
         return DayKind.CLOSED
     if day < settings.earliest_day(today):
         return DayKind.TOO_SOON
