@@ -10,14 +10,14 @@ from flask import Response, abort, current_app, flash, jsonify, redirect, render
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from booking.core.cache import Lazy, cached_page
+from booking.core.cache import Lazy, cached_page, cached_value
 from booking.core.errors import DomainError
 from booking.core.i18n import current_language, format_datetime
 from booking.core.numbers import parse_digits
 from booking.core.ratelimit import SubmissionLimits, public_form_limit
 from booking.core.time import today_jst, utcnow
 from booking.extensions import limiter
-from booking.lectures import bp, feedback, notifications, services
+from booking.lectures import availability, bp, feedback, notifications, services
 from booking.lectures.forms import (
     OTHER_SCHOOL,
     CancelForm,
@@ -44,6 +44,41 @@ def catalog():
     # Read only when the cached page is missing (a change, a new worker).
     return render_template(
         "lectures/catalog.html", programs=Lazy(services.active_programs), settings=Lazy(current_settings)
+    )
+
+
+@bp.route("/lectures/availability")
+@cached_page(*availability.SOURCES)
+def open_days():
+    """The month's school days, open, nearly full or full by format (`?month=YYYY-MM`)."""
+    today = today_jst()
+    months = cached_value(
+        "lectures.availability.window", lambda: availability.window(current_settings(), today), today
+    )
+    asked = request.args.get("month") or None  # "?month=" is no month asked for
+    month = availability.parse_month(asked)
+    notice = None
+    if asked is not None and month is None:
+        notice = _("We could not read the month asked for, so this is the current month.")
+    elif month is not None and not months.contains(month):
+        notice = _(
+            "Open days are shown from %(first)s to %(last)s, so this is the current month.",
+            first=months.first.title(),
+            last=months.last.title(),
+        )
+    shown = month if month is not None and notice is None else months.first
+    # Read only when the cached page is missing (a change, a new day, a new worker).
+    view = Lazy(lambda: availability.month_view(shown, current_settings(), today))
+    return render_template(
+        "lectures/availability.html",
+        month=shown,
+        months=months,
+        view=view,
+        notice=notice,
+        today=today,
+        formats=availability.FORMATS,
+        states=availability.DayState,
+        settings=Lazy(current_settings),
     )
 
 
@@ -163,6 +198,9 @@ def new_request():
         if program in {str(p.id) for p in choices}:
             form.program_id.data = program
         _prefill_date(form)
+        # The open-days page links here with the format chosen.
+        if request.args.get("format") in {fmt.value for fmt in LectureFormat}:
+            form.format.data = request.args["format"]
     if refused is None and form.is_submitted() and not form.validate():
         # Show the calendar and catalog rules too, with the form's own mistakes.
         for problem in services.request_problems(**_checkable(form)):

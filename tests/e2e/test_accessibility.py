@@ -253,3 +253,38 @@ def test_fair_selection_pages_on_a_desktop_meet_wcag_aa(page: Page, axe_source, 
 def test_fair_selection_pages_on_a_phone_meet_wcag_aa(phone_page: Page, axe_source, fair_pages, language):
     problems = check_fair_pages(phone_page, axe_source, fair_pages, language)
     assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def open_days_path(ctx) -> str:
+    """The open days of the month after next (past the lead time) with every state on show."""
+    from booking.lectures.rules import is_day_off
+    from booking.scheduling.models import TimeOff
+    from tests.factories.lectures import at, make_lecturer, make_program, make_request
+
+    program = make_program()
+    lecturers = [make_lecturer() for _ in range(3)]
+    first = (today_jst().replace(day=1) + timedelta(days=62)).replace(day=1)
+    school_days = [first + timedelta(days=n) for n in range(28) if not is_day_off(first + timedelta(days=n))]
+    for lecturer in lecturers[:2]:  # one lecturer left: nearly full
+        start = at(school_days[1], 0)
+        db.session.add(TimeOff(person_id=lecturer.id, starts_at=start, ends_at=start + timedelta(days=1)))
+    for hour in (9, 11, 14):  # the daily cap reached: full
+        make_request(
+            program, status="scheduled", lecturers=[lecturers[0]], starts_at=at(school_days[2], hour)
+        )
+    db.session.commit()
+    return f"/lectures/availability?month={first:%Y-%m}"
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_open_days_page_meets_wcag_aa(request, axe_source, open_days_path, language, device):
+    page = request.getfixturevalue("page" if device == "desktop" else "phone_page")
+    page.goto(f"/language/{language}?next=/")
+    page.goto(open_days_path)
+    assert page.locator("main a[href*='/lectures/request?date=']").count() > 0
+    for state in ("open", "nearly_full", "full"):
+        assert page.locator(f".availability-mark--{state}").count() > 1, state
+    problems = violations(page, axe_source)
+    assert problems == [], "\n".join(problems)
