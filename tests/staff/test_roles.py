@@ -38,6 +38,7 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "schools.index": ("/staff/schools/", ADMIN),
     "schools.new": ("/staff/schools/new", ADMIN),
     "schools.edit": ("/staff/schools/{school_id}", ADMIN),
+    "schools.periods": ("/staff/schools/{school_id}/periods", ADMIN),
     "schools.import_csv": ("/staff/schools/import", ADMIN),
     "schools.coverage_list": ("/staff/schools/coverage", LECTURE_STAFF),
     "schools.coverage_export": ("/staff/schools/coverage.csv", LECTURE_STAFF),
@@ -54,6 +55,9 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     # Blackout days: coordinators keep them too (adding and removing: tests/settings).
     "settings.blackout_days": ("/staff/settings/blackout-days", frozenset({Role.ADMIN, Role.COORDINATOR})),
     "lectures.inbox": ("/staff/lectures/", LECTURE_STAFF),
+    "lectures.rounds": ("/staff/lectures/rounds", LECTURE_STAFF),
+    "lectures.new_round": ("/staff/lectures/rounds/new", LECTURE_STAFF),
+    "lectures.show_round": ("/staff/lectures/rounds/{round_id}", LECTURE_STAFF),
     "lectures.export": ("/staff/lectures/export.csv", LECTURE_STAFF),
     "lectures.show": ("/staff/lectures/{request_id}", LECTURE_STAFF),
     "lectures.schedule": ("/staff/lectures/{request_id}/schedule", LECTURE_STAFF),
@@ -163,6 +167,11 @@ POST_ONLY_OR_TOKEN = {
     "interview.delete_criterion",
     # Only for the cohort's chosen interviewers (tests/interview/test_views.py).
     "interview.score",
+    # A round's moves (tests/lectures/test_round_views.py).
+    "lectures.close_round",
+    "lectures.allocate_round",
+    # Only an allocated round can be re-run.
+    "lectures.rerun_round",
     # A lecturer's own feed link; a coordinator or admin stops anyone's (tests/calendar).
     "calendar.renew_feed",
     "calendar.void_feed",
@@ -278,6 +287,7 @@ def _lecture_records() -> dict[str, int]:
 
     from booking.core.time import utcnow
     from tests.factories.lectures import make_lecturer, make_program, make_request
+    from tests.factories.rounds import make_round
 
     program = make_program()
     lecturer = make_lecturer(email="matrix-lecturer@example.jp")
@@ -288,7 +298,15 @@ def _lecture_records() -> dict[str, int]:
     held = make_request(
         program, status="scheduled", lecturers=[lecturer], starts_at=utcnow() - timedelta(days=2)
     )
+    today = utcnow().date()
+    lecture_round = make_round(
+        make_user(Role.COORDINATOR, email="matrix-rounds@example.jp"),
+        first_day=today + timedelta(days=60),
+        last_day=today + timedelta(days=75),
+        closes_on=today + timedelta(days=30),
+    )
     return {
+        "round_id": lecture_round.id,
         "program_id": program.id,
         "lecturer_id": lecturer.id,
         "request_id": submitted.id,
