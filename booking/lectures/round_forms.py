@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
-from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from booking.core.forms import (
     BaseForm,
@@ -78,6 +78,7 @@ class RerunForm(BaseForm):
         filters=[strip, lambda value: value.lower() if isinstance(value, str) else value],
         validators=[
             Optional(),
+            Length(max=64),
             Regexp(
                 SEED.pattern + "$", message=_l("Enter the seed as recorded: up to 64 letters a–f and digits.")
             ),

@@ -36,6 +36,7 @@ from booking.lectures.models import (
     LectureStatus,
     Program,
 )
+from booking.lectures.round_models import LectureRound
 from booking.notifications.models import OutboxEmail
 from booking.review import services as review_services
 from booking.review.calibration_models import CalibrationEssay
@@ -52,6 +53,7 @@ from booking.staff.models import User
 from booking.youth.models import Application, Cohort, CohortEvent
 from booking.youth.services import new_student_link
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories.rounds import make_round
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -151,6 +153,14 @@ def _world(app: Flask) -> World:
         references = {c.id: 1 for c in review_services.criteria_for(cohort)}
         review_services.add_calibration_essay(cohort, "", "見本の作文。", references, everyone)
         _invite_to_interviews(spring)
+        if db.session.scalar(sa.select(LectureRound.id).limit(1)) is None:
+            today = utcnow().date()
+            make_round(
+                everyone,
+                first_day=today + timedelta(days=60),
+                last_day=today + timedelta(days=75),
+                closes_on=today + timedelta(days=30),
+            )
         email = everyone.email
     tokens = {
         "lectures.manage": _link(r"/lectures/manage/([\w-]+)", lines),
@@ -254,6 +264,8 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
             values[name] = _first(sa.select(TimeOff.id))
         elif name == "posting_id":
             values[name] = _first(sa.select(Posting.id))
+        elif name == "round_id":
+            values[name] = _first(sa.select(LectureRound.id))
         elif name == "program_id":
             values[name] = _first(sa.select(Program.id))
         elif name == "school_id":
@@ -430,6 +442,8 @@ ACTIONS_WITHOUT_FIELDS = {
     "interview.invite",
     "interview.delete_slot",
     "interview.delete_criterion",
+    "lectures.close_round",
+    "lectures.allocate_round",
 }
 
 
