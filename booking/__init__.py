@@ -105,6 +105,7 @@ def _import_models() -> None:
     import booking.lectures.models
     import booking.notifications.models
     import booking.review.models
+    import booking.scheduling.models
     import booking.schools.models
     import booking.selection.models
     import booking.settings.models

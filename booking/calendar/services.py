@@ -38,7 +38,7 @@ from booking.notifications.ics import build_calendar
 from booking.staff.models import User
 
 # Who can have entries of their own on the calendar, and a feed.
-PEOPLE_ROLES = (Role.LECTURER,)
+PEOPLE_ROLES = (Role.LECTURER, Role.GUIDE)
 # The feed holds what starts from this long ago on.
 FEED_HISTORY = timedelta(days=365)
 _FEED_KEY_LABEL = b"booking calendar feed token v1"

@@ -638,7 +638,7 @@ def add_unavailability(lecturer_id: int):
 def remove_unavailability(lecturer_id: int, period_id: int):
     person = services.get_lecturer(lecturer_id) or abort(404)
     period = services.get_unavailability(period_id)
-    if period is None or period.lecturer_id != person.id:
+    if period is None or period.person_id != person.id:
         abort(404)
     if not _may_keep_diary(person):
         abort(403)
@@ -681,7 +681,7 @@ def add_posting(lecturer_id: int):
 def remove_posting(lecturer_id: int, posting_id: int):
     person = services.get_lecturer(lecturer_id) or abort(404)
     posting = services.get_posting(posting_id)
-    if posting is None or posting.lecturer_id != person.id:
+    if posting is None or posting.person_id != person.id:
         abort(404)
     if not _may_keep_diary(person):
         abort(403)
