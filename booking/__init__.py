@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         visits,
         youth,
     )
+    from booking.visits import staff_views as visit_staff
 
     features = (
         home,
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(feature.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(visit_staff.bp)
 
 
 def _register_commands(app: Flask) -> None:
