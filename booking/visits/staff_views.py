@@ -111,7 +111,7 @@ def inbox():
     filters = inbox_service.InboxFilters.from_args(request.args)
     counts = inbox_service.status_counts()
     return render_template(
-        "visits/staff/inbox_service.html",
+        "visits/staff/inbox.html",
         requests=inbox_service.list_requests(
             filters, utcnow(), page=request.args.get("page", 1, type=page_number)
         ),
