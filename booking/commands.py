@@ -22,6 +22,7 @@ from booking.schools import demo as schools_demo
 from booking.selection import demo as selection_demo
 from booking.selection import services as selection_services
 from booking.staff import demo as staff_demo
+from booking.visits import reminders as visits_reminders
 from booking.youth import demo as youth_demo
 from booking.youth import services as youth_services
 
@@ -45,6 +46,8 @@ REMINDERS = [
     lectures_reminders.send_lecture_reminders,
     lectures_reminders.send_connection_test_reminders,
     lectures_reminders.send_feedback_reminders,
+    visits_reminders.send_visit_reminders,
+    visits_reminders.send_feedback_requests,
 ]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
