@@ -23,6 +23,7 @@ from booking.selection import demo as selection_demo
 from booking.selection import services as selection_services
 from booking.staff import demo as staff_demo
 from booking.visits import reminders as visits_reminders
+from booking.visits.services import retention as visits_retention
 from booking.youth import demo as youth_demo
 from booking.youth import services as youth_services
 
@@ -56,6 +57,7 @@ PURGERS = [
     review_services.purge_comments,
     selection_services.purge_feedback_notes,
     lectures_services.purge_personal_data,
+    visits_retention.purge_personal_data,
     notifications_services.purge_old_emails,
 ]
 

@@ -12,4 +12,6 @@ queues the emails, then commits once.
 from booking.visits.services import (
     common,  # noqa: F401
     facilities,  # noqa: F401
+    requests,  # noqa: F401
+    retention,  # noqa: F401
 )
