@@ -31,6 +31,8 @@ COUNTRY_ROWS = 6
 # No group is larger (the request form's own limit is lower still).
 MAX_VISITORS = 1000
 NO_INTERPRETER = ""
+# The slot value of the visit's date as booked now (rescheduling: to change staff only).
+CURRENT = "current"
 
 
 def _message_field(label, description, required: bool = False) -> TextAreaField:
@@ -83,10 +85,11 @@ class VisitScheduleForm(BaseForm):
         self.interpreter_values = {value for value, _label in interpreters}
         self.rescheduling = rescheduling
         if rescheduling:
-            # Marked required as it is: a moved visit is always explained to the organiser.
-            self.message.flags.required = True
+            # A moved visit is always explained to the organiser; changing staff only needs no word.
             self.message.label.text = str(_l("Reason for the change (to the organiser)"))
-            self.message.description = _l("It goes in the email and on the organiser's page.")
+            self.message.description = _l(
+                "Needed when the date or time changes; it goes in the email and on the organiser's page."
+            )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -106,7 +109,7 @@ class VisitScheduleForm(BaseForm):
             )
         if chosen is not None and chosen in (self.guide_ids.data or []):
             self.interpreter_id.errors.append(str(_l("A guide cannot also be the interpreter.")))
-        if self.rescheduling and not self.message.data:
+        if self.rescheduling and self.slot.data != CURRENT and not self.message.data:
             self.message.errors.append(str(_l("Tell the organiser why the visit is moved.")))
         return valid and not self.has_errors
 
@@ -127,11 +130,23 @@ class VisitProposeForm(BaseForm):
     time_2 = LooseTimeField(_l("Start time (Japan time)"), validators=[Optional()])
     date_3 = LooseDateField(_l("Date"), validators=[Optional()])
     time_3 = LooseTimeField(_l("Start time (Japan time)"), validators=[Optional()])
+    guide_ids = MultiCheckboxField(
+        _l("Guides"),
+        coerce=record_id,
+        description=_l(
+            "Optional: checked against every date now, and booked when the organiser chooses one. "
+            "Without them, assign guides after the organiser has chosen."
+        ),
+    )
     message = _message_field(
         _l("Message to the organiser"),
         _l("Why other dates, and anything the organiser should know. It goes in the email."),
         required=True,
     )
+
+    def __init__(self, *args, guides, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.guide_ids.choices = guides
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

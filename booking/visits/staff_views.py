@@ -395,20 +395,23 @@ def propose(request_id: int):
     refused = _guard(visit, Action.PROPOSE)
     if refused:
         return refused
-    form = VisitProposeForm()
+    form = VisitProposeForm(guides=_staff_choices(users_with_role(Role.GUIDE)))
     valid = form.validate_on_submit()
     numbered = form.numbered_times()
     fields = {f"date_{index}": f"date_{n}" for index, (n, _at) in enumerate(numbered, start=1)}
     times = tuple(at.astimezone(UTC) for _n, at in numbered)
     if form.is_submitted() and not valid:
         # The opening hours too, with the form's own mistakes: all in one pass.
-        problems = staff_actions.proposal_problems(visit, times)
+        guide_ids = () if form.guide_ids.errors else tuple(form.guide_ids.data or ())
+        problems = staff_actions.proposal_problems(visit, times, guide_ids)
         if problems:
             _put_errors(form, DomainError.several(problems), fields)
     elif valid:
         try:
             staff_actions.propose_dates(
-                visit.id, staff_actions.VisitProposalData(times, form.message.data), current_user
+                visit.id,
+                staff_actions.VisitProposalData(times, form.message.data, tuple(form.guide_ids.data or ())),
+                current_user,
             )
         except DomainError as error:
             _put_errors(form, error, fields)

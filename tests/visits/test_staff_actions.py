@@ -299,16 +299,31 @@ def test_reschedule_moves_the_guides_and_the_facilities(app, coordinator_client,
     assert [e.template for e in outbox(app)] == ["visits/changed_to_organiser"]
 
 
-def test_a_reschedule_needs_a_reason_for_the_organiser(coordinator_client, guide, ctx, frozen):
+def test_a_reschedule_to_another_time_needs_a_reason_for_the_organiser(coordinator_client, guide, ctx):
     visit = make_visit_request(status="scheduled")
     book_staff(visit, [guide])
     response = post(
         coordinator_client,
         f"/staff/visits/{visit.id}/reschedule",
-        {"slot": "current", "guide_ids": str(guide.id)},
+        {"slot": "other", "other_date": "2026-12-04", "other_time": "13:30", "guide_ids": str(guide.id)},
     )
     assert response.status_code == 422
     assert "Tell the organiser why the visit is moved." in response.get_data(as_text=True)
+
+
+def test_changing_only_the_guides_keeps_the_date_and_emails_nobody(app, coordinator_client, guide, ctx):
+    visit = make_visit_request(status="scheduled")
+    book_staff(visit, [guide])
+    other = make_guide("案内 三郎")
+    response = post(
+        coordinator_client,
+        f"/staff/visits/{visit.id}/reschedule",
+        {"slot": "current", "guide_ids": f"{other.id}"},
+    )
+    assert response.status_code == 302
+    assert reload(visit.id).starts_at == at(GOOD_DAY, 10)
+    assert [b.person_id for b in bookings(visit.id)] == [other.id]
+    assert outbox(app) == []
 
 
 def test_record_as_held_keeps_the_visitors_by_country(coordinator_client, guide, ctx, frozen):
@@ -362,3 +377,41 @@ def test_a_visit_not_yet_held_cannot_be_recorded(coordinator_client, ctx, frozen
     response = coordinator_client.get(f"/staff/visits/{visit.id}/complete", headers=EN)
     assert response.status_code == 302
     assert reload(visit.id).status == VisitStatus.SCHEDULED
+
+
+def test_guides_proposed_with_dates_are_booked_when_the_organiser_chooses(coordinator_client, visit, guide):
+    from booking.visits.services import requests
+
+    response = post(
+        coordinator_client,
+        f"/staff/visits/{visit.id}/propose",
+        {"date_1": "2026-12-08", "time_1": "13:00", "guide_ids": str(guide.id), "message": "Does this suit?"},
+    )
+    assert response.status_code == 302
+    visit = reload(visit.id)
+    requests.choose_proposed_date(visit.id, visit.proposals[0].id)
+    assert reload(visit.id).status == VisitStatus.SCHEDULED
+    assert [(b.person_id, b.starts_at) for b in bookings(visit.id)] == [
+        (guide.id, at(GOOD_DAY + timedelta(days=5), 13))
+    ]
+
+
+def test_a_proposed_date_when_the_guide_is_busy_is_refused_next_to_it(coordinator_client, visit, ctx):
+    both = make_guide("水野 健太", also_lecturer=True)
+    make_lecture(make_program(), status="scheduled", lecturers=[both], starts_at=at(GOOD_DAY, 10, 30))
+    response = post(
+        coordinator_client,
+        f"/staff/visits/{visit.id}/propose",
+        {"date_1": "2026-12-03", "time_1": "10:00", "guide_ids": str(both.id), "message": "?"},
+    )
+    assert response.status_code == 422
+    assert "水野 健太 already has a lecture at that time" in response.get_data(as_text=True)
+
+
+def test_the_organiser_cancelling_frees_the_guides(visit, guide, ctx):
+    from booking.visits.services import requests
+
+    scheduled = make_visit_request(status="scheduled")
+    book_staff(scheduled, [guide])
+    requests.cancel_by_organiser(scheduled.id, "Our trip is off.")
+    assert bookings(scheduled.id) == []

@@ -29,9 +29,10 @@ from booking.scheduling.services import Hold, book, describe_subjects, lock_days
 from booking.settings.services import current_settings
 from booking.staff.models import User, UserRole
 from booking.visits import notifications
-from booking.visits.models import Action, VisitRequest
+from booking.visits.models import Action, VisitRequest, VisitStatus
 from booking.visits.services.common import add_link, lock_request
 from booking.visits.services.facilities import hold_facilities, release_facilities
+from booking.visits.services.requests import STAFF_DIARY
 
 # No buffer can be longer (the settings keep it so): bookings further apart cannot clash.
 MAX_BUFFER = timedelta(minutes=240)
@@ -50,6 +51,8 @@ class VisitBookingData:
 class VisitProposalData:
     times: tuple[datetime, ...]  # aware; one to three
     message: str
+    # Booked when the organiser takes one of the dates (none: assigned later by staff).
+    guide_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,34 +225,73 @@ def reschedule_visit(request_id: int, data: VisitBookingData, actor: User) -> Vi
         visit = lock_request(request_id)
         previous_start = visit.starts_at
         people = _book(visit, data, actor, Action.RESCHEDULE)
-        notifications.changed(visit, add_link(visit), previous_start)
+        if visit.starts_at != previous_start:  # staff changed only: nothing for the organiser
+            notifications.changed(visit, add_link(visit), previous_start)
         record(actor, "visit.reschedule", "visit_request", visit.id, guides=len(people))
         _flush(db.session.commit)
     return visit
 
 
-def proposal_problems(visit: VisitRequest, times: Sequence[datetime]) -> list[DomainError]:
-    """The rules proposing `times` would break (each next to its date), saving nothing."""
+def proposal_problems(
+    visit: VisitRequest, times: Sequence[datetime], guide_ids: Sequence[int] = ()
+) -> list[DomainError]:
+    """The rules proposing `times` would break (each next to its date), saving nothing: the
+    facilities' days and hours, and the chosen guides' diaries."""
     errors: list[DomainError] = []
+    people: list[User] = []
+    if guide_ids:
+        try:
+            people = guides(guide_ids)
+        except DomainError as error:
+            errors.append(error)
     for index, starts_at in enumerate(times, start=1):
         errors += _rule_errors(visit, starts_at, f"date_{index}")
+        if people:
+            hold = _hold(visit, starts_at, starts_at + visit.visit_length, people)
+            errors += [DomainError(message, field=f"date_{index}") for message in problems(hold)]
     return errors
 
 
 def propose_dates(request_id: int, data: VisitProposalData, actor: User) -> VisitRequest:
-    """Offer the organiser other dates; they pick one through their link."""
+    """Offer the organiser other dates; they pick one through their link, and the guides
+    chosen here are booked then (booking.visits.services.requests calls `book_proposed`)."""
     with write_lock():
         visit = lock_request(request_id)
         visit.ensure_can(Action.PROPOSE)
-        errors = proposal_problems(visit, data.times)
+        errors = proposal_problems(visit, data.times, data.guide_ids)
         if errors:
             raise DomainError.several(errors)
-        visit.propose([(at, at + visit.visit_length) for at in data.times], data.message, actor)
+        visit.propose(
+            [(at, at + visit.visit_length) for at in data.times],
+            data.message,
+            actor,
+            details={"guide_ids": list(data.guide_ids)},
+        )
         db.session.flush()
         notifications.proposed(visit, add_link(visit))
         record(actor, "visit.propose", "visit_request", visit.id, dates=len(data.times))
         db.session.commit()
     return visit
+
+
+def book_proposed(visit: VisitRequest) -> None:
+    """The organiser took a proposed date (the visit is scheduled, in the caller's locked
+    transaction): the guides proposed with it are booked, or DomainError if one is taken."""
+    proposals = [e for e in visit.events if e.to_status == VisitStatus.PROPOSED]
+    ids = (proposals[-1].details or {}).get("guide_ids", []) if proposals else []
+    if not ids or visit.starts_at is None or visit.ends_at is None:
+        return
+    people = _staff(ids, Role.GUIDE, "guide_ids", None)
+    book(_hold(visit, visit.starts_at, visit.ends_at, people))
+
+
+def release_staff(visit: VisitRequest) -> None:
+    """The organiser cancelled: the guides' and interpreter's time is free again."""
+    release(Program.VISIT, visit.id)
+
+
+STAFF_DIARY.book_proposed = book_proposed
+STAFF_DIARY.release = release_staff
 
 
 def _close(visit: VisitRequest) -> None:
