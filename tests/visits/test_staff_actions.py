@@ -193,6 +193,8 @@ def test_a_facility_without_room_is_refused_with_what_is_left(coordinator_client
     ("other_date", "other_time", "message"),
     [
         ("2026-12-05", "10:00", "closed"),  # a Saturday
+        ("2026-11-23", "10:00", "national holidays"),  # Labour Thanksgiving Day
+        ("2026-12-30", "10:00", "29 December to 3 January"),
         ("2026-12-03", "16:00", "is open from 09:30 to 16:30"),  # ends after closing
         ("2026-12-03", "08:00", "is open from 09:30 to 16:30"),  # before opening
     ],

@@ -20,8 +20,7 @@ from flask_babel import gettext as _
 from booking.audit.services import record
 from booking.core.auth import Role
 from booking.core.errors import DomainError
-from booking.core.i18n import format_date, format_time
-from booking.core.time import JST
+from booking.core.time import JST, utcnow
 from booking.db import write_lock
 from booking.extensions import db
 from booking.scheduling.models import BookingRole, Program
@@ -30,6 +29,7 @@ from booking.settings.services import current_settings
 from booking.staff.models import User, UserRole
 from booking.visits import notifications
 from booking.visits.models import Action, VisitRequest, VisitStatus
+from booking.visits.rules import slot_problems
 from booking.visits.services.common import add_link, lock_request
 from booking.visits.services.facilities import hold_facilities, release_facilities
 from booking.visits.services.requests import STAFF_DIARY
@@ -106,28 +106,10 @@ def _hold(visit: VisitRequest, starts_at: datetime, ends_at: datetime, people: l
 
 
 def opening_problems(visit: VisitRequest, starts_at: datetime) -> list[str]:
-    """Why a visit starting at `starts_at` does not fit each facility's days and hours (Japan time)."""
-    start = starts_at.astimezone(JST)
-    end = (starts_at + visit.visit_length).astimezone(JST)
-    found = []
-    for facility in visit.facilities:
-        if not facility.open_on(start.date()):
-            found.append(
-                _("The %(facility)s is closed on %(date)s.", facility=facility.name, date=format_date(start))
-            )
-        elif end.date() != start.date() or not facility.open_between(start.time(), end.time()):
-            found.append(
-                _(
-                    "The %(facility)s is open from %(opens)s to %(closes)s; this visit would last "
-                    "from %(start)s to %(end)s.",
-                    facility=facility.name,
-                    opens=facility.opens_at.strftime("%H:%M"),
-                    closes=facility.closes_at.strftime("%H:%M"),
-                    start=format_time(start),
-                    end=format_time(end),
-                )
-            )
-    return found
+    """Why the facilities cannot take the visit then: a day they are closed (weekday, national
+    holiday, year-end), or hours it does not fit. Staff are not held to the lead time."""
+    local = starts_at.astimezone(JST)
+    return [p.message for p in slot_problems(local.date(), local.time(), visit.facilities, 0, utcnow())]
 
 
 def _rule_errors(visit: VisitRequest, starts_at: datetime, field: str) -> list[DomainError]:
