@@ -2,7 +2,7 @@
 
 A scheduled lecture clashes with a period of time off of one of its lecturers when the
 period touches the lecture widened by the lecture's own buffer on each side: the rule
-scheduling.py applies before booking (a period ending exactly where the buffer starts
+booking/scheduling applies before booking (a period ending exactly where the buffer starts
 does not clash). Time off is a fact and is saved whatever it covers, so the clash is
 computed, never stored: it shows as long as the data says so and is gone once the
 lecture is moved, given another lecturer, cancelled or held, or the time off removed.

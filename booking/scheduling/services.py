@@ -338,39 +338,40 @@ def bookings_of(program: Program, subject_id: int) -> list[StaffBooking]:
     )
 
 
-def clash_error() -> DomainError:
+def clash_error(field: str = PEOPLE_FIELD) -> DomainError:
     """The database refused a booking that someone else's, saved at the same instant, clashes with."""
     return DomainError(
         _(
             "Someone else has just booked this person at a time that clashes with this one. "
             "Nothing was changed: look at the person's diary and choose again."
         ),
-        field=PEOPLE_FIELD,
+        field=field,
     )
 
 
-def flush_bookings() -> None:
+def flush_bookings(field: str = PEOPLE_FIELD) -> None:
     """Flush; a clash the database catches comes back as a DomainError (the session is rolled back)."""
     try:
         db.session.flush()
     except sa.exc.IntegrityError as error:
         db.session.rollback()
-        raise clash_error() from error
+        raise clash_error(field) from error
 
 
-def book(hold: Hold, *, base_override_reason: str = "") -> list[StaffBooking]:
+def book(hold: Hold, *, base_override_reason: str = "", field: str = PEOPLE_FIELD) -> list[StaffBooking]:
     """Book `hold.people` for the hold's record (replacing its earlier bookings); flushes.
 
     Takes the day locks, then refuses with every problem (a DomainError listing them);
     a person based abroad is booked in person only with `base_override_reason`. The
-    caller records the override and commits.
+    caller records the override and commits. `field` is the form field the messages
+    belong next to.
     """
     if hold.subject_id is None:
         raise ValueError("book() needs the record's id: flush the record first")
     lock_days(days_to_lock(hold))
     found = clashes(hold) if base_override_reason.strip() else problems(hold)
     if found:
-        raise DomainError.several([DomainError(message, field=PEOPLE_FIELD) for message in found])
+        raise DomainError.several([DomainError(message, field=field) for message in found])
     wanted, unwanted = arrange(
         bookings_of(hold.program, hold.subject_id),
         hold.people,
@@ -385,7 +386,7 @@ def book(hold: Hold, *, base_override_reason: str = "") -> list[StaffBooking]:
     for booking in unwanted:
         db.session.delete(booking)
     db.session.add_all(wanted)
-    flush_bookings()
+    flush_bookings(field)
     return wanted
 
 

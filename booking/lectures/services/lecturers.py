@@ -53,8 +53,9 @@ def lecturer_overview() -> list[LecturerSummary]:
 
 
 def get_lecturer(user_id: int) -> User | None:
+    """A lecturer, or a guide: their diary keeps the same time off and base (booking/scheduling)."""
     user = db.session.get(User, user_id)
-    return user if user is not None and user.has_role(Role.LECTURER) else None
+    return user if user is not None and user.has_any_role(Role.LECTURER, Role.GUIDE) else None
 
 
 @dataclass
