@@ -304,13 +304,13 @@ class FeedbackForm(BaseForm):
 # Staff: the facilities -----------------------------------------------------------------------
 
 WEEKDAY_CHOICES = [
-    ("1", _l("Monday")),
-    ("2", _l("Tuesday")),
-    ("3", _l("Wednesday")),
-    ("4", _l("Thursday")),
-    ("5", _l("Friday")),
-    ("6", _l("Saturday")),
-    ("7", _l("Sunday")),
+    SelectChoice("1", _l("Monday")),
+    SelectChoice("2", _l("Tuesday")),
+    SelectChoice("3", _l("Wednesday")),
+    SelectChoice("4", _l("Thursday")),
+    SelectChoice("5", _l("Friday")),
+    SelectChoice("6", _l("Saturday")),
+    SelectChoice("7", _l("Sunday")),
 ]
 
 

@@ -168,7 +168,7 @@ def test_the_organiser_books_a_proposed_date_and_its_facilities_are_held(
         (facilities[0].id, 12, True)
     ]
     scheduled = outbox(app, to="organiser@example.org", template="visits/scheduled_to_organiser")
-    assert scheduled and "Meeting point" in scheduled[0].body_text
+    assert scheduled and "集合場所" in scheduled[0].body_text
     assert outbox(app, to=coordinator.email, template="visits/date_chosen_to_coordinators")
 
 
