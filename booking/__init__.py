@@ -109,6 +109,7 @@ def _import_models() -> None:
     import booking.selection.models
     import booking.settings.models
     import booking.staff.models
+    import booking.visits.models
     import booking.youth.models  # noqa: F401
 
 
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         selection,
         settings,
         staff,
+        visits,
         youth,
     )
 
@@ -138,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
         settings,
         lectures,
         youth,
+        visits,
         review,
         interview,
         selection,

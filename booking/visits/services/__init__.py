@@ -1,0 +1,15 @@
+"""Study tours: the use cases, one module each, imported here so callers write
+`from booking.visits import services` and `services.facilities.hold_facilities(...)`:
+- common: what several of them share (the request's lock, private links);
+- facilities: the facilities staff keep, and holding them for a scheduled visit;
+- requests: what organisers do (send a request, follow it, choose a date, cancel, answer);
+- retention: removing organisers' contact details once a visit is long finished.
+
+Every use case checks its rules, calls the request's verbs, writes the audit entry and
+queues the emails, then commits once.
+"""
+
+from booking.visits.services import (
+    common,  # noqa: F401
+    facilities,  # noqa: F401
+)
