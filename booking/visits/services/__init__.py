@@ -3,7 +3,8 @@
 - common: what several of them share (the request's lock, private links);
 - facilities: the facilities staff keep, and holding them for a scheduled visit;
 - requests: what organisers do (send a request, follow it, choose a date, cancel, answer);
-- retention: removing organisers' contact details once a visit is long finished.
+- retention: removing organisers' contact details once a visit is long finished;
+- visitors: the visitor list, kept until the visit is done, its export and its counts.
 
 Every use case checks its rules, calls the request's verbs, writes the audit entry and
 queues the emails, then commits once.
@@ -12,4 +13,5 @@ queues the emails, then commits once.
 from booking.visits.services import (
     common,  # noqa: F401
     facilities,  # noqa: F401
+    visitors,  # noqa: F401
 )
