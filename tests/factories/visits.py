@@ -159,3 +159,29 @@ def form_data(facilities: list[Facility], **overrides) -> dict[str, str | list[s
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def held_visit(
+    actor: User,
+    day: date,
+    hour: int = 10,
+    minute: int = 0,
+    *,
+    countries: dict[str, int],
+    actual: int | None = None,
+    **overrides,
+) -> VisitRequest:
+    """A study tour held on `day` at `hour`:`minute` Japan time, its visitors counted by country
+    (`actual`, the number recorded, defaults to their sum)."""
+    visit = make_visit_request(
+        status="scheduled",
+        starts_at=at(day, hour, minute),
+        actor=actor,
+        hold=False,
+        commit=False,
+        **overrides,
+    )
+    total = sum(countries.values()) if actual is None else actual
+    visit.complete(total, countries, "", actor, now=visit.starts_at)
+    db.session.commit()
+    return visit
