@@ -225,6 +225,13 @@ def country_name(code: str, language: str) -> str:
     return Locale(language).territories.get(code, code)
 
 
+def country_names(language: str) -> list[tuple[str, str]]:
+    """(code, name) of every country or region, by name in `language` (for a list to pick from)."""
+    return sorted(
+        ((code, country_name(code, language)) for code in country_codes()), key=lambda item: item[1]
+    )
+
+
 # Rows -----------------------------------------------------------------------
 
 

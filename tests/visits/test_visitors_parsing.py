@@ -75,7 +75,7 @@ def test_the_blank_list_has_a_bom_and_the_page_languages_headers(app):
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_the_blank_list_filled_in_is_read_back(app, language):
     with app.test_request_context(headers={"Accept-Language": language}):
-        data = visitors.template_csv() + "SOK DARA,PPWSA,KH\r\n".encode()
+        data = visitors.template_csv() + b"SOK DARA,PPWSA,KH\r\n"
         result = parse_csv(data, group_size=1)
     assert result.rows == [VisitorRow("SOK DARA", "PPWSA", "KH")]
 

@@ -22,9 +22,11 @@ from booking.audit.services import record
 from booking.core.batches import BATCH_SIZE, id_batches
 from booking.core.errors import DomainError
 from booking.core.time import utcnow
+from booking.db import write_lock
 from booking.extensions import db
 from booking.staff.models import User
 from booking.visits.models import VisitCountry, VisitRequest, VisitStatus
+from booking.visits.services.common import lock_request
 from booking.visits.visitor_models import Visitor
 from booking.visits.visitors import VisitorRow, max_rows
 
@@ -85,50 +87,42 @@ def visitors_of(visit: VisitRequest) -> list[Visitor]:
     )
 
 
-def _locked(visit: VisitRequest) -> VisitRequest:
-    """The visit's row, locked until the commit and read afresh (PostgreSQL; SQLite writes one at a time)."""
-    return db.session.execute(
-        sa.select(VisitRequest)
-        .where(VisitRequest.id == visit.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-
-
 def replace_list(visit: VisitRequest, rows: Sequence[VisitorRow], now: datetime | None = None) -> int:
     """Keep `rows` as the visit's whole list, in their order; one commit. Returns how many."""
     now = now or utcnow()
-    visit = _locked(visit)
-    if not can_edit_list(visit, now):
-        raise DomainError(
-            _("The visitor list can no longer be changed: the visit has begun, or is over or cancelled.")
-        )
-    if not rows:
-        raise DomainError(_("The list has nobody on it."))
-    limit = max_rows(visit.group_size)
-    if len(rows) > limit:
-        raise DomainError(
-            _(
-                "The list names %(count)d people; a group of %(size)d may name at most %(limit)d.",
-                count=len(rows),
-                size=visit.group_size,
-                limit=limit,
+    request_id = visit.id
+    with write_lock():
+        visit = lock_request(request_id)
+        if not can_edit_list(visit, now):
+            raise DomainError(
+                _("The visitor list can no longer be changed: the visit has begun, or is over or cancelled.")
             )
+        if not rows:
+            raise DomainError(_("The list has nobody on it."))
+        limit = max_rows(visit.group_size)
+        if len(rows) > limit:
+            raise DomainError(
+                _(
+                    "The list names %(count)d people; a group of %(size)d may name at most %(limit)d.",
+                    count=len(rows),
+                    size=visit.group_size,
+                    limit=limit,
+                )
+            )
+        db.session.execute(sa.delete(Visitor).where(Visitor.request_id == request_id))
+        db.session.add_all(
+            Visitor(
+                request_id=request_id,
+                position=position,
+                full_name=row.full_name,
+                organisation=row.organisation,
+                nationality=row.nationality,
+                added_at=now,
+            )
+            for position, row in enumerate(rows, start=1)
         )
-    db.session.execute(sa.delete(Visitor).where(Visitor.request_id == visit.id))
-    db.session.add_all(
-        Visitor(
-            request_id=visit.id,
-            position=position,
-            full_name=row.full_name,
-            organisation=row.organisation,
-            nationality=row.nationality,
-            added_at=now,
-        )
-        for position, row in enumerate(rows, start=1)
-    )
-    record(None, "visit.visitors.replace", "visit_request", visit.id, rows=len(rows))
-    db.session.commit()
+        record(None, "visit.visitors.replace", "visit_request", request_id, rows=len(rows))
+        db.session.commit()
     return len(rows)
 
 
@@ -138,7 +132,7 @@ def forget(visit: VisitRequest) -> int:
     Part of the caller's transaction (recording the visit as held, cancelling it, the
     purge): the caller commits. Returns how many people the list named.
     """
-    visit = _locked(visit)
+    visit = lock_request(visit.id)
     recorded = db.session.scalar(
         sa.select(sa.func.count(VisitCountry.id)).where(VisitCountry.request_id == visit.id)
     )
@@ -169,10 +163,11 @@ def purge_visitor_lists(now: datetime | None = None, batch_size: int = BATCH_SIZ
     )
     visits = people = 0
     for ids in id_batches(due, VisitRequest.id, batch_size):
-        for visit in db.session.scalars(sa.select(VisitRequest).where(VisitRequest.id.in_(ids))):
-            people += forget(visit)
-        record(None, "visit.visitors.purge", "visit_request", None, requests=len(ids))
-        db.session.commit()
+        with write_lock():
+            for visit in db.session.scalars(sa.select(VisitRequest).where(VisitRequest.id.in_(ids))):
+                people += forget(visit)
+            record(None, "visit.visitors.purge", "visit_request", None, requests=len(ids))
+            db.session.commit()
         visits += len(ids)
     return f"Study tours: visitor lists of {visits} finished visit(s) deleted ({people} people; counts kept)."
 
