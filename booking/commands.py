@@ -22,6 +22,7 @@ from booking.schools import demo as schools_demo
 from booking.selection import demo as selection_demo
 from booking.selection import services as selection_services
 from booking.staff import demo as staff_demo
+from booking.visits.services import retention as visits_retention
 from booking.visits.services import visitors as visit_visitors
 from booking.youth import demo as youth_demo
 from booking.youth import services as youth_services
@@ -54,6 +55,7 @@ PURGERS = [
     review_services.purge_comments,
     selection_services.purge_feedback_notes,
     lectures_services.purge_personal_data,
+    visits_retention.purge_personal_data,
     visit_visitors.purge_visitor_lists,
     notifications_services.purge_old_emails,
 ]

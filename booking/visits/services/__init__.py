@@ -13,5 +13,7 @@ queues the emails, then commits once.
 from booking.visits.services import (
     common,  # noqa: F401
     facilities,  # noqa: F401
+    requests,  # noqa: F401
+    retention,  # noqa: F401
     visitors,  # noqa: F401
 )
