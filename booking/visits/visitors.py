@@ -3,7 +3,8 @@
 A list arrives as rows typed in the organiser's form or as a CSV file (UTF-8 with or
 without BOM, or Shift_JIS as Excel in Japan saves it). Each row is a person as their
 passport names them, their organisation and their nationality (an ISO 3166 alpha-2 code, or
-a country's name in English or Japanese, read through Babel's territory names). Every row is
+a country's name in English or Japanese, read through Babel's territory names; the codes
+are those of booking.visits.countries). Every row is
 checked before anything is kept: the result holds either every row ready to save, or every
 problem with its line, never half a list.
 
@@ -28,6 +29,7 @@ from babel import Locale
 from flask_babel import gettext as _
 
 from booking.core.input_guard import has_unusable_characters
+from booking.visits.countries import country_codes, country_name
 
 COLUMNS = ("full_name", "organisation", "nationality")
 MAX_CELL = 200
@@ -63,10 +65,6 @@ HEADER_ALIASES = {
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _HEADER_LOOKUP = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in aliases}
 
-# Two-letter territory codes Babel names that are not countries or regions of ISO 3166.
-_NOT_COUNTRIES = frozenset(
-    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
-)
 # Names people write that Babel does not give: long forms, older names, nationalities.
 _COUNTRY_ALIASES = {
     "usa": "US",
@@ -171,14 +169,6 @@ def _key(text: str) -> str:
     return re.sub(r"[\s.,'’\-_・･()（）&]", "", text)
 
 
-def country_codes() -> list[str]:
-    """Every ISO 3166 alpha-2 code Babel names."""
-    territories = Locale("en").territories
-    return sorted(
-        code for code in territories if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    )
-
-
 @lru_cache(maxsize=1)
 def _country_index() -> dict[str, str]:
     index: dict[str, str] = {}
@@ -208,21 +198,11 @@ def _country_index() -> dict[str, str]:
 def country_code(text: str) -> str | None:
     """The alpha-2 code of a country written as a code or a name (English or Japanese), or None."""
     cleaned = unicodedata.normalize("NFKC", text or "").strip()
-    if (
-        len(cleaned) == 2
-        and cleaned.isascii()
-        and cleaned.isalpha()
-        and cleaned.upper() in set(country_codes())
-    ):
+    if len(cleaned) == 2 and cleaned.isascii() and cleaned.isalpha() and cleaned.upper() in country_codes():
         return cleaned.upper()
     if not cleaned:
         return None
     return _country_index().get(_key(cleaned))
-
-
-def country_name(code: str, language: str) -> str:
-    """A code's country name in `language` ("ja" or "en"); the code itself if unknown."""
-    return Locale(language).territories.get(code, code)
 
 
 def country_names(language: str) -> list[tuple[str, str]]:
