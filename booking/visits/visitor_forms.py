@@ -83,7 +83,7 @@ class VisitorRowsForm(BaseForm):
         found = super().all_errors
         labels = {
             "full_name": _l("name"),
-            "organisation": _l("organisation"),
+            "organisation": _l("affiliation"),
             "nationality": _l("nationality"),
         }
         for (number, column), message in sorted(self.row_errors.items()):

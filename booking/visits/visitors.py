@@ -402,7 +402,7 @@ def _missing_columns_message(missing: list[str]) -> str:
 
 def template_headers() -> list[str]:
     """The columns as the blank list names them, in the page's language."""
-    return [_("Full name (as in passport)"), _("Organisation"), _("Nationality")]
+    return [_("Full name (as in passport)"), _("Affiliation"), _("Nationality")]
 
 
 def template_csv() -> bytes:

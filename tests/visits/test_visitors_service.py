@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from booking.audit.models import AuditEntry
 from booking.commands import PURGERS
@@ -19,6 +20,13 @@ from tests.factories.visits import make_visit_request
 from tests.helpers import run_together
 
 KH, VN = "KH", "VN"
+
+
+@pytest.fixture(autouse=True)
+def english(ctx):
+    """Refusals in English, as an organiser who chose English reads them."""
+    with force_locale("en"):
+        yield
 
 
 def people(*nationalities: str) -> list[VisitorRow]:

@@ -18,8 +18,8 @@ from booking.core.auth import Role
 from booking.extensions import db
 from booking.visits.services import visitors as service
 from booking.visits.services.common import add_link
-from booking.visits.visitor_models import Visitor
 from booking.visits.visitor_forms import ROWS_ADDED
+from booking.visits.visitor_models import Visitor
 from booking.visits.visitors import ROW_MARGIN, VisitorRow
 from tests.factories import make_user
 from tests.factories.visits import make_visit_request
@@ -203,7 +203,7 @@ def test_a_real_shift_jis_file_is_uploaded(english, frozen, visit, token):
 
 
 def test_an_uploaded_file_with_errors_lists_them_by_line_and_saves_nothing(english, frozen, visit, token):
-    body = "Name,Organisation,Nationality\r\nSOK DARA,PPWSA,KH\r\n\r\nCHAN SOPHEA,PPWSA,Narnia\r\n".encode()
+    body = b"Name,Organisation,Nationality\r\nSOK DARA,PPWSA,KH\r\n\r\nCHAN SOPHEA,PPWSA,Narnia\r\n"
     data = {"action": "upload", "file": (io.BytesIO(body), "list.csv")}
     response = english.post(f"/visits/manage/{token}/visitors", data=data, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
@@ -299,7 +299,7 @@ def test_a_coordinator_exports_the_list_and_the_export_is_audited(app, login, fr
     assert response.status_code == 200
     if kind == "csv":
         lines = response.data.decode("utf-8-sig").splitlines()
-        assert lines[0] == "No.,Full name (as in passport),Organisation,Nationality,Nationality (code)"
+        assert lines[0] == "No.,Full name (as in passport),Affiliation,Nationality,Nationality (code)"
         # The group's organisation stands in for an empty one; formulas are neutralised.
         assert lines[1] == "1,SOK DARA,Phnom Penh Water Supply Authority,Cambodia,KH"
         assert lines[2].startswith("2,\"'=HYPERLINK(") and ",'+PPWSA,Vietnam,VN" in lines[2]
