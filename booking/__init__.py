@@ -111,6 +111,7 @@ def _import_models() -> None:
     import booking.settings.models
     import booking.staff.models
     import booking.visits.models
+    import booking.visits.visitor_models
     import booking.youth.models  # noqa: F401
 
 

@@ -25,6 +25,7 @@ from booking.staff import demo as staff_demo
 from booking.visits import demo as visits_demo
 from booking.visits import reminders as visits_reminders
 from booking.visits.services import retention as visits_retention
+from booking.visits.services import visitors as visit_visitors
 from booking.youth import demo as youth_demo
 from booking.youth import services as youth_services
 
@@ -60,6 +61,7 @@ PURGERS = [
     selection_services.purge_feedback_notes,
     lectures_services.purge_personal_data,
     visits_retention.purge_personal_data,
+    visit_visitors.purge_visitor_lists,
     notifications_services.purge_old_emails,
 ]
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import render_template
 
 from booking.core.cache import Lazy, cached_page
-from booking.records import bp, charts, services
+from booking.records import bp, charts, services, study_tours
 
 
 @bp.route("/records")
-@cached_page(*services.SOURCES)
+@cached_page(*services.SOURCES, *study_tours.SOURCES)
 def index():
     record = services.track_record()
+    tours = Lazy(study_tours.study_tour_record)
     # The charts are drawn only when the cached page is missing.
     return render_template(
         "records/index.html",
@@ -21,4 +22,7 @@ def index():
         audience=Lazy(lambda: charts.audience_by_year(record)),
         by_school_type=Lazy(lambda: charts.lectures_by_school_type(record)),
         youth=Lazy(lambda: charts.youth_cohorts(record)),
+        tours=tours,
+        tours_by_year=Lazy(lambda: charts.study_tours_by_year(record, tours)),
+        tours_by_country=Lazy(lambda: charts.visitors_by_country(tours)),
     )

@@ -14,4 +14,8 @@ bp.add_app_template_filter(visit_time, "visit_time")
 bp.add_app_template_filter(country_name, "country_name")
 bp.add_app_template_filter(weekday_names, "open_days")
 
-from booking.visits import facility_views, views  # noqa: E402,F401
+from booking.visits import (  # noqa: E402,F401
+    facility_views,
+    views,
+    visitor_views,
+)

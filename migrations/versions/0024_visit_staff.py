@@ -9,7 +9,7 @@ later batch_alter_table on visit_requests must create it again on SQLite.
 This revision joins the scheduling and study-tour branches of the history.
 
 Revision ID: 0024_visit_staff
-Revises: 0021_scheduling, 0022_visits
+Revises: 0021_scheduling, 0023_visitor_lists
 Create Date: 2026-11-30 05:20:00
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0024_visit_staff"
-down_revision = ("0021_scheduling", "0022_visits")
+down_revision = ("0021_scheduling", "0023_visitor_lists")
 branch_labels = None
 depends_on = None
 

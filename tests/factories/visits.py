@@ -187,3 +187,29 @@ def book_staff(
         booking.place(visit.starts_at, visit.ends_at, buffer_minutes, True)
         db.session.add(booking)
     db.session.commit()
+
+
+def held_visit(
+    actor: User,
+    day: date,
+    hour: int = 10,
+    minute: int = 0,
+    *,
+    countries: dict[str, int],
+    actual: int | None = None,
+    **overrides,
+) -> VisitRequest:
+    """A study tour held on `day` at `hour`:`minute` Japan time, its visitors counted by country
+    (`actual`, the number recorded, defaults to their sum)."""
+    visit = make_visit_request(
+        status="scheduled",
+        starts_at=at(day, hour, minute),
+        actor=actor,
+        hold=False,
+        commit=False,
+        **overrides,
+    )
+    total = sum(countries.values()) if actual is None else actual
+    visit.complete(total, countries, "", actor, now=visit.starts_at)
+    db.session.commit()
+    return visit

@@ -7,7 +7,8 @@
 - inbox: what staff read (a request, the inbox and its exports, a guide's own tours);
 - staff_actions: what staff do (propose, schedule with guides, reschedule, decline, cancel,
   record as held), and the staff diary's hooks for the organiser's choices;
-- todo: the counts of the staff dashboard's to-do lines.
+- todo: the counts of the staff dashboard's to-do lines;
+- visitors: the visitor list, kept until the visit is done, its export and its counts.
 
 Every use case checks its rules, calls the request's verbs, writes the audit entry and
 queues the emails, then commits once.
@@ -21,4 +22,5 @@ from booking.visits.services import (
     retention,  # noqa: F401
     staff_actions,  # noqa: F401
     todo,  # noqa: F401
+    visitors,  # noqa: F401
 )

@@ -38,6 +38,7 @@ from booking.visits.models import (
 from booking.visits.rules import slot_problems, visit_minutes
 from booking.visits.services.common import add_link, coordinators, lock_request
 from booking.visits.services.facilities import hold_facilities
+from booking.visits.services.visitors import forget as forget_visitor_list
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,7 @@ def cancel_by_organiser(request_id: int, reason: str) -> VisitRequest:
     with write_lock():
         visit = lock_request(request_id)
         was_scheduled = visit.cancel(reason, actor=None, by_organiser=True)
+        forget_visitor_list(visit)
         _release_staff(visit)
         token = add_link(visit)
         notifications.cancelled(visit, token, was_scheduled, coordinators())
