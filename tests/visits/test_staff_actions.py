@@ -417,3 +417,38 @@ def test_the_organiser_cancelling_frees_the_guides(visit, guide, ctx):
     book_staff(scheduled, [guide])
     requests.cancel_by_organiser(scheduled.id, "Our trip is off.")
     assert bookings(scheduled.id) == []
+
+
+def _visitor_list(visit, nationalities):
+    from booking.visits.visitor_models import Visitor
+
+    for n, nationality in enumerate(nationalities, start=1):
+        db.session.add(
+            Visitor(request_id=visit.id, position=n, full_name=f"VISITOR {n}", nationality=nationality)
+        )
+    db.session.commit()
+
+
+def test_recording_as_held_deletes_the_visitor_list_keeping_its_counts(coordinator_client, ctx):
+    from booking.visits.visitor_models import Visitor
+
+    visit = make_visit_request(status="scheduled", starts_at=HELD_ON)
+    _visitor_list(visit, ["KH", "KH", "VN"])
+    response = post(coordinator_client, f"/staff/visits/{visit.id}/complete", {"actual_visitors": "3"})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Visitor.id))) == 0
+    rows = db.session.execute(
+        sa.select(VisitCountry.country, VisitCountry.visitors).where(VisitCountry.request_id == visit.id)
+    ).all()
+    assert sorted(rows) == [("KH", 2), ("VN", 1)]
+
+
+def test_cancelling_deletes_the_visitor_list(coordinator_client, ctx):
+    from booking.visits.visitor_models import Visitor
+
+    visit = make_visit_request(status="scheduled")
+    _visitor_list(visit, ["KH"])
+    assert post(coordinator_client, f"/staff/visits/{visit.id}/cancel", {"reason": "Off."}).status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Visitor.id))) == 0
