@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import url_for
@@ -19,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from booking.calendar.sources import Entry, Person, register_feed_source, register_source
-from booking.core.i18n import localised
+from booking.core.i18n import current_language
 from booking.extensions import db
 from booking.notifications.ics import CalendarEvent
 from booking.scheduling.models import Program, StaffBooking
@@ -53,37 +52,20 @@ def _booked_between(start: datetime, end: datetime, person_id: int | None) -> sa
     return where
 
 
-def _people(start: datetime, end: datetime, person_id: int | None) -> dict[int, tuple[Person, ...]]:
-    """Each tour's booked staff (guides first), in one statement."""
-    rows = db.session.execute(
-        sa.select(StaffBooking.subject_id, User.id, User.name, User.time_zone)
-        .join(User, User.id == StaffBooking.person_id)
-        .join(VisitRequest, VisitRequest.id == StaffBooking.subject_id)
-        .where(
-            StaffBooking.program == Program.VISIT,
-            StaffBooking.active.is_(True),
-            _booked_between(start, end, person_id),
-        )
-        .order_by(StaffBooking.subject_id, StaffBooking.role, StaffBooking.id)
+def _facility_names(language: str) -> sa.ScalarSelect:
+    """A tour's facilities, in list order, as one string (a correlated subquery)."""
+    name = Facility.name_en if language == "en" else Facility.name_ja
+    ordered = (
+        sa.select(name.label("name"))
+        .join(visit_request_facilities, visit_request_facilities.c.facility_id == Facility.id)
+        .where(visit_request_facilities.c.request_id == VisitRequest.id)
+        .order_by(Facility.position, Facility.id)
+        .correlate(VisitRequest)
+        .subquery()
     )
-    found: dict[int, list[Person]] = defaultdict(list)
-    for visit_id, user_id, name, time_zone in rows:
-        found[visit_id].append(Person(user_id, name, time_zone))
-    return {visit_id: tuple(people) for visit_id, people in found.items()}
-
-
-def _facility_names(start: datetime, end: datetime, person_id: int | None) -> dict[int, list[str]]:
-    rows = db.session.execute(
-        sa.select(visit_request_facilities.c.request_id, Facility.name_ja, Facility.name_en)
-        .join(Facility, Facility.id == visit_request_facilities.c.facility_id)
-        .join(VisitRequest, VisitRequest.id == visit_request_facilities.c.request_id)
-        .where(_booked_between(start, end, person_id))
-        .order_by(visit_request_facilities.c.request_id, Facility.position, Facility.id)
-    )
-    found: dict[int, list[str]] = defaultdict(list)
-    for visit_id, name_ja, name_en in rows:
-        found[visit_id].append(localised(SimpleNamespace(name_ja=name_ja, name_en=name_en), "name"))
-    return found
+    return sa.select(
+        sa.func.aggregate_strings(ordered.c.name, "、" if language == "ja" else ", ")
+    ).scalar_subquery()
 
 
 def _id_link(endpoint: str, key: str) -> Callable[[int], str]:
@@ -93,10 +75,19 @@ def _id_link(endpoint: str, key: str) -> Callable[[int], str]:
 
 
 def calendar_entries(start: datetime, end: datetime, viewer: User, person_id: int | None) -> list[Entry]:
-    """Booked tours in [start, end): everyone's for coordinators, a person's own otherwise."""
+    """Booked tours in [start, end): everyone's for coordinators, a person's own otherwise.
+
+    One statement, whatever the period holds: each tour with its facilities' names, once per
+    person booked for it (guides first).
+    """
     if not viewer.has_any_role(*VISIT_STAFF):
         person_id = viewer.id
-    visits = db.session.execute(
+    booked = sa.and_(
+        StaffBooking.program == Program.VISIT,
+        StaffBooking.subject_id == VisitRequest.id,
+        StaffBooking.active.is_(True),
+    )
+    rows = db.session.execute(
         sa.select(
             VisitRequest.id,
             VisitRequest.reference,
@@ -105,14 +96,22 @@ def calendar_entries(start: datetime, end: datetime, viewer: User, person_id: in
             VisitRequest.group_size,
             VisitRequest.starts_at,
             VisitRequest.ends_at,
+            _facility_names(current_language()).label("places"),
+            User.id.label("person_id"),
+            User.name.label("person_name"),
+            User.time_zone.label("person_zone"),
         )
+        .outerjoin(StaffBooking, booked)
+        .outerjoin(User, User.id == StaffBooking.person_id)
         .where(_booked_between(start, end, person_id))
-        .order_by(VisitRequest.starts_at, VisitRequest.id)
+        .order_by(VisitRequest.starts_at, VisitRequest.id, StaffBooking.role, StaffBooking.id)
     ).all()
-    if not visits:
-        return []
-    people = _people(start, end, person_id)
-    places = _facility_names(start, end, person_id)
+    visits: dict[int, sa.Row] = {}
+    people: dict[int, list[Person]] = defaultdict(list)
+    for row in rows:
+        visits.setdefault(row.id, row)
+        if row.person_id is not None:
+            people[row.id].append(Person(row.person_id, row.person_name, row.person_zone))
     link = _id_link("visit_staff.show", "request_id")
     label = _("Study tour")
     statuses = {status: status.label for status in VisitStatus}
@@ -124,12 +123,12 @@ def calendar_entries(start: datetime, end: datetime, viewer: User, person_id: in
             starts_at=visit.starts_at,
             ends_at=visit.ends_at,
             url=link(visit.id),
-            people=people.get(visit.id, ()),
+            people=tuple(people[visit.id]),
             status_label=statuses[visit.status],
             tone=visit.status.tone,
-            location=_(", ").join(places.get(visit.id, [])),
+            location=visit.places or "",
         )
-        for visit in visits
+        for visit in visits.values()
     ]
 
 

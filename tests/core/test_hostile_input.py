@@ -49,6 +49,8 @@ from booking.settings.models import BlackoutDay
 from booking.settings.services import add_blackout_day
 from booking.staff import services as staff_services
 from booking.staff.models import User
+from booking.visits.models import Facility, VisitRequest, VisitStatus
+from booking.visits.staff_forms import VisitCompleteForm
 from booking.youth.models import Application, Cohort, CohortEvent
 from booking.youth.services import new_student_link
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -154,6 +156,7 @@ def _world(app: Flask) -> World:
         email = everyone.email
     tokens = {
         "lectures.manage": _link(r"/lectures/manage/([\w-]+)", lines),
+        "visits.manage": _link(r"/visits/manage/([\w-]+)", lines),
         "youth.application": _link(r"/youth/applications/([\w-]+)", bodies),
         "youth.consent": _link(r"/youth/consent/([\w-]+)", bodies),
         "staff.set_password": _link(r"/staff/set-password/([\w-]+)", bodies),
@@ -241,6 +244,12 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
                     LectureRequest.format == LectureFormat.ONLINE,
                 )
             )
+        elif name == "request_id" and endpoint.startswith(("visit_staff.", "visits.")):
+            booked = ("visit_staff.reschedule", "visit_staff.complete", "visits.visitor_list_export")
+            wanted = VisitStatus.SCHEDULED if endpoint in booked else VisitStatus.SUBMITTED
+            values[name] = _first(sa.select(VisitRequest.id).where(VisitRequest.status == wanted))
+        elif name == "facility_id":
+            values[name] = _first(sa.select(Facility.id))
         elif name == "request_id":
             wanted = (
                 LectureStatus.SCHEDULED
@@ -283,6 +292,8 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
 
 
 def _token_for_download(endpoint: str, world: World) -> str:
+    if endpoint.startswith("visits."):
+        return world.tokens["visits.manage"]
     return world.tokens["lectures.manage"] if endpoint.startswith("lectures.") else "no-such-token"
 
 
@@ -457,6 +468,8 @@ FORMS_NO_PAGE_SHOWS = {
     "review.essay_masks": MaskForm,
     # The shortlisted students are all invited (see _world): they stay on it, so no page offers "Remove".
     "interview.remove_from_shortlist": ShortlistForm,
+    # The demo's study tour to come has not started: it cannot be recorded as held yet.
+    "visit_staff.complete": VisitCompleteForm,
 }
 
 

@@ -113,6 +113,17 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     # Coordinators and admins see everyone's entries; a lecturer sees their own.
     # Lecturers and guides see their own entries (guides: their time off, and tours to come).
     "calendar.calendar": ("/staff/calendar", LECTURE_STAFF | LECTURER | {Role.GUIDE}),
+    # Study tours: coordinators and admins act; a guide opens only the tours booked for them.
+    "visit_staff.inbox": ("/staff/visits/", LECTURE_STAFF),
+    "visit_staff.export": ("/staff/visits/export.csv", LECTURE_STAFF),
+    "visit_staff.show": ("/staff/visits/{visit_id}", LECTURE_STAFF),
+    "visit_staff.schedule": ("/staff/visits/{visit_id}/schedule", LECTURE_STAFF),
+    "visit_staff.propose": ("/staff/visits/{visit_id}/propose", LECTURE_STAFF),
+    "visit_staff.decline": ("/staff/visits/{visit_id}/decline", LECTURE_STAFF),
+    "visit_staff.cancel": ("/staff/visits/{visit_id}/cancel", LECTURE_STAFF),
+    "visit_staff.reschedule": ("/staff/visits/{scheduled_visit_id}/reschedule", LECTURE_STAFF),
+    "visit_staff.complete": ("/staff/visits/{held_visit_id}/complete", LECTURE_STAFF),
+    "visit_staff.mine": ("/staff/visits/mine", frozenset({Role.GUIDE})),
 }
 
 # POST-only routes and routes reached by a private token: checked in their own tests.
@@ -210,6 +221,7 @@ def _build_records() -> dict:
     review = _review_records(youth["cohort_id"])
     users = {role: make_user(role, email=f"matrix-{role}-user@example.jp") for role in Role}
     lecture_records |= _own_lectures(users[Role.LECTURER])
+    lecture_records |= _visit_records()
     _assign_essay(users[Role.REVIEWER], youth)
     return {
         "admin_id": admin.id,
@@ -293,6 +305,18 @@ def _lecture_records() -> dict[str, int]:
         "scheduled_id": scheduled.id,
         "held_id": held.id,
     }
+
+
+def _visit_records() -> dict[str, int]:
+    """Study tours: one received, one booked ahead, one started and not yet recorded."""
+    from datetime import timedelta
+
+    from booking.core.time import utcnow
+    from tests.factories.visits import make_visit_request
+
+    ahead = make_visit_request(status="scheduled", starts_at=utcnow() + timedelta(days=20))
+    started = make_visit_request(status="scheduled", starts_at=utcnow() - timedelta(days=2))
+    return {"visit_id": make_visit_request().id, "scheduled_visit_id": ahead.id, "held_visit_id": started.id}
 
 
 def _own_lectures(lecturer) -> dict[str, int]:
