@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from booking.core.auth import Role
+from booking.core.i18n import format_datetime
 from booking.core.navigation import TodoItem, Urgency, register_nav, register_todo
 from booking.core.time import utcnow
 from booking.staff.models import User
@@ -35,6 +36,14 @@ def _waited(days: int) -> str:
 def coordinator_items(user: User) -> Iterator[TodoItem]:
     now = utcnow()
     counts = todo_counts(now)
+    first = counts.first_without_guide_at
+    yield TodoItem(
+        label=_("Study tours ahead without a guide: %(n)d", n=counts.without_guide),
+        count=counts.without_guide,
+        url=url_for("visit_staff.inbox", no_guide="1", sort="date"),
+        urgency=Urgency.TIME_OFF_CLASH,  # a date that stands without its staff
+        detail=_("the first on %(date)s", date=format_datetime(first)) if first is not None else "",
+    )
     yield TodoItem(
         label=_("New study tour requests to answer: %(n)d", n=counts.new_requests),
         count=counts.new_requests,

@@ -452,3 +452,11 @@ def test_cancelling_deletes_the_visitor_list(coordinator_client, ctx):
     assert post(coordinator_client, f"/staff/visits/{visit.id}/cancel", {"reason": "Off."}).status_code == 302
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Visitor.id))) == 0
+
+
+def test_the_organisers_feedback_shows_on_the_staff_page(coordinator_client, ctx):
+    visit = make_visit_request(status="completed", starts_at=HELD_ON)
+    visit.give_feedback(4, "Very instructive, thank you.", HELD_ON + timedelta(days=1))
+    db.session.commit()
+    html = coordinator_client.get(f"/staff/visits/{visit.id}", headers=EN).get_data(as_text=True)
+    assert "Very instructive, thank you." in html and "4 – Satisfied" in html

@@ -129,3 +129,13 @@ def test_the_dashboard_lists_what_needs_doing(ctx, coordinator_client):
     assert "Study tour dates waiting for the organiser&#39;s answer: 1" in html
     assert "Study tours held but not recorded yet: 1" in html
     assert f"/staff/visits/?status={VisitStatus.SUBMITTED.value}" in html
+
+
+def test_a_visit_ahead_without_a_guide_is_on_the_dashboard_and_in_the_inbox(ctx, coordinator_client):
+    bare = make_visit_request(status="scheduled")
+    staffed = make_visit_request(status="scheduled")
+    book_staff(staffed, [make_guide()])
+    html = coordinator_client.get("/staff/", headers=EN).get_data(as_text=True)
+    assert "Study tours ahead without a guide: 1" in html
+    listed = coordinator_client.get("/staff/visits/?no_guide=1&sort=date", headers=EN).get_data(as_text=True)
+    assert bare.reference in listed and staffed.reference not in listed

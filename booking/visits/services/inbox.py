@@ -19,7 +19,7 @@ from booking.core.numbers import parse_digits
 from booking.core.pages import IdPage
 from booking.core.time import JST, fiscal_year, today_jst
 from booking.extensions import db
-from booking.scheduling.models import Program, StaffBooking
+from booking.scheduling.models import BookingRole, Program, StaffBooking
 from booking.staff.models import User
 from booking.visits.models import (
     OPEN_STATUSES,
@@ -48,6 +48,7 @@ def get_request(request_id: int) -> VisitRequest | None:
             selectinload(VisitRequest.slots),
             selectinload(VisitRequest.events).joinedload(VisitEvent.actor),
             selectinload(VisitRequest.countries),
+            selectinload(VisitRequest.feedback),
         )
     )
 
@@ -108,6 +109,8 @@ class InboxFilters:
     sort: str = "newest"
     # Only visits that have started and are not recorded as held yet.
     unrecorded: bool = False
+    # Only visits ahead without a guide.
+    no_guide: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
@@ -124,6 +127,7 @@ class InboxFilters:
             q=(args.get("q") or "").strip()[:100],
             sort=sort if sort in SORTS else "newest",
             unrecorded=args.get("unrecorded") == "1",
+            no_guide=args.get("no_guide") == "1",
         )
 
     @property
@@ -157,6 +161,21 @@ def held_unrecorded(now: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(VisitRequest.status == VisitStatus.SCHEDULED, VisitRequest.starts_at <= now)
 
 
+def without_guide(now: datetime) -> sa.ColumnElement[bool]:
+    """A visit ahead, scheduled, with no guide booked (the organiser took a date proposed
+    without guides, or the guides were taken off)."""
+    return sa.and_(
+        VisitRequest.status == VisitStatus.SCHEDULED,
+        VisitRequest.starts_at > now,
+        ~sa.exists().where(
+            StaffBooking.program == Program.VISIT,
+            StaffBooking.subject_id == VisitRequest.id,
+            StaffBooking.role == BookingRole.GUIDE,
+            StaffBooking.active.is_(True),
+        ),
+    )
+
+
 def _month_bounds(month: date) -> tuple[datetime, datetime]:
     first = datetime(month.year, month.month, 1, tzinfo=JST)
     following = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=JST)
@@ -175,6 +194,8 @@ def _inbox_query(filters: InboxFilters, now: datetime | None = None, ids_only: b
         stmt = stmt.where(VisitRequest.status.in_(OPEN_STATUSES))
     if filters.unrecorded and now is not None:
         stmt = stmt.where(held_unrecorded(now))
+    if filters.no_guide and now is not None:
+        stmt = stmt.where(without_guide(now))
     if filters.facility_id is not None:
         stmt = stmt.where(
             sa.exists().where(
