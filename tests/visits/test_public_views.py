@@ -247,3 +247,48 @@ def test_reference_numbers_stay_unique_when_many_submit_at_once(app, frozen, fac
     assert codes == [302] * 12
     references = sorted(db.session.scalars(sa.select(VisitRequest.reference)))
     assert references == [f"V-2026-{n:04d}" for n in range(1, 13)]
+
+
+MANAGE_HOSTILE = {
+    "an unknown action": ("submitted", {"action": "delete"}, None, 400),
+    "no action": ("submitted", {"reason": "x"}, None, 400),
+    "an endless reason": ("submitted", {"action": "cancel", "reason": "x" * 10_000}, "reason", 422),
+    "a reason with only spaces": ("submitted", {"action": "cancel", "reason": "\u3000 "}, "reason", 422),
+    "a slot in words": ("proposed", {"action": "choose", "slot_id": "abc"}, "slot_id", 422),
+    "a slot beyond any record": ("proposed", {"action": "choose", "slot_id": "9" * 40}, "slot_id", 422),
+    "a slot of another request": ("proposed", {"action": "choose", "slot_id": "999999"}, "slot_id", 422),
+    "no slot": ("proposed", {"action": "choose"}, "slot_id", 422),
+    "a superscript score": ("completed", {"action": "feedback", "satisfaction": "５²"}, "satisfaction", 422),
+    "a score of six": ("completed", {"action": "feedback", "satisfaction": "6"}, "satisfaction", 422),
+    "endless comments": (
+        "completed",
+        {"action": "feedback", "satisfaction": "4", "comments": "x" * 10_000},
+        "comments",
+        422,
+    ),
+    "feedback before the visit": ("scheduled", {"action": "feedback", "satisfaction": "4"}, None, 422),
+    "choosing with nothing proposed": ("submitted", {"action": "choose", "slot_id": "1"}, None, 422),
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "data", "field", "code"), MANAGE_HOSTILE.values(), ids=MANAGE_HOSTILE.keys()
+)
+def test_odd_posts_to_the_organisers_page_change_nothing(
+    client, frozen, facilities, coordinator, status, data, field, code
+):
+    from booking.visits.services.common import add_link
+
+    visit = make_visit_request(facilities[:1], status=status, actor=coordinator, starts_at=at(GOOD_DAY, 10))
+    token = add_link(visit)
+    db.session.commit()
+    if status == "completed":
+        frozen.move_to(at(GOOD_DAY, 15))
+    events = len(visit.events)
+    response = client.post(f"/visits/manage/{token}", data=data)
+    db.session.rollback()
+    assert response.status_code == code
+    if field:
+        assert f'id="{field}-error"' in response.get_data(as_text=True)
+    visit = db.session.get(VisitRequest, visit.id)
+    assert visit.status.value == status and len(visit.events) == events and visit.feedback is None
