@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from booking.core.forms import (
     BaseForm,
     EmailAddress,
+    LooseDateField,
     LooseIntegerField,
     LooseTimeField,
     MultiCheckboxField,
@@ -41,7 +42,6 @@ from booking.core.forms import (
 )
 from booking.core.i18n import current_language
 from booking.lectures.forms import CandidateDates
-from booking.lectures.forms import RequestForm as LectureRequestForm
 from booking.visits import countries
 from booking.visits.formatting import place_of_zone
 from booking.visits.models import (
@@ -117,12 +117,16 @@ class VisitRequestForm(CandidateDates, BaseForm):
         validate_choice=False,
         validators=[DataRequired(_l("Choose at least one facility."))],
     )
-    candidate_1_date = LectureRequestForm.candidate_1_date
-    candidate_1_time = LectureRequestForm.candidate_1_time
-    candidate_2_date = LectureRequestForm.candidate_2_date
-    candidate_2_time = LectureRequestForm.candidate_2_time
-    candidate_3_date = LectureRequestForm.candidate_3_date
-    candidate_3_time = LectureRequestForm.candidate_3_time
+    # Candidate dates (Japan time): first choice required, second and third optional.
+    # Their messages are named after their choice by validate().
+    candidate_1_date = LooseDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    candidate_1_time = LooseTimeField(
+        _l("Start time"), validators=[InputRequired(_l("Enter the start time."))]
+    )
+    candidate_2_date = LooseDateField(_l("Date"), validators=[Optional()])
+    candidate_2_time = LooseTimeField(_l("Start time"), validators=[Optional()])
+    candidate_3_date = LooseDateField(_l("Date"), validators=[Optional()])
+    candidate_3_time = LooseTimeField(_l("Start time"), validators=[Optional()])
     languages = StringField(
         _l("Languages the group speaks"),
         description=_l("e.g. Khmer, English."),
@@ -185,14 +189,25 @@ class VisitRequestForm(CandidateDates, BaseForm):
         self.offered = list(facilities)
         self.facilities.choices = [SelectChoice(str(f.id), f.name) for f in self.offered]
         self.country.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(code, name) for code, name in countries.country_choices(language)
+            SelectChoice(
+                code,
+                name,
+                render_kw={
+                    "data-zone": countries.default_zone(code),
+                    "data-place": place_of_zone(countries.default_zone(code), language),
+                },
+            )
+            for code, name in countries.country_choices(language)
         ]
         self.time_zone.choices = [SelectChoice("", _l("The country's main time zone"))] + [
             SelectChoice(
                 zone,
                 f"{countries.country_name(code, language)}: {place_of_zone(zone, language)}",
+                render_kw={"data-country": code, "data-place": place_of_zone(zone, language)},
             )
-            for code in countries.several_zone_countries()
+            for code in sorted(
+                countries.several_zone_countries(), key=lambda c: countries.country_name(c, language)
+            )
             for zone in countries.zones_of(code)
         ]
 

@@ -65,7 +65,7 @@ def test_the_request_form_names_its_fields_as_the_contract_says(client, faciliti
         "privacy_consent",
     ]:
         assert f'name="{name}"' in html, name
-    assert '<option value="KH"' in html
+    assert 'value="KH"' in html and 'data-zone="Asia/Phnom_Penh"' in html
 
 
 def test_a_request_is_saved_with_a_reference_and_the_organiser_gets_the_private_link(
@@ -231,3 +231,64 @@ def test_the_manage_page_leaves_room_for_the_visitor_list(client, facilities):
 
     template = Path(__file__).resolve().parents[2] / "templates" / "visits" / "manage.html"
     assert '{% include "visits/visitors/_manage_section.html" ignore missing %}' in template.read_text()
+
+
+def test_reference_numbers_stay_unique_when_many_submit_at_once(app, frozen, facilities):
+    from tests.helpers import run_together
+
+    app.config["PUBLIC_FORM_LIMIT"] = "1000 per hour"
+    forms = [form_data(facilities[:1], contact_email=f"o{i}@example.org") for i in range(12)]
+    db.session.remove()
+
+    def act(index, client):
+        return client.post("/visits/request", data=forms[index]).status_code
+
+    codes = run_together(12, act, prepare=lambda index: app.test_client())
+    assert codes == [302] * 12
+    references = sorted(db.session.scalars(sa.select(VisitRequest.reference)))
+    assert references == [f"V-2026-{n:04d}" for n in range(1, 13)]
+
+
+MANAGE_HOSTILE = {
+    "an unknown action": ("submitted", {"action": "delete"}, None, 400),
+    "no action": ("submitted", {"reason": "x"}, None, 400),
+    "an endless reason": ("submitted", {"action": "cancel", "reason": "x" * 10_000}, "reason", 422),
+    "a reason with only spaces": ("submitted", {"action": "cancel", "reason": "\u3000 "}, "reason", 422),
+    "a slot in words": ("proposed", {"action": "choose", "slot_id": "abc"}, "slot_id", 422),
+    "a slot beyond any record": ("proposed", {"action": "choose", "slot_id": "9" * 40}, "slot_id", 422),
+    "a slot of another request": ("proposed", {"action": "choose", "slot_id": "999999"}, "slot_id", 422),
+    "no slot": ("proposed", {"action": "choose"}, "slot_id", 422),
+    "a superscript score": ("completed", {"action": "feedback", "satisfaction": "５²"}, "satisfaction", 422),
+    "a score of six": ("completed", {"action": "feedback", "satisfaction": "6"}, "satisfaction", 422),
+    "endless comments": (
+        "completed",
+        {"action": "feedback", "satisfaction": "4", "comments": "x" * 10_000},
+        "comments",
+        422,
+    ),
+    "feedback before the visit": ("scheduled", {"action": "feedback", "satisfaction": "4"}, None, 422),
+    "choosing with nothing proposed": ("submitted", {"action": "choose", "slot_id": "1"}, None, 422),
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "data", "field", "code"), MANAGE_HOSTILE.values(), ids=MANAGE_HOSTILE.keys()
+)
+def test_odd_posts_to_the_organisers_page_change_nothing(
+    client, frozen, facilities, coordinator, status, data, field, code
+):
+    from booking.visits.services.common import add_link
+
+    visit = make_visit_request(facilities[:1], status=status, actor=coordinator, starts_at=at(GOOD_DAY, 10))
+    token = add_link(visit)
+    db.session.commit()
+    if status == "completed":
+        frozen.move_to(at(GOOD_DAY, 15))
+    events = len(visit.events)
+    response = client.post(f"/visits/manage/{token}", data=data)
+    db.session.rollback()
+    assert response.status_code == code
+    if field:
+        assert f'id="{field}-error"' in response.get_data(as_text=True)
+    visit = db.session.get(VisitRequest, visit.id)
+    assert visit.status.value == status and len(visit.events) == events and visit.feedback is None
