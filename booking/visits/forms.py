@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from booking.core.forms import (
     BaseForm,
     EmailAddress,
+    LooseDateField,
     LooseIntegerField,
     LooseTimeField,
     MultiCheckboxField,
@@ -41,7 +42,6 @@ from booking.core.forms import (
 )
 from booking.core.i18n import current_language
 from booking.lectures.forms import CandidateDates
-from booking.lectures.forms import RequestForm as LectureRequestForm
 from booking.visits import countries
 from booking.visits.formatting import place_of_zone
 from booking.visits.models import (
@@ -117,12 +117,16 @@ class VisitRequestForm(CandidateDates, BaseForm):
         validate_choice=False,
         validators=[DataRequired(_l("Choose at least one facility."))],
     )
-    candidate_1_date = LectureRequestForm.candidate_1_date
-    candidate_1_time = LectureRequestForm.candidate_1_time
-    candidate_2_date = LectureRequestForm.candidate_2_date
-    candidate_2_time = LectureRequestForm.candidate_2_time
-    candidate_3_date = LectureRequestForm.candidate_3_date
-    candidate_3_time = LectureRequestForm.candidate_3_time
+    # Candidate dates (Japan time): first choice required, second and third optional.
+    # Their messages are named after their choice by validate().
+    candidate_1_date = LooseDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    candidate_1_time = LooseTimeField(
+        _l("Start time"), validators=[InputRequired(_l("Enter the start time."))]
+    )
+    candidate_2_date = LooseDateField(_l("Date"), validators=[Optional()])
+    candidate_2_time = LooseTimeField(_l("Start time"), validators=[Optional()])
+    candidate_3_date = LooseDateField(_l("Date"), validators=[Optional()])
+    candidate_3_time = LooseTimeField(_l("Start time"), validators=[Optional()])
     languages = StringField(
         _l("Languages the group speaks"),
         description=_l("e.g. Khmer, English."),
@@ -192,7 +196,9 @@ class VisitRequestForm(CandidateDates, BaseForm):
                 zone,
                 f"{countries.country_name(code, language)}: {place_of_zone(zone, language)}",
             )
-            for code in countries.several_zone_countries()
+            for code in sorted(
+                countries.several_zone_countries(), key=lambda c: countries.country_name(c, language)
+            )
             for zone in countries.zones_of(code)
         ]
 
@@ -304,13 +310,13 @@ class FeedbackForm(BaseForm):
 # Staff: the facilities -----------------------------------------------------------------------
 
 WEEKDAY_CHOICES = [
-    ("1", _l("Monday")),
-    ("2", _l("Tuesday")),
-    ("3", _l("Wednesday")),
-    ("4", _l("Thursday")),
-    ("5", _l("Friday")),
-    ("6", _l("Saturday")),
-    ("7", _l("Sunday")),
+    SelectChoice("1", _l("Monday")),
+    SelectChoice("2", _l("Tuesday")),
+    SelectChoice("3", _l("Wednesday")),
+    SelectChoice("4", _l("Thursday")),
+    SelectChoice("5", _l("Friday")),
+    SelectChoice("6", _l("Saturday")),
+    SelectChoice("7", _l("Sunday")),
 ]
 
 

@@ -82,6 +82,14 @@ class VisitStatus(LabelledEnum):
         return self is VisitStatus.COMPLETED
 
     @property
+    def is_declined(self) -> bool:
+        return self is VisitStatus.DECLINED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self is VisitStatus.CANCELLED
+
+    @property
     def is_closed(self) -> bool:
         return self not in OPEN_STATUSES
 
@@ -380,6 +388,11 @@ class VisitRequest(db.Model):
     def calendar_uid_stem(self) -> str:
         """Stable for the life of the visit, so calendars update one entry (a domain is added)."""
         return f"visit-{self.reference.lower()}"
+
+    @property
+    def has_booked_date(self) -> bool:
+        """A date was booked: the visit is scheduled, was held, or was cancelled once booked."""
+        return self.starts_at is not None and self.status in (S.SCHEDULED, S.COMPLETED, S.CANCELLED)
 
     @property
     def visitor_count(self) -> int:

@@ -168,7 +168,7 @@ def test_the_organiser_books_a_proposed_date_and_its_facilities_are_held(
         (facilities[0].id, 12, True)
     ]
     scheduled = outbox(app, to="organiser@example.org", template="visits/scheduled_to_organiser")
-    assert scheduled and "Meeting point" in scheduled[0].body_text
+    assert scheduled and "集合場所" in scheduled[0].body_text
     assert outbox(app, to=coordinator.email, template="visits/date_chosen_to_coordinators")
 
 
@@ -231,3 +231,19 @@ def test_the_manage_page_leaves_room_for_the_visitor_list(client, facilities):
 
     template = Path(__file__).resolve().parents[2] / "templates" / "visits" / "manage.html"
     assert '{% include "visits/visitors/_manage_section.html" ignore missing %}' in template.read_text()
+
+
+def test_reference_numbers_stay_unique_when_many_submit_at_once(app, frozen, facilities):
+    from tests.helpers import run_together
+
+    app.config["PUBLIC_FORM_LIMIT"] = "1000 per hour"
+    forms = [form_data(facilities[:1], contact_email=f"o{i}@example.org") for i in range(12)]
+    db.session.remove()
+
+    def act(index, client):
+        return client.post("/visits/request", data=forms[index]).status_code
+
+    codes = run_together(12, act, prepare=lambda index: app.test_client())
+    assert codes == [302] * 12
+    references = sorted(db.session.scalars(sa.select(VisitRequest.reference)))
+    assert references == [f"V-2026-{n:04d}" for n in range(1, 13)]
