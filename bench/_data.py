@@ -31,16 +31,16 @@ from booking.core.auth import Role
 from booking.core.time import JST, fiscal_year, jst_to_utc, utcnow
 from booking.extensions import db
 from booking.lectures.models import (
-    LectureAssignment,
     LectureEvent,
     LectureFeedback,
     LectureRequest,
-    LecturerUnavailability,
     LectureSlot,
     Program,
 )
 from booking.notifications.models import OutboxEmail
 from booking.review.models import Criterion, Review, Score
+from booking.scheduling.models import BookingRole, StaffBooking, TimeOff
+from booking.scheduling.models import Program as BookingProgram
 from booking.schools.models import School
 from booking.youth.models import Applicant, Application, Cohort, CohortEvent, EventKind
 
@@ -248,8 +248,11 @@ def _lectures(
                 lecturer = lecturers[len(assignments) % len(lecturers)]
                 assignments.append(
                     {
-                        "request_id": request_id,
-                        "lecturer_id": lecturer,
+                        "program": BookingProgram.LECTURE,
+                        "subject_id": request_id,
+                        "person_id": lecturer,
+                        "role": BookingRole.LECTURER,
+                        "in_person": True,
                         "starts_at": starts,
                         "ends_at": ends,
                         "buffer_minutes": 60,
@@ -262,7 +265,7 @@ def _lectures(
     _insert(LectureSlot, slots)
     _insert(LectureEvent, events)
     _insert(LectureFeedback, feedback)
-    _insert(LectureAssignment, assignments)
+    _insert(StaffBooking, assignments)
     _reset_sequence("lecture_requests")
     db.session.commit()
 
@@ -446,7 +449,7 @@ def _time_off_and_events(lecturers: list[int], cohort: Cohort, now: datetime) ->
             day = today.replace(day=1 + (3 * n + 11 * k) % 27)
             rows.append(
                 {
-                    "lecturer_id": lecturer,
+                    "person_id": lecturer,
                     "starts_at": jst_to_utc(day, time(0, 0)),
                     "ends_at": jst_to_utc(day + timedelta(days=1), time(0, 0)),
                     "reason": "計測",
@@ -454,7 +457,7 @@ def _time_off_and_events(lecturers: list[int], cohort: Cohort, now: datetime) ->
                     "created_at": now,
                 }
             )
-    _insert(LecturerUnavailability, rows)
+    _insert(TimeOff, rows)
     for n in range(3):
         day = today.replace(day=5 + 7 * n)
         db.session.add(

@@ -105,6 +105,7 @@ def _import_models() -> None:
     import booking.lectures.models
     import booking.notifications.models
     import booking.review.models
+    import booking.scheduling.models
     import booking.schools.models
     import booking.selection.models
     import booking.settings.models
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         visits,
         youth,
     )
+    from booking.visits import staff_views as visit_staff
 
     features = (
         home,
@@ -150,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(feature.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(visit_staff.bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -22,6 +22,8 @@ from booking.schools import demo as schools_demo
 from booking.selection import demo as selection_demo
 from booking.selection import services as selection_services
 from booking.staff import demo as staff_demo
+from booking.visits import demo as visits_demo
+from booking.visits import reminders as visits_reminders
 from booking.visits.services import retention as visits_retention
 from booking.visits.services import visitors as visit_visitors
 from booking.youth import demo as youth_demo
@@ -32,6 +34,7 @@ DEMO_SEEDERS = [
     staff_demo.seed,
     schools_demo.seed,
     lectures_demo.seed,
+    visits_demo.seed,
     youth_demo.seed,
     review_demo.seed,
     interview_demo.seed,
@@ -47,6 +50,8 @@ REMINDERS = [
     lectures_reminders.send_lecture_reminders,
     lectures_reminders.send_connection_test_reminders,
     lectures_reminders.send_feedback_reminders,
+    visits_reminders.send_visit_reminders,
+    visits_reminders.send_feedback_requests,
 ]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.

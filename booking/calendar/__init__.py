@@ -13,8 +13,8 @@ from booking.core.navigation import register_nav
 
 bp = Blueprint("calendar", __name__)
 
-# Who opens the calendar: coordinators and admins see everyone's entries, a lecturer their own.
-CALENDAR_VIEWERS = (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)
+# Who opens the calendar: coordinators and admins see everyone's entries, a lecturer or guide their own.
+CALENDAR_VIEWERS = (Role.ADMIN, Role.COORDINATOR, Role.LECTURER, Role.GUIDE)
 # Who sees every person's entries, and may void anyone's feed.
 CALENDAR_STAFF = (Role.ADMIN, Role.COORDINATOR)
 

@@ -38,7 +38,7 @@ from booking.notifications.ics import build_calendar
 from booking.staff.models import User
 
 # Who can have entries of their own on the calendar, and a feed.
-PEOPLE_ROLES = (Role.LECTURER,)
+PEOPLE_ROLES = (Role.LECTURER, Role.GUIDE)
 # The feed holds what starts from this long ago on.
 FEED_HISTORY = timedelta(days=365)
 _FEED_KEY_LABEL = b"booking calendar feed token v1"
@@ -53,14 +53,10 @@ def sees_everyone(viewer: User) -> bool:
 
 
 def people() -> list[User]:
-    """The people one can filter the calendar by (active lecturers), by name."""
-    from booking.staff.services import users_with_role
+    """The people one can filter the calendar by (active lecturers and guides), by name."""
+    from booking.staff.services import users_with_any_role
 
-    found: dict[int, User] = {}
-    for role in PEOPLE_ROLES:
-        for user in users_with_role(role):
-            found.setdefault(user.id, user)
-    return sorted(found.values(), key=lambda u: (u.name, u.id))
+    return users_with_any_role(PEOPLE_ROLES)
 
 
 @dataclass

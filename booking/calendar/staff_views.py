@@ -9,7 +9,8 @@ from flask_login import current_user
 from booking.calendar import CALENDAR_STAFF, CALENDAR_VIEWERS, bp, services
 from booking.calendar.forms import FeedActionForm
 from booking.calendar.periods import Period, ViewKind, parse_day, parse_view
-from booking.core.auth import Role, role_required
+from booking.calendar.services import PEOPLE_ROLES
+from booking.core.auth import role_required
 from booking.core.errors import DomainError
 from booking.core.numbers import record_number
 from booking.core.security import safe_next_url
@@ -51,7 +52,7 @@ def _feed_action() -> tuple[bool, str]:
 
 
 @bp.route("/staff/calendar/feed/renew", methods=["POST"])
-@role_required(Role.LECTURER)
+@role_required(*PEOPLE_ROLES)
 def renew_feed():
     valid, back = _feed_action()
     if valid:

@@ -20,6 +20,7 @@ class Role(LabelledEnum):
     COORDINATOR = "coordinator"
     LECTURER = "lecturer"
     REVIEWER = "reviewer"
+    GUIDE = "guide"
 
 
 ROLE_LABELS = Role.set_labels(
@@ -28,6 +29,7 @@ ROLE_LABELS = Role.set_labels(
         Role.COORDINATOR: _l("Coordinator"),
         Role.LECTURER: _l("Lecturer"),
         Role.REVIEWER: _l("Reviewer"),
+        Role.GUIDE: _l("Guide"),
     }
 )
 

@@ -24,15 +24,15 @@ from booking.extensions import db
 from booking.lectures import LECTURE_STAFF
 from booking.lectures.models import (
     BOOKED_STATUSES,
-    LectureAssignment,
     LectureFormat,
     LectureRequest,
-    LecturerUnavailability,
     LectureStatus,
     Program,
+    lecture_booking,
 )
 from booking.lectures.notifications import calendar_event, calendar_uid_for
 from booking.notifications.ics import CalendarEvent
+from booking.scheduling.models import StaffBooking, TimeOff
 from booking.staff.models import User
 
 
@@ -50,13 +50,13 @@ def _booked_between(start: datetime, end: datetime, person_id: int | None) -> sa
         LectureRequest.ends_at > start,
     )
     if person_id is not None:
-        mine = aliased(LectureAssignment)  # apart from the assignments a query may list
+        mine = aliased(StaffBooking)  # apart from the assignments a query may list
         where = sa.and_(
             where,
             sa.exists()
             .where(
-                mine.request_id == LectureRequest.id,
-                mine.lecturer_id == person_id,
+                lecture_booking(mine),
+                mine.person_id == person_id,
                 mine.active.is_(True),
             )
             .correlate(LectureRequest),
@@ -92,11 +92,11 @@ def _lecturers(start: datetime, end: datetime, person_id: int | None) -> dict[in
     """Each lecture's active lecturers, in the order they were assigned: one statement however
     many lectures the period holds (no list of ids sent back)."""
     rows = db.session.execute(
-        sa.select(LectureAssignment.request_id, User.id, User.name, User.time_zone)
-        .join(User, User.id == LectureAssignment.lecturer_id)
-        .join(LectureRequest, LectureRequest.id == LectureAssignment.request_id)
-        .where(LectureAssignment.active.is_(True), _booked_between(start, end, person_id))
-        .order_by(LectureAssignment.request_id, LectureAssignment.id)
+        sa.select(StaffBooking.subject_id, User.id, User.name, User.time_zone)
+        .join(User, User.id == StaffBooking.person_id)
+        .join(LectureRequest, LectureRequest.id == StaffBooking.subject_id)
+        .where(StaffBooking.active.is_(True), _booked_between(start, end, person_id))
+        .order_by(StaffBooking.subject_id, StaffBooking.id)
     )
     found: dict[int, list[Person]] = defaultdict(list)
     for request_id, user_id, name, time_zone in rows:
@@ -105,21 +105,21 @@ def _lecturers(start: datetime, end: datetime, person_id: int | None) -> dict[in
 
 
 def _time_off(start: datetime, end: datetime, person_id: int | None) -> list[sa.Row]:
-    """Time off overlapping [start, end) with its lecturer's id, name and zone (plain rows)."""
+    """Time off overlapping [start, end) with its person's id, name and zone (plain rows)."""
     query = (
         sa.select(
-            LecturerUnavailability.starts_at,
-            LecturerUnavailability.ends_at,
-            User.id.label("lecturer_id"),
+            TimeOff.starts_at,
+            TimeOff.ends_at,
+            User.id.label("person_id"),
             User.name,
             User.time_zone,
         )
-        .join(User, User.id == LecturerUnavailability.lecturer_id)
-        .where(LecturerUnavailability.starts_at < end, LecturerUnavailability.ends_at > start)
-        .order_by(LecturerUnavailability.starts_at, LecturerUnavailability.id)
+        .join(User, User.id == TimeOff.person_id)
+        .where(TimeOff.starts_at < end, TimeOff.ends_at > start)
+        .order_by(TimeOff.starts_at, TimeOff.id)
     )
     if person_id is not None:
-        query = query.where(LecturerUnavailability.lecturer_id == person_id)
+        query = query.where(TimeOff.person_id == person_id)
     return list(db.session.execute(query))
 
 
@@ -138,8 +138,8 @@ def calendar_entries(start: datetime, end: datetime, viewer: User, person_id: in
     """
     staff = viewer.has_any_role(*LECTURE_STAFF)
     if not staff:
-        if not viewer.has_role(Role.LECTURER):
-            return []
+        if not viewer.has_any_role(Role.LECTURER, Role.GUIDE):
+            return []  # a guide's own time off shows; lectures only if also a lecturer
         person_id = viewer.id
     link = _id_link("lectures.show" if staff else "lectures.my_lecture", "request_id")
     lecture_label = _("Lecture")
@@ -179,8 +179,8 @@ def calendar_entries(start: datetime, end: datetime, viewer: User, person_id: in
     time_off_label = _("Time off")
     diaries: dict[int, str] = {}
     for period in _time_off(start, end, person_id):
-        if period.lecturer_id not in diaries:
-            diaries[period.lecturer_id] = _diary_link(period.lecturer_id, viewer) + "#time-off"
+        if period.person_id not in diaries:
+            diaries[period.person_id] = _diary_link(period.person_id, viewer) + "#time-off"
         entries.append(
             Entry(
                 kind="time_off",
@@ -188,8 +188,8 @@ def calendar_entries(start: datetime, end: datetime, viewer: User, person_id: in
                 title=_("Time off: %(name)s", name=period.name),
                 starts_at=period.starts_at,
                 ends_at=period.ends_at,
-                url=diaries[period.lecturer_id],
-                people=(Person(period.lecturer_id, period.name, period.time_zone),),
+                url=diaries[period.person_id],
+                people=(Person(period.person_id, period.name, period.time_zone),),
                 busy_only=True,
             )
         )
@@ -200,16 +200,16 @@ def feed_events(user: User, since: datetime) -> list[CalendarEvent]:
     """The lecturer's lectures from `since` on (cancelled ones as cancelled), and time off as busy."""
     lectures = db.session.scalars(
         sa.select(LectureRequest)
-        .join(LectureAssignment, LectureAssignment.request_id == LectureRequest.id)
+        .join(StaffBooking, lecture_booking())
         .options(
             joinedload(LectureRequest.program),
-            selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+            selectinload(LectureRequest.assignments).joinedload(StaffBooking.person),
         )
         .where(
-            LectureAssignment.lecturer_id == user.id,
+            StaffBooking.person_id == user.id,
             LectureRequest.starts_at >= since,
             sa.or_(
-                sa.and_(LectureAssignment.active.is_(True), LectureRequest.status.in_(BOOKED_STATUSES)),
+                sa.and_(StaffBooking.active.is_(True), LectureRequest.status.in_(BOOKED_STATUSES)),
                 LectureRequest.status == LectureStatus.CANCELLED,
             ),
         )
@@ -218,9 +218,7 @@ def feed_events(user: User, since: datetime) -> list[CalendarEvent]:
     # The same entry the lecturer's emails carried: same UID, SEQUENCE and wording.
     events = [calendar_event(lecture, user.language) for lecture in lectures.unique()]
     periods = db.session.scalars(
-        sa.select(LecturerUnavailability).where(
-            LecturerUnavailability.lecturer_id == user.id, LecturerUnavailability.ends_at >= since
-        )
+        sa.select(TimeOff).where(TimeOff.person_id == user.id, TimeOff.ends_at >= since)
     )
     with force_locale(user.language):
         summary = _("Time off")

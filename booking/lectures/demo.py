@@ -20,8 +20,6 @@ from booking.lectures.models import (
     LectureFeedback,
     LectureFormat,
     LectureRequest,
-    LecturerPosting,
-    LecturerUnavailability,
     LectureSlot,
     LectureStatus,
     MeetingHost,
@@ -32,6 +30,7 @@ from booking.lectures.models import (
 from booking.lectures.reminders import CONNECTION_TEST_DAYS
 from booking.lectures.rules import is_day_off
 from booking.lectures.services import add_link, next_reference_number
+from booking.scheduling.models import Posting, TimeOff
 from booking.schools.models import School, SchoolType
 from booking.settings.services import current_settings
 from booking.staff.demo import DemoUser, ensure_user
@@ -351,8 +350,8 @@ def seed() -> list[str]:
         # find another lecturer (the lecture's page and the inbox show it).
         day_off = datetime.combine(ahead[3], time(0, 0), tzinfo=JST)
         db.session.add(
-            LecturerUnavailability(
-                lecturer_id=mizuno.id,
+            TimeOff(
+                person_id=mizuno.id,
                 starts_at=day_off,
                 ends_at=day_off + timedelta(days=1),
                 reason="休暇",
@@ -555,9 +554,9 @@ def seed() -> list[str]:
 
 def _posting_abroad(lecturer, place: str, first_day: date) -> None:
     """The lecturer is based abroad from `first_day` until further notice (added once)."""
-    if db.session.scalar(sa.select(LecturerPosting.id).where(LecturerPosting.lecturer_id == lecturer.id)):
+    if db.session.scalar(sa.select(Posting.id).where(Posting.person_id == lecturer.id)):
         return
-    db.session.add(LecturerPosting(lecturer_id=lecturer.id, place=place, first_day=first_day))
+    db.session.add(Posting(person_id=lecturer.id, place=place, first_day=first_day))
 
 
 # Meeting links of the online demo lectures (made up; "14" is still waiting for the school's).

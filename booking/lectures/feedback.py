@@ -27,13 +27,13 @@ from booking.extensions import db
 from booking.lectures.models import (
     FEEDBACK_COMMENTS_MAX,
     SATISFACTION_LABELS,
-    LectureAssignment,
     LectureFeedback,
     LectureRequest,
     LectureStatus,
     Program,
 )
 from booking.lectures.services import lock_request
+from booking.scheduling.models import StaffBooking
 from booking.staff.models import User
 
 
@@ -121,8 +121,8 @@ def _held(fiscal_year: int | None, lecturer: User | None) -> sa.Select:
     if lecturer is not None:
         stmt = stmt.where(
             LectureRequest.id.in_(
-                sa.select(LectureAssignment.request_id).where(
-                    LectureAssignment.lecturer_id == lecturer.id, LectureAssignment.active.is_(True)
+                sa.select(StaffBooking.subject_id).where(
+                    StaffBooking.person_id == lecturer.id, StaffBooking.active.is_(True)
                 )
             )
         )
@@ -170,7 +170,7 @@ def answers(
             joinedload(LectureFeedback.request).joinedload(LectureRequest.program),
             joinedload(LectureFeedback.request)
             .selectinload(LectureRequest.assignments)
-            .joinedload(LectureAssignment.lecturer),
+            .joinedload(StaffBooking.person),
         )
         .order_by(LectureFeedback.submitted_at.desc(), LectureFeedback.id.desc())
     )

@@ -4,20 +4,12 @@ A request changes status only through the verbs below, as the one table LECTURE_
 allows (the `can_*` questions and LECTURE_WORKFLOW come from it); each move writes a
 history row. Models never commit, mail, or read the web request.
 
-How lecturers' time is kept apart (the clash rule):
-- A scheduled lecture books each of its lecturers from `starts_at` to `ends_at` and
-  carries the buffer in force for its format when it was booked (in person: travel, by
-  default 60 minutes; online: setting up, by default 15).
-- Two lectures of one lecturer must be at least max(buffer of one, buffer of the other)
-  apart: 60 minutes between an in-person lecture and anything else, 15 between two
-  online ones. Buffers do not add up: the lecturer travels once between two lectures.
-- The services check that rule exactly, under a lock (see lectures/scheduling.py).
-- The database checks it too, so code that skips the services cannot double-book:
-  each booking claims half its buffer on each side (`blocked_from`, `blocked_until`),
-  and no two active bookings of a lecturer may overlap (an exclusion constraint on
-  PostgreSQL, triggers on SQLite). That guarantees lectures never overlap and are at
-  least (buffer one + buffer other) / 2 apart, which is exact for two lectures of the
-  same format and never stricter than the rule.
+Lecturers' bookings are rows of the shared `staff_bookings` table (booking/scheduling,
+program "lecture", subject_id = the request's id): the clash rule between a person's
+bookings across programs, their time off and their base abroad lives there, once, and
+the database enforces it there. `LectureRequest.assignments` is this request's rows; the
+verbs below write them through scheduling's `arrange`. The daily cap stays a lecture rule
+(lectures/scheduling.py).
 """
 
 from __future__ import annotations
@@ -30,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, query_expression, relationship
 
 from booking.core.enums import LabelledEnum
 from booking.core.errors import InvalidTransition
@@ -39,6 +31,8 @@ from booking.core.time import to_zone, utcnow
 from booking.core.workflow import Workflow
 from booking.db import enum_type
 from booking.extensions import db
+from booking.scheduling.models import BookingRole, StaffBooking, arrange
+from booking.scheduling.models import Program as BookingProgram
 from booking.schools.models import School, SchoolType
 from booking.staff.models import User
 
@@ -284,19 +278,6 @@ class ReferenceCounter(db.Model):
     __table_args__ = (sa.CheckConstraint("last_number BETWEEN 0 AND 9999", name="last_number"),)
 
 
-class ScheduleDayLock(db.Model):
-    """One row per Japan-time day that has been scheduled on.
-
-    On PostgreSQL, scheduling locks the rows of the days it touches (SELECT ... FOR UPDATE)
-    before checking buffers and the daily cap, so two coordinators booking the same day
-    take turns. SQLite serialises every such write anyway (BEGIN IMMEDIATE).
-    """
-
-    __tablename__ = "lecture_day_locks"
-
-    day: Mapped[date] = mapped_column(primary_key=True)
-
-
 proposed_lecturers = sa.Table(
     "lecture_proposed_lecturers",
     db.metadata,
@@ -378,8 +359,15 @@ class LectureRequest(db.Model):
         cascade="all, delete-orphan",
         order_by="[LectureSlot.kind, LectureSlot.rank]",
     )
-    assignments: Mapped[list[LectureAssignment]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="LectureAssignment.id"
+    # The lecturers' bookings (scheduling's table; no foreign key, see the module docstring
+    # of booking/scheduling): written through this list, deleted with the request.
+    assignments: Mapped[list[StaffBooking]] = relationship(
+        primaryjoin=lambda: sa.and_(
+            LectureRequest.id == foreign(StaffBooking.subject_id),
+            StaffBooking.program == BookingProgram.LECTURE,
+        ),
+        cascade="all, delete-orphan",
+        order_by=lambda: StaffBooking.id,
     )
     events: Mapped[list[LectureEvent]] = relationship(
         back_populates="request",
@@ -555,7 +543,7 @@ class LectureRequest(db.Model):
 
     @property
     def lecturers(self) -> list[User]:
-        return [a.lecturer for a in self.assignments]
+        return [a.person for a in self.assignments]
 
     @property
     def calendar_uid_stem(self) -> str:
@@ -788,23 +776,51 @@ class LectureRequest(db.Model):
         self.lecture_day = to_zone(starts_at).date()
         if self.connection_test_at is not None and self.connection_test_at >= starts_at:
             self.connection_test_at = None  # moved before its test: a new test time is agreed
-        half_buffer = timedelta(minutes=buffer_minutes) / 2
-        current = {a.lecturer_id: a for a in self.assignments}
-        wanted = {u.id for u in lecturers}
-        for assignment in list(self.assignments):
-            if assignment.lecturer_id not in wanted:
-                self.assignments.remove(assignment)
-        for lecturer in lecturers:
-            # Updated in place (not deleted and added), so the booking never meets itself.
-            assignment = current.get(lecturer.id)
-            if assignment is None:
-                assignment = LectureAssignment(lecturer=lecturer)
-                self.assignments.append(assignment)
-            assignment.starts_at, assignment.ends_at = starts_at, ends_at
-            assignment.buffer_minutes = buffer_minutes
-            assignment.blocked_from = starts_at - half_buffer
-            assignment.blocked_until = ends_at + half_buffer
-            assignment.active = True
+        wanted, unwanted = arrange(
+            self.assignments,
+            lecturers,
+            program=BookingProgram.LECTURE,
+            subject_id=self.id,
+            role=BookingRole.LECTURER,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            buffer_minutes=buffer_minutes,
+            in_person=self.format == LectureFormat.IN_PERSON,
+        )
+        for booking in unwanted:
+            self.assignments.remove(booking)
+        for booking in wanted:
+            if booking not in self.assignments:
+                self.assignments.append(booking)
+
+
+def lecture_booking(booking: Any = StaffBooking) -> sa.ColumnElement[bool]:
+    """Join condition: a staff booking (or an alias of the table) is for this lecture request."""
+    return sa.and_(booking.program == BookingProgram.LECTURE, booking.subject_id == LectureRequest.id)
+
+
+@dataclass(frozen=True)
+class LectureBooking:
+    """A lecturer's booking with its lecture, as a diary lists it."""
+
+    booking: StaffBooking
+    request: LectureRequest
+
+    @property
+    def request_id(self) -> int:
+        return self.request.id
+
+    @property
+    def starts_at(self) -> datetime:
+        return self.booking.starts_at
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.booking.ends_at
+
+    @property
+    def lecturer(self) -> User:
+        return self.booking.person
 
 
 class SlotKind(enum.StrEnum):
@@ -830,37 +846,6 @@ class LectureSlot(db.Model):
         sa.UniqueConstraint("request_id", "kind", "rank", name="uq_lecture_slots_request_kind_rank"),
         sa.CheckConstraint("rank BETWEEN 1 AND 3", name="rank"),
         sa.CheckConstraint("ends_at > starts_at", name="times"),
-    )
-
-
-class LectureAssignment(db.Model):
-    """A lecturer booked for a scheduled lecture, and the time that blocks in their diary."""
-
-    __tablename__ = "lecture_assignments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("lecture_requests.id", ondelete="CASCADE"))
-    lecturer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
-    starts_at: Mapped[datetime]
-    ends_at: Mapped[datetime]
-    # The buffer for this lecture's format when it was booked.
-    buffer_minutes: Mapped[int]
-    # starts_at and ends_at widened by half the buffer: what the database keeps apart.
-    blocked_from: Mapped[datetime]
-    blocked_until: Mapped[datetime]
-    # False once the lecture is cancelled: the time is free again, the record stays.
-    active: Mapped[bool] = mapped_column(default=True)
-
-    request: Mapped[LectureRequest] = relationship(back_populates="assignments")
-    lecturer: Mapped[User] = relationship()
-
-    __table_args__ = (
-        sa.UniqueConstraint("request_id", "lecturer_id", name="uq_lecture_assignments_request_lecturer"),
-        sa.CheckConstraint(
-            "blocked_from <= starts_at AND starts_at < ends_at AND ends_at <= blocked_until", name="times"
-        ),
-        sa.CheckConstraint("buffer_minutes >= 0", name="buffer"),
-        sa.Index("ix_lecture_assignments_lecturer_time", "lecturer_id", "blocked_from"),
     )
 
 
@@ -910,68 +895,6 @@ class LectureLink(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[LectureRequest] = relationship(back_populates="links")
-
-
-class LecturerUnavailability(db.Model):
-    """A period a lecturer cannot lecture (leave, overseas duty), kept by them or a coordinator."""
-
-    __tablename__ = "lecturer_unavailability"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lecturer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    starts_at: Mapped[datetime]
-    ends_at: Mapped[datetime]
-    reason: Mapped[str] = mapped_column(sa.String(200), default="")
-    # Entered as whole days (Japan time, from the first day's midnight to the midnight after
-    # the last): shown as days, never as "... 0:00". Otherwise entered as date-times.
-    whole_days: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    lecturer: Mapped[User] = relationship(foreign_keys=[lecturer_id])
-
-    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="times"),)
-
-    @property
-    def first_day(self) -> date:
-        """The first Japan-time day of the period."""
-        return to_zone(self.starts_at).date()
-
-    @property
-    def last_day(self) -> date:
-        """The last Japan-time day the period touches (inclusive)."""
-        return to_zone(self.ends_at - timedelta(microseconds=1)).date()
-
-
-class LecturerPosting(db.Model):
-    """A period a lecturer is based abroad (a posting, e.g. to Phnom Penh); outside every
-    such period the lecturer is based in Japan.
-
-    Days are Japan-time calendar days, both inclusive; no last day: based there until
-    further notice. While abroad a lecturer may lecture online, but is not booked for a
-    lecture at a school unless a coordinator overrides it with a reason.
-    """
-
-    __tablename__ = "lecturer_postings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lecturer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    place: Mapped[str] = mapped_column(sa.String(100))
-    first_day: Mapped[date]
-    last_day: Mapped[date | None]
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    lecturer: Mapped[User] = relationship(foreign_keys=[lecturer_id])
-
-    __table_args__ = (sa.CheckConstraint("last_day IS NULL OR last_day >= first_day", name="days"),)
-
-    def covers(self, day: date) -> bool:
-        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
-
-    def overlaps(self, first: date, last: date | None) -> bool:
-        """Whether the days `first` to `last` (None: open-ended) share a day with this posting."""
-        return (last is None or self.first_day <= last) and (self.last_day is None or first <= self.last_day)
 
 
 # Satisfaction, as the teacher's page and the staff pages word it (5 is best).

@@ -18,9 +18,13 @@ from flask_babel import gettext as _
 
 from booking.core.i18n import format_datetime
 from booking.core.urls import absolute_url
-from booking.lectures.models import LectureRequest, LecturerUnavailability, LectureStatus
+from booking.lectures.models import (
+    LectureRequest,
+    LectureStatus,
+)
 from booking.notifications.ics import CalendarEvent, build_calendar, ics_attachment
 from booking.notifications.services import Attachment, queue_email
+from booking.scheduling.models import TimeOff
 from booking.staff.models import User
 
 RELATED = "lecture_request"
@@ -270,7 +274,7 @@ def connection_test_lecturers(lecturers: list[User], lecture: LectureRequest, ke
 
 
 def time_off_over_lectures(
-    coordinators: list[User], lecturer: User, period: LecturerUnavailability, lectures: list[LectureRequest]
+    coordinators: list[User], lecturer: User, period: TimeOff, lectures: list[LectureRequest]
 ) -> None:
     """Time off was entered over booked lectures: one email to each coordinator, listing them
     (no teacher's contact details: the school, the lecture and the link to each request).

@@ -44,7 +44,6 @@ from booking.db import write_lock
 from booking.extensions import db
 from booking.lectures import notifications
 from booking.lectures.models import (
-    LectureAssignment,
     LectureEvent,
     LectureFeedback,
     LectureFormat,
@@ -53,6 +52,7 @@ from booking.lectures.models import (
 )
 from booking.lectures.services import add_link
 from booking.notifications.models import OutboxEmail
+from booking.scheduling.models import StaffBooking
 from booking.settings.services import current_settings
 from booking.staff.models import User
 
@@ -152,7 +152,7 @@ def _batches(ids: sa.Select, batch_size: int) -> Iterator[list[LectureRequest]]:
                 .where(LectureRequest.id.in_(batch))
                 .options(
                     joinedload(LectureRequest.program),
-                    selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+                    selectinload(LectureRequest.assignments).joinedload(StaffBooking.person),
                     selectinload(LectureRequest.events),
                 )
                 .order_by(LectureRequest.id)
@@ -162,7 +162,7 @@ def _batches(ids: sa.Select, batch_size: int) -> Iterator[list[LectureRequest]]:
 
 
 def _lecturers(lecture: LectureRequest) -> list[User]:
-    return [a.lecturer for a in lecture.assignments if a.active and a.lecturer.active]
+    return [a.person for a in lecture.assignments if a.active and a.person.active]
 
 
 def _send(lecture: LectureRequest, kind: str, days: int) -> tuple[int, int]:

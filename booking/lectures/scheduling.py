@@ -1,54 +1,45 @@
 """Whether lecturers are free for a lecture, and the locks that make the answer hold.
 
-The clash rule (see also the note at the top of lectures/models.py):
-- a lecturer is never in two lectures at once;
-- between two lectures of one lecturer there are at least max(buffer of one, buffer of
-  the other) minutes: the settings give 60 around in-person lectures (travel) and 15
-  around online ones; buffers do not add up;
-- a lecture, with its own buffer on each side, never touches the lecturer's
-  unavailable periods;
+The clash rule between a person's bookings, their time off and their base abroad is
+shared by every program and lives in booking/scheduling (see its package docstring):
+a lecturer booked for a study tour is busy for a lecture too. What stays here is the
+lectures' own rule and view of it:
 - the bureau holds at most `daily_cap` lectures on one Japan-time day;
 - a lecture at a school is not booked for a lecturer based abroad that day (a posting),
-  unless a coordinator overrides it with a reason (services/staff_actions.py).
+  unless a coordinator overrides it with a reason (services/staff_actions.py);
+- the who-is-free grid that helps a coordinator choose.
 
 Time off entered after a lecture was booked is saved all the same; lectures/time_off.py
 finds such clashes in SQL.
 
-Checking and booking happen in one transaction that first takes the locks below, so two
-coordinators booking at once take turns and the second sees the first's booking.
+Checking and booking happen in one transaction that first takes the day locks, so two
+coordinators booking at once (for any program) take turns and the second sees the first's
+booking.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import joinedload
 
 from booking.core.errors import DomainError
-from booking.core.i18n import format_date, format_datetime, format_time
-from booking.core.time import JST, to_zone
+from booking.core.i18n import format_date, format_time
+from booking.core.time import to_zone
 from booking.extensions import db
 from booking.lectures.formatting import time_off_span
-from booking.lectures.models import (
-    BOOKED_STATUSES,
-    LectureAssignment,
-    LectureRequest,
-    LecturerPosting,
-    LecturerUnavailability,
-    ScheduleDayLock,
-)
+from booking.lectures.models import BOOKED_STATUSES, LectureRequest
+from booking.scheduling import services as scheduling
+from booking.scheduling.models import BookingRole, Posting, Program, StaffBooking, TimeOff
+from booking.scheduling.services import days_to_lock as _days_to_lock
+from booking.scheduling.services import lock_days, postings_on
 from booking.settings.services import Settings
 from booking.staff.models import User
 
-# No buffer can be longer (the settings form and a CHECK constraint keep it so); lectures
-# further apart than this cannot clash.
-MAX_BUFFER = timedelta(minutes=240)
+__all__ = ["lock_days", "postings_on"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +51,7 @@ class Booking:
     buffer_minutes: int
     lecturers: tuple[User, ...]
     request_id: int | None = None  # its own earlier booking never clashes with it
+    in_person: bool = True
 
     @property
     def buffer(self) -> timedelta:
@@ -69,42 +61,30 @@ class Booking:
     def day(self) -> date:
         return to_zone(self.starts_at).date()
 
-
-def _span(start: datetime, end: datetime) -> str:
-    return f"{format_datetime(start)}–{format_time(end)}"
-
-
-def _assignments(lecturer_ids: list[int], start: datetime, end: datetime, exclude_request_id: int | None):
-    """Active bookings of these lecturers that could clash with anything in [start, end]."""
-    return list(
-        db.session.scalars(
-            sa.select(LectureAssignment)
-            .join(LectureAssignment.request)
-            .options(joinedload(LectureAssignment.request))
-            .where(
-                LectureAssignment.lecturer_id.in_(lecturer_ids),
-                LectureAssignment.active.is_(True),
-                LectureAssignment.starts_at < end + MAX_BUFFER,
-                LectureAssignment.ends_at > start - MAX_BUFFER,
-                LectureRequest.id != (exclude_request_id or 0),
-            )
-            .order_by(LectureAssignment.starts_at)
+    @property
+    def hold(self) -> scheduling.Hold:
+        """The lecture as the shared scheduling rule sees it."""
+        return scheduling.Hold(
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            buffer_minutes=self.buffer_minutes,
+            people=self.lecturers,
+            program=Program.LECTURE,
+            subject_id=self.request_id,
+            in_person=self.in_person,
+            role=BookingRole.LECTURER,
         )
-    )
 
 
-def _periods(lecturer_ids: list[int], start: datetime, end: datetime) -> list[LecturerUnavailability]:
-    return list(
-        db.session.scalars(
-            sa.select(LecturerUnavailability)
-            .where(
-                LecturerUnavailability.lecturer_id.in_(lecturer_ids),
-                LecturerUnavailability.starts_at < end + MAX_BUFFER,
-                LecturerUnavailability.ends_at > start - MAX_BUFFER,
-            )
-            .order_by(LecturerUnavailability.starts_at)
-        )
+def _references(request_ids: list[int]) -> dict[int, str]:
+    """How a clash message names a lecture: its reference."""
+    rows = db.session.execute(
+        sa.select(LectureRequest.id, LectureRequest.reference).where(LectureRequest.id.in_(request_ids))
     )
+    return {request_id: reference for request_id, reference in rows}
+
+
+scheduling.describe_subjects(Program.LECTURE, _references)
 
 
 def _booked_per_day(days: set[date], exclude_request_id: int | None) -> dict[date, int]:
@@ -120,57 +100,6 @@ def _booked_per_day(days: set[date], exclude_request_id: int | None) -> dict[dat
     return dict(rows)
 
 
-def _too_close(booking: Booking, other: LectureAssignment) -> tuple[timedelta, timedelta] | None:
-    """(gap, gap needed) when `other` (a booked lecture of the same lecturer) is too close."""
-    needed = max(booking.buffer, timedelta(minutes=other.buffer_minutes))
-    gap = max(other.starts_at - booking.ends_at, booking.starts_at - other.ends_at)
-    return None if gap >= needed else (gap, needed)
-
-
-def _lecture_clash(booking: Booking, other: LectureAssignment, name: str) -> str | None:
-    """Why `other` (a booked lecture of the same lecturer) is too close, or None."""
-    found = _too_close(booking, other)
-    if found is None:
-        return None
-    gap, needed = found
-    values = {
-        "name": name,
-        "reference": other.request.reference,
-        "when": _span(other.starts_at, other.ends_at),
-        "minutes": int(needed.total_seconds() // 60),
-    }
-    if gap < timedelta(0):
-        return _("%(name)s already has a lecture at that time: %(reference)s, %(when)s.", **values)
-    return _(
-        "%(name)s has another lecture too close to this one: %(reference)s, %(when)s. "
-        "%(minutes)d minutes are needed between the two.",
-        **values,
-    )
-
-
-def _in_period(booking: Booking, period: LecturerUnavailability) -> bool:
-    """The lecture, with its buffer on each side, touches the time off (see lectures/time_off.py)."""
-    return (
-        period.starts_at < booking.ends_at + booking.buffer
-        and period.ends_at > booking.starts_at - booking.buffer
-    )
-
-
-def _period_clash(booking: Booking, period: LecturerUnavailability, name: str) -> str | None:
-    """Why the lecture, with its buffer on each side, falls in the time off, or None."""
-    if not _in_period(booking, period):
-        return None
-    values = {
-        "name": name,
-        "start": format_datetime(period.starts_at),
-        "end": format_datetime(period.ends_at),
-        "reason": period.reason,
-    }
-    if period.reason:
-        return _("%(name)s is unavailable from %(start)s to %(end)s (%(reason)s).", **values)
-    return _("%(name)s is unavailable from %(start)s to %(end)s.", **values)
-
-
 def _cap_reached(day: date, booked: int, settings: Settings) -> str | None:
     if booked < settings.daily_cap:
         return None
@@ -182,18 +111,12 @@ def _cap_reached(day: date, booked: int, settings: Settings) -> str | None:
 
 
 def clashes(booking: Booking, settings: Settings) -> list[DomainError]:
-    """Every reason the booking cannot be made, each naming what it clashes with."""
-    names = {u.id: u.name for u in booking.lecturers}
-    ids = list(names)
-    problems: list[DomainError] = []
-    for other in _assignments(ids, booking.starts_at, booking.ends_at, booking.request_id):
-        message = _lecture_clash(booking, other, names[other.lecturer_id])
-        if message:
-            problems.append(DomainError(message, field="lecturer_ids"))
-    for period in _periods(ids, booking.starts_at, booking.ends_at):
-        message = _period_clash(booking, period, names[period.lecturer_id])
-        if message:
-            problems.append(DomainError(message, field="lecturer_ids"))
+    """Every reason the booking cannot be made, each naming what it clashes with.
+
+    Other bookings of the lecturers (lectures, study tours) and their time off come from
+    the shared rule; the day's cap is the lectures' own.
+    """
+    problems = [DomainError(message, field="lecturer_ids") for message in scheduling.clashes(booking.hold)]
     booked = _booked_per_day({booking.day}, booking.request_id).get(booking.day, 0)
     message = _cap_reached(booking.day, booked, settings)
     if message:
@@ -226,24 +149,35 @@ class Reason:
         return self.kind is ReasonKind.ABROAD
 
 
-def _lecture_reason(booking: Booking, other: LectureAssignment) -> Reason | None:
-    found = _too_close(booking, other)
+def _booking_reason(booking: Booking, other: StaffBooking, references: dict[int, str]) -> Reason | None:
+    found = scheduling.too_close(booking.hold, other)
     if found is None:
         return None
     gap, needed = found
-    values = {"time": format_time(other.starts_at), "reference": other.request.reference}
+    minutes = int(needed.total_seconds() // 60)
+    if other.program is not Program.LECTURE:
+        values = {"time": format_time(other.starts_at), "what": other.program.label}
+        if gap < timedelta(0):
+            return Reason(ReasonKind.LECTURE, _("Booked for %(what)s at %(time)s", **values))
+        text = _(
+            "Booked for %(what)s at %(time)s, too close: %(minutes)d minutes are needed",
+            minutes=minutes,
+            **values,
+        )
+        return Reason(ReasonKind.LECTURE, text)
+    values = {"time": format_time(other.starts_at), "reference": references.get(other.subject_id, "")}
     if gap < timedelta(0):
         return Reason(ReasonKind.LECTURE, _("Another lecture at %(time)s (%(reference)s)", **values))
     text = _(
         "Another lecture at %(time)s (%(reference)s), too close: %(minutes)d minutes are needed",
-        minutes=int(needed.total_seconds() // 60),
+        minutes=minutes,
         **values,
     )
     return Reason(ReasonKind.LECTURE, text)
 
 
-def _period_reason(booking: Booking, period: LecturerUnavailability, zone: str) -> Reason | None:
-    if not _in_period(booking, period):
+def _period_reason(booking: Booking, period: TimeOff, zone: str) -> Reason | None:
+    if not scheduling.in_time_off(booking.hold, period):
         return None
     span = time_off_span(period, zone)
     if period.reason:
@@ -253,7 +187,7 @@ def _period_reason(booking: Booking, period: LecturerUnavailability, zone: str) 
     return Reason(ReasonKind.TIME_OFF, _("Time off: %(span)s", span=span))
 
 
-def _posting_reason(day: date, posting: LecturerPosting) -> Reason | None:
+def _posting_reason(day: date, posting: Posting) -> Reason | None:
     if not posting.covers(day):
         return None
     return Reason(ReasonKind.ABROAD, _("Abroad on that date (%(place)s)", place=posting.place))
@@ -288,8 +222,9 @@ def availability(
         return [SlotAvailability(s, e, None, {}) for s, e in times]
     ids = [u.id for u in lecturers]
     start, end = min(s for s, _e in times), max(e for _s, e in times)
-    booked = _assignments(ids, start, end, exclude_request_id)
-    periods = _periods(ids, start, end)
+    booked = scheduling.bookings_near(ids, start, end, (Program.LECTURE, exclude_request_id))
+    references = _references(sorted({b.subject_id for b in booked if b.program is Program.LECTURE}))
+    periods = scheduling.time_off_near(ids, start, end)
     days = {to_zone(s).date() for s, _e in times}
     postings = postings_on(ids, days) if in_person else []
     per_day = _booked_per_day(days, exclude_request_id)
@@ -298,34 +233,15 @@ def availability(
         booking = Booking(slot_start, slot_end, buffer_minutes, tuple(lecturers), exclude_request_id)
         by_lecturer: dict[int, list[Reason]] = {}
         for lecturer in lecturers:
-            reasons = [_posting_reason(booking.day, p) for p in postings if p.lecturer_id == lecturer.id]
+            reasons = [_posting_reason(booking.day, p) for p in postings if p.person_id == lecturer.id]
             reasons += [
-                _period_reason(booking, p, lecturer.time_zone)
-                for p in periods
-                if p.lecturer_id == lecturer.id
+                _period_reason(booking, p, lecturer.time_zone) for p in periods if p.person_id == lecturer.id
             ]
-            reasons += [_lecture_reason(booking, a) for a in booked if a.lecturer_id == lecturer.id]
+            reasons += [_booking_reason(booking, b, references) for b in booked if b.person_id == lecturer.id]
             by_lecturer[lecturer.id] = [r for r in reasons if r]
         day_full = _cap_reached(booking.day, per_day.get(booking.day, 0), settings)
         found.append(SlotAvailability(slot_start, slot_end, day_full, by_lecturer))
     return found
-
-
-def postings_on(lecturer_ids: list[int], days: set[date]) -> list[LecturerPosting]:
-    """The lecturers' postings abroad that cover any of `days`."""
-    if not lecturer_ids or not days:
-        return []
-    first, last = min(days), max(days)
-    candidates = db.session.scalars(
-        sa.select(LecturerPosting)
-        .where(
-            LecturerPosting.lecturer_id.in_(lecturer_ids),
-            LecturerPosting.first_day <= last,
-            sa.or_(LecturerPosting.last_day.is_(None), LecturerPosting.last_day >= first),
-        )
-        .order_by(LecturerPosting.first_day)
-    )
-    return [p for p in candidates if any(p.covers(day) for day in days)]
 
 
 def abroad_refusals(booking: Booking) -> list[str]:
@@ -335,7 +251,7 @@ def abroad_refusals(booking: Booking) -> list[str]:
         _(
             "%(name)s is based abroad on %(date)s (%(place)s): "
             "a lecture at a school needs a lecturer in Japan.",
-            name=names[posting.lecturer_id],
+            name=names[posting.person_id],
             date=format_date(booking.day),
             place=posting.place,
         )
@@ -344,26 +260,5 @@ def abroad_refusals(booking: Booking) -> list[str]:
 
 
 def days_to_lock(booking: Booking) -> list[date]:
-    """Japan-time days within reach of the booking: any lecture it could clash with starts on one."""
-    first = (booking.starts_at - MAX_BUFFER).astimezone(JST).date()
-    last = (booking.ends_at + MAX_BUFFER).astimezone(JST).date()
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
-def lock_days(days: Iterable[date]) -> None:
-    """Take the lock rows of `days`, in date order (so two bookings cannot deadlock).
-
-    PostgreSQL only: on SQLite the caller already holds the database's single write lock.
-    """
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
-    wanted = sorted(set(days))
-    db.session.execute(
-        pg_insert(ScheduleDayLock).values([{"day": d} for d in wanted]).on_conflict_do_nothing()
-    )
-    db.session.execute(
-        sa.select(ScheduleDayLock.day)
-        .where(ScheduleDayLock.day.in_(wanted))
-        .order_by(ScheduleDayLock.day)
-        .with_for_update()
-    )
+    """Japan-time days within reach of the booking: any booking it could clash with starts on one."""
+    return _days_to_lock(booking.hold)

@@ -587,7 +587,7 @@ def _diary_page(
 
 
 @bp.route("/staff/lectures/lecturers/<int:lecturer_id>")
-@role_required(*LECTURE_STAFF, Role.LECTURER)
+@role_required(*LECTURE_STAFF, Role.LECTURER, Role.GUIDE)
 def lecturer(lecturer_id: int):
     person = services.get_lecturer(lecturer_id) or abort(404)
     if not _may_keep_diary(person):
@@ -602,7 +602,7 @@ def my_schedule():
 
 
 @bp.route("/staff/lectures/lecturers/<int:lecturer_id>/unavailable", methods=["POST"])
-@role_required(*LECTURE_STAFF, Role.LECTURER)
+@role_required(*LECTURE_STAFF, Role.LECTURER, Role.GUIDE)
 def add_unavailability(lecturer_id: int):
     person = services.get_lecturer(lecturer_id) or abort(404)
     if not _may_keep_diary(person):
@@ -634,11 +634,11 @@ def add_unavailability(lecturer_id: int):
 
 
 @bp.route("/staff/lectures/lecturers/<int:lecturer_id>/unavailable/<int:period_id>/delete", methods=["POST"])
-@role_required(*LECTURE_STAFF, Role.LECTURER)
+@role_required(*LECTURE_STAFF, Role.LECTURER, Role.GUIDE)
 def remove_unavailability(lecturer_id: int, period_id: int):
     person = services.get_lecturer(lecturer_id) or abort(404)
     period = services.get_unavailability(period_id)
-    if period is None or period.lecturer_id != person.id:
+    if period is None or period.person_id != person.id:
         abort(404)
     if not _may_keep_diary(person):
         abort(403)
@@ -658,7 +658,7 @@ def _diary_url(person: User) -> str:
 
 
 @bp.route("/staff/lectures/lecturers/<int:lecturer_id>/postings", methods=["POST"])
-@role_required(*LECTURE_STAFF, Role.LECTURER)
+@role_required(*LECTURE_STAFF, Role.LECTURER, Role.GUIDE)
 def add_posting(lecturer_id: int):
     person = services.get_lecturer(lecturer_id) or abort(404)
     if not _may_keep_diary(person):
@@ -677,11 +677,11 @@ def add_posting(lecturer_id: int):
 
 
 @bp.route("/staff/lectures/lecturers/<int:lecturer_id>/postings/<int:posting_id>/delete", methods=["POST"])
-@role_required(*LECTURE_STAFF, Role.LECTURER)
+@role_required(*LECTURE_STAFF, Role.LECTURER, Role.GUIDE)
 def remove_posting(lecturer_id: int, posting_id: int):
     person = services.get_lecturer(lecturer_id) or abort(404)
     posting = services.get_posting(posting_id)
-    if posting is None or posting.lecturer_id != person.id:
+    if posting is None or posting.person_id != person.id:
         abort(404)
     if not _may_keep_diary(person):
         abort(403)

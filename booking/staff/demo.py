@@ -26,6 +26,7 @@ DEMO_USERS = [
     DemoUser("coordinator@example.jp", "調整 一郎", frozenset({Role.COORDINATOR})),
     DemoUser("lecturer@example.jp", "水野 健太", frozenset({Role.LECTURER})),
     DemoUser("reviewer@example.jp", "審査 由美", frozenset({Role.REVIEWER})),
+    DemoUser("guide@example.jp", "案内 さくら", frozenset({Role.GUIDE})),
 ]
 
 

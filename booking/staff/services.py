@@ -159,10 +159,16 @@ def list_users() -> list[User]:
 
 
 def users_with_role(role: Role, active_only: bool = True) -> list[User]:
-    query = sa.select(User).join(UserRole).where(UserRole.role == role)
+    return users_with_any_role((role,), active_only)
+
+
+def users_with_any_role(roles: tuple[Role, ...], active_only: bool = True) -> list[User]:
+    """Users holding any of `roles` (each once), by name: one statement."""
+    holders = sa.select(UserRole.user_id).where(UserRole.role.in_(roles))
+    query = sa.select(User).where(User.id.in_(holders))
     if active_only:
         query = query.where(User.active.is_(True))
-    return list(db.session.scalars(query.order_by(User.name)))
+    return list(db.session.scalars(query.order_by(User.name, User.id)))
 
 
 @dataclass(frozen=True)

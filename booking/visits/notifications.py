@@ -36,7 +36,7 @@ def manage_url(token: str) -> str:
 def staff_url(visit: VisitRequest) -> str:
     """The visit's page for staff (`visits.show`); the dashboard while that page is not registered."""
     try:
-        return absolute_url("visits.show", request_id=visit.id)
+        return absolute_url("visit_staff.show", request_id=visit.id)
     except BuildError:
         return absolute_url("staff.dashboard")
 

@@ -9,7 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from booking.extensions import db
-from booking.lectures.models import LectureFormat, LecturerUnavailability
+from booking.lectures.models import (
+    LectureFormat,
+)
+from booking.scheduling.models import TimeOff
 from booking.staff.models import User
 from booking.youth.models import CohortEvent, EventKind
 from tests.factories.lectures import at, make_lecturer, make_request
@@ -59,8 +62,8 @@ def world(ctx, frozen, program) -> World:
         school_name="北九州市立中止小学校",
     )
     make_request(program, school_name="北九州市立受付中小学校")  # submitted: on no calendar
-    period = LecturerUnavailability(
-        lecturer_id=mizuno.id,
+    period = TimeOff(
+        person_id=mizuno.id,
         starts_at=at(date(2026, 12, 21), 0),
         ends_at=at(date(2026, 12, 24), 0),
         reason="通院",

@@ -11,7 +11,7 @@ import pytest
 
 from booking.core.auth import Role
 from booking.extensions import db
-from booking.lectures.models import LecturerUnavailability
+from booking.scheduling.models import TimeOff
 from tests.factories import make_user
 from tests.factories.lectures import at, make_lecturer, make_request
 from tests.helpers import count_queries
@@ -159,9 +159,7 @@ def test_the_query_count_does_not_grow_with_the_entries(app, staff, world, progr
             lecturers=[lecturer, world.kitano] if n % 3 == 0 else [lecturer],
             starts_at=at(day, 13, 0),
         )
-        db.session.add(
-            LecturerUnavailability(lecturer_id=lecturer.id, starts_at=at(day, 15), ends_at=at(day, 18))
-        )
+        db.session.add(TimeOff(person_id=lecturer.id, starts_at=at(day, 15), ends_at=at(day, 18)))
     db.session.commit()
     many = _page_queries(app, staff, path)
     assert many == few

@@ -33,8 +33,6 @@ from booking.lectures.forms import CompleteForm
 from booking.lectures.models import (
     LectureFormat,
     LectureRequest,
-    LecturerPosting,
-    LecturerUnavailability,
     LectureStatus,
     Program,
 )
@@ -43,6 +41,7 @@ from booking.review import services as review_services
 from booking.review.calibration_models import CalibrationEssay
 from booking.review.forms import AmendFormBase, MaskForm, NoteForm
 from booking.review.models import Criterion, EssayMask, Review
+from booking.scheduling.models import Posting, TimeOff
 from booking.schools.models import School
 from booking.selection.forms import FeedbackNoteForm
 from booking.selection.models import Attendance
@@ -134,11 +133,7 @@ def _world(app: Flask) -> World:
         everyone = make_user(Role.ADMIN, Role.COORDINATOR, Role.LECTURER, Role.REVIEWER)
         lecturer = db.session.scalar(sa.select(User).where(User.email == "lecturer@example.jp"))
         start = utcnow() + timedelta(days=300)
-        db.session.add(
-            LecturerUnavailability(
-                lecturer_id=lecturer.id, starts_at=start, ends_at=start + timedelta(days=1)
-            )
-        )
+        db.session.add(TimeOff(person_id=lecturer.id, starts_at=start, ends_at=start + timedelta(days=1)))
         db.session.commit()
         add_blackout_day(date(2030, 12, 30), "年末", everyone)
         staff_services.request_password_reset(lecturer.email)  # a set-password link in the outbox
@@ -254,11 +249,11 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
             )
             values[name] = _first(sa.select(LectureRequest.id).where(LectureRequest.status == wanted))
         elif name == "lecturer_id":
-            values[name] = _first(sa.select(LecturerUnavailability.lecturer_id))
+            values[name] = _first(sa.select(TimeOff.person_id))
         elif name == "period_id":
-            values[name] = _first(sa.select(LecturerUnavailability.id))
+            values[name] = _first(sa.select(TimeOff.id))
         elif name == "posting_id":
-            values[name] = _first(sa.select(LecturerPosting.id))
+            values[name] = _first(sa.select(Posting.id))
         elif name == "program_id":
             values[name] = _first(sa.select(Program.id))
         elif name == "school_id":

@@ -13,7 +13,10 @@ from wtforms.validators import Length
 
 from booking.core.forms import BaseForm, JapanesePhone, parse_digits
 from booking.extensions import db
-from booking.lectures.models import LectureRequest, LecturerUnavailability
+from booking.lectures.models import (
+    LectureRequest,
+)
+from booking.scheduling.models import TimeOff
 from booking.schools.models import School, SchoolType
 from booking.youth.models import Application
 from tests.factories.lectures import form_data as request_form
@@ -139,7 +142,7 @@ def test_time_off_on_a_date_out_of_range_is_refused_with_a_message(
     )
     assert response.status_code < 500
     assert "Enter a date between 2000 and 2100." in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(LecturerUnavailability.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(TimeOff.id))) == 0
 
 
 # Every form, and the database's own errors ----------------------------------------------------

@@ -161,6 +161,34 @@ def form_data(facilities: list[Facility], **overrides) -> dict[str, str | list[s
     return {key: value for key, value in data.items() if value is not None}
 
 
+# The staff side: guides and their bookings -------------------------------------------------
+
+
+def make_guide(name: str | None = None, *, also_lecturer: bool = False, **kwargs) -> User:
+    """A committed staff member with the guide role (and the lecturer role, if asked)."""
+    from booking.core.auth import Role
+    from tests.factories import make_user
+
+    roles = (Role.GUIDE, Role.LECTURER) if also_lecturer else (Role.GUIDE,)
+    return make_user(*roles, name=name, **kwargs)
+
+
+def book_staff(
+    visit: VisitRequest, people: list[User], role: str = "guide", buffer_minutes: int = 60
+) -> None:
+    """Book `people` for a scheduled visit straight in the staff diary (no rules), committed."""
+    from booking.scheduling.models import BookingRole, Program, StaffBooking
+
+    assert visit.starts_at is not None and visit.ends_at is not None
+    for person in people:
+        booking = StaffBooking(
+            program=Program.VISIT, subject_id=visit.id, person_id=person.id, role=BookingRole(role)
+        )
+        booking.place(visit.starts_at, visit.ends_at, buffer_minutes, True)
+        db.session.add(booking)
+    db.session.commit()
+
+
 def held_visit(
     actor: User,
     day: date,

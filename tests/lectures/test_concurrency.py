@@ -14,7 +14,11 @@ import sqlalchemy as sa
 
 from booking.core.auth import Role
 from booking.extensions import db
-from booking.lectures.models import LectureAssignment, LectureRequest, LectureStatus
+from booking.lectures.models import (
+    LectureRequest,
+    LectureStatus,
+)
+from booking.scheduling.models import StaffBooking
 from tests.factories import make_user
 from tests.factories.lectures import GOOD_DAY, at, form_data, make_lecturer, make_program, make_request
 from tests.helpers import run_together
@@ -61,7 +65,7 @@ def test_twenty_coordinators_booking_one_lecturer_at_once_get_one_booking(app, c
     db.session.rollback()
     statuses = Counter(db.session.scalars(sa.select(LectureRequest.status)))
     assert statuses == {LectureStatus.SCHEDULED: 1, LectureStatus.SUBMITTED: THREADS - 1}
-    assert db.session.scalar(sa.select(sa.func.count(LectureAssignment.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(StaffBooking.id))) == 1
     assert db.session.scalar(
         sa.select(LectureRequest.starts_at).where(LectureRequest.status == LectureStatus.SCHEDULED)
     ) == at(GOOD_DAY, 10, 30)
@@ -127,4 +131,4 @@ def test_without_the_locks_and_checks_the_database_still_books_once(app, ctx, fr
     results = run_together(THREADS, act, prepare=prepare)
     assert Counter(code for code, _ in results) == {302: 1, 422: THREADS - 1}
     assert all("Someone else has just booked this lecturer" in html for code, html in results if code == 422)
-    assert db.session.scalar(sa.select(sa.func.count(LectureAssignment.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(StaffBooking.id))) == 1

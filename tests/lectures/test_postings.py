@@ -13,8 +13,12 @@ from booking.audit.models import AuditEntry
 from booking.core.errors import DomainError
 from booking.extensions import db
 from booking.lectures import services
-from booking.lectures.models import LectureFormat, LecturerPosting, LectureStatus
+from booking.lectures.models import (
+    LectureFormat,
+    LectureStatus,
+)
 from booking.lectures.scheduling import ReasonKind, availability
+from booking.scheduling.models import Posting
 from booking.settings.services import current_settings
 from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_request
 
@@ -142,10 +146,10 @@ def test_a_lecturer_keeps_their_own_base_and_it_is_audited(app, ctx, frozen, log
     page = client.get("/staff/lectures/schedule", headers=EN).get_data(as_text=True)
     assert "Phnom Penh" in page and "Sun 10 Jan 2027 – Wed 31 Mar 2027" in page
     db.session.rollback()
-    posting = db.session.scalar(sa.select(LecturerPosting))
+    posting = db.session.scalar(sa.select(Posting))
     assert client.post(f"/staff/lectures/lecturers/{me.id}/postings/{posting.id}/delete").status_code == 302
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count(LecturerPosting.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Posting.id))) == 0
     actions = list(
         db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like("lecturer.posting%")))
     )
@@ -164,8 +168,8 @@ def test_only_the_lecturer_and_coordinators_keep_a_lecturers_base(app, frozen, l
         == 302
     )
     db.session.rollback()
-    posting = db.session.scalar(sa.select(LecturerPosting))
-    assert posting.lecturer_id == other.id and posting.last_day is None
+    posting = db.session.scalar(sa.select(Posting))
+    assert posting.person_id == other.id and posting.last_day is None
     assert (
         client.post(f"/staff/lectures/lecturers/{other.id}/postings/{posting.id}/delete").status_code == 403
     )
@@ -193,4 +197,4 @@ def test_a_posting_that_cannot_be_gets_a_message_and_nothing_is_saved(
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count(LecturerPosting.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Posting.id))) == 1

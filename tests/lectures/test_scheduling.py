@@ -14,7 +14,12 @@ import sqlalchemy as sa
 from booking.core.errors import DomainError
 from booking.extensions import db
 from booking.lectures import services
-from booking.lectures.models import LectureAssignment, LectureFormat, LectureRequest, LectureStatus
+from booking.lectures.models import (
+    LectureFormat,
+    LectureRequest,
+    LectureStatus,
+)
+from booking.scheduling.models import StaffBooking
 from booking.settings.services import SettingsData, add_blackout_day, update_settings
 from tests.factories import make_user
 from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_program, make_request
@@ -33,7 +38,7 @@ def assert_booked(lecture, starts_at, lecturers) -> LectureRequest:
     saved = db.session.get(LectureRequest, lecture.id)
     assert saved.status == LectureStatus.SCHEDULED
     assert saved.starts_at == starts_at
-    assert sorted(a.lecturer_id for a in saved.assignments if a.active) == sorted(u.id for u in lecturers)
+    assert sorted(a.person_id for a in saved.assignments if a.active) == sorted(u.id for u in lecturers)
     return saved
 
 
@@ -231,14 +236,14 @@ def test_rescheduling_moves_the_booking_and_may_change_lecturers(frozen, program
     services.reschedule_request(lecture.id, data, coordinator)
     lecture = db.session.get(LectureRequest, lecture.id)
     assert lecture.starts_at == at(GOOD_DAY, 11, 0) and lecture.calendar_sequence == 1
-    assert sorted(a.lecturer_id for a in lecture.assignments) == sorted([lecturer.id, other.id])
+    assert sorted(a.person_id for a in lecture.assignments) == sorted([lecturer.id, other.id])
     assert all(a.starts_at == at(GOOD_DAY, 11, 0) for a in lecture.assignments)
     # A move of an hour does not clash with the lecture's own earlier time.
     services.reschedule_request(
         lecture.id, services.BookingData(at(GOOD_DAY, 10, 30), (other.id,), "再変更"), coordinator
     )
     lecture = db.session.get(LectureRequest, lecture.id)
-    assert [a.lecturer_id for a in lecture.assignments] == [other.id]
+    assert [a.person_id for a in lecture.assignments] == [other.id]
 
 
 def test_the_school_picks_a_proposed_date_and_the_lecture_is_booked(frozen, program, coordinator, lecturer):
@@ -253,7 +258,7 @@ def test_the_school_picks_a_proposed_date_and_the_lecture_is_booked(frozen, prog
     lecture = db.session.get(LectureRequest, lecture.id)
     assert lecture.status == LectureStatus.SCHEDULED
     assert lecture.starts_at == at(GOOD_DAY + timedelta(days=1), 9, 30)
-    assert [a.lecturer_id for a in lecture.assignments] == [lecturer.id]
+    assert [a.person_id for a in lecture.assignments] == [lecturer.id]
     assert lecture.events[-1].by_school
 
 
@@ -313,7 +318,7 @@ def test_the_database_refuses_a_double_booking_made_around_the_services(
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count(LectureAssignment.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(StaffBooking.id))) == 1
 
 
 def test_the_database_allows_what_the_rule_allows(ctx, program, lecturer):
@@ -322,7 +327,7 @@ def test_the_database_allows_what_the_rule_allows(ctx, program, lecturer):
     raw_booking(program, lecturer, ONLINE, 13, 30)  # 60 minutes after 12:30
     raw_booking(program, lecturer, ONLINE, 14, 30)  # 15 minutes after 14:15
     db.session.commit()
-    assert db.session.scalar(sa.select(sa.func.count(LectureAssignment.id))) == 4
+    assert db.session.scalar(sa.select(sa.func.count(StaffBooking.id))) == 4
 
 
 def test_the_database_guard_also_covers_updates(ctx, program, lecturer):

@@ -13,10 +13,10 @@ from booking.extensions import db
 from booking.lectures.models import (
     LectureFormat,
     LectureRequest,
-    LecturerUnavailability,
     LectureStatus,
     Program,
 )
+from booking.scheduling.models import TimeOff
 from tests.factories import make_user
 from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_request
 from tests.helpers import outbox
@@ -234,7 +234,7 @@ def test_time_off_times_are_read_in_the_lecturers_own_zone_and_whole_days_in_jap
     )
     assert response.status_code == 302
     db.session.rollback()
-    periods = sa.select(LecturerUnavailability).order_by(LecturerUnavailability.id)
+    periods = sa.select(TimeOff).order_by(TimeOff.id)
     by_times, whole = db.session.scalars(periods)
     # 8:00 in Phnom Penh (UTC+7) to 18:00 there on the 9th.
     assert (by_times.starts_at, by_times.ends_at, by_times.whole_days) == (
@@ -278,7 +278,7 @@ def test_a_lecturer_keeps_only_their_own_diary_and_a_coordinator_keeps_anyones(
         == 302
     )
     db.session.rollback()
-    period = db.session.scalar(sa.select(LecturerUnavailability))
+    period = db.session.scalar(sa.select(TimeOff))
     assert (
         client.post(f"/staff/lectures/lecturers/{other.id}/unavailable/{period.id}/delete").status_code == 403
     )
@@ -289,7 +289,7 @@ def test_a_lecturer_keeps_only_their_own_diary_and_a_coordinator_keeps_anyones(
         == 302
     )
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count(LecturerUnavailability.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(TimeOff.id))) == 0
 
 
 def test_time_off_over_a_booked_lecture_warns_the_coordinator(frozen, coordinator_client, program, lecturer):

@@ -16,7 +16,10 @@ from booking.core.time import JST
 from booking.extensions import db
 from booking.lectures import services
 from booking.lectures.formatting import time_off_span
-from booking.lectures.models import LectureFormat, LecturerUnavailability
+from booking.lectures.models import (
+    LectureFormat,
+)
+from booking.scheduling.models import TimeOff
 from tests.factories import make_user
 from tests.factories.lectures import GOOD_DAY, at, make_lecturer, make_request
 from tests.helpers import count_queries, outbox
@@ -71,7 +74,7 @@ def test_time_off_clashes_with_a_lecture_and_its_buffer_but_not_at_touching_edge
     affected = time_off(lecturer, at(GOOD_DAY, *start), at(GOOD_DAY, *end), coordinator)
     assert [a.request_id for a in affected] == ([lecture.id] if clashes else [])
     assert clash_references() == ([lecture.reference] if clashes else [])
-    assert db.session.scalar(sa.select(sa.func.count(LecturerUnavailability.id))) == 1  # saved all the same
+    assert db.session.scalar(sa.select(sa.func.count(TimeOff.id))) == 1  # saved all the same
 
 
 def test_only_the_lecturers_own_scheduled_lectures_clash(frozen, program, coordinator, lecturer):
@@ -87,7 +90,7 @@ def test_removing_the_time_off_resolves_the_clash(frozen, program, coordinator, 
     lecture = booked(program, lecturer)
     time_off(lecturer, *whole_days(GOOD_DAY, GOOD_DAY), coordinator, whole_days=True)
     assert clash_references() == [lecture.reference]
-    period = db.session.scalar(sa.select(LecturerUnavailability))
+    period = db.session.scalar(sa.select(TimeOff))
     services.remove_unavailability(period, coordinator)
     assert clash_references() == []
 
@@ -185,12 +188,12 @@ def test_time_off_that_cannot_be_is_refused_with_a_message_and_nothing_is_saved(
     with pytest.raises(DomainError) as refused:
         time_off(lecturer, start, end, coordinator)
     assert field in [e.field for e in refused.value.errors]
-    assert db.session.scalar(sa.select(sa.func.count(LecturerUnavailability.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(TimeOff.id))) == 0
 
 
 def test_time_off_starting_today_is_taken(frozen, coordinator, lecturer):
     time_off(lecturer, *whole_days(date(2026, 11, 2), date(2026, 11, 2)), coordinator, whole_days=True)
-    assert db.session.scalar(sa.select(sa.func.count(LecturerUnavailability.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(TimeOff.id))) == 1
 
 
 # Whole days read as days -----------------------------------------------------------------------
@@ -212,7 +215,7 @@ def test_whole_days_read_as_days_with_the_year_only_where_needed(ctx, first, las
 
 def test_a_whole_day_period_never_reads_as_midnight_of_the_next_day(frozen, coordinator, lecturer):
     time_off(lecturer, *whole_days(date(2026, 12, 24), date(2027, 1, 5)), coordinator, whole_days=True)
-    period = db.session.scalar(sa.select(LecturerUnavailability))
+    period = db.session.scalar(sa.select(TimeOff))
     assert time_off_span(period, "Asia/Tokyo", "ja") == "12月24日(木)〜1月5日(火)"
     assert time_off_span(period, "Asia/Phnom_Penh", "en") == "Thu 24 Dec – Tue 5 Jan"
 
@@ -263,7 +266,7 @@ def test_the_lecture_page_says_who_has_time_off_and_links_to_a_free_lecturer(
     assert "水野 健太 has time off then (Thu 3 Dec)" in html
     assert f'href="/staff/lectures/{lecture.id}/reschedule">find a free lecturer</a>' in html
     db.session.rollback()  # the page view was audited since this session last read
-    period = db.session.scalar(sa.select(LecturerUnavailability))
+    period = db.session.scalar(sa.select(TimeOff))
     services.remove_unavailability(period, coordinator)
     html = coordinator_client.get(f"/staff/lectures/{lecture.id}", headers=EN).get_data(as_text=True)
     assert "has time off then" not in html
@@ -323,4 +326,4 @@ def test_time_off_that_cannot_be_gets_a_message_on_the_form(
     )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(LecturerUnavailability.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(TimeOff.id))) == 0

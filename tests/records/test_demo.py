@@ -11,10 +11,15 @@ from booking.core.time import fiscal_year, to_zone
 from booking.core.tokens import hash_token
 from booking.extensions import db
 from booking.lectures.demo import PROGRAMS
-from booking.lectures.models import LectureAssignment, LectureFormat, LectureRequest, LectureStatus
+from booking.lectures.models import (
+    LectureFormat,
+    LectureRequest,
+    LectureStatus,
+)
 from booking.lectures.rules import is_day_off
 from booking.records import services
 from booking.records.demo import YEARS
+from booking.scheduling.models import StaffBooking
 from booking.schools.models import SchoolType
 
 
@@ -45,7 +50,7 @@ def test_the_demo_tells_the_lectures_history_once(app, ctx, frozen):
     assert {lecture.status for lecture in history} == {LectureStatus.COMPLETED}
     # Nobody's diary is touched: the history has no lecturer assignments.
     ids = [lecture.id for lecture in history]
-    assert db.session.scalar(sa.select(sa.func.count()).where(LectureAssignment.request_id.in_(ids))) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).where(StaffBooking.subject_id.in_(ids))) == 0
 
     by_year = {year.fiscal_year: year for year in services.lecture_years()}
     for year in YEARS:

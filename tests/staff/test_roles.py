@@ -111,7 +111,8 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "interview.rubric": ("/staff/interview/cohorts/{cohort_id}/rubric", YOUTH),
     "interview.ranking": ("/staff/interview/cohorts/{cohort_id}/ranking", YOUTH),
     # Coordinators and admins see everyone's entries; a lecturer sees their own.
-    "calendar.calendar": ("/staff/calendar", LECTURE_STAFF | LECTURER),
+    # Lecturers and guides see their own entries (guides: their time off, and tours to come).
+    "calendar.calendar": ("/staff/calendar", LECTURE_STAFF | LECTURER | {Role.GUIDE}),
 }
 
 # POST-only routes and routes reached by a private token: checked in their own tests.

@@ -15,10 +15,13 @@ from booking.core.auth import Role
 from booking.core.navigation import TodoItem, Urgency, register_todo, todos_for
 from booking.core.time import utcnow
 from booking.extensions import db
-from booking.lectures.models import LectureFormat, LecturerUnavailability
+from booking.lectures.models import (
+    LectureFormat,
+)
 from booking.lectures.services.todo import reports_due, todo_counts
 from booking.notifications.models import EmailStatus, OutboxEmail
 from booking.notifications.todo import problem_counts
+from booking.scheduling.models import TimeOff
 from booking.youth.models import Application, ApplicationStatus, ConsentStatus
 from booking.youth.services.todo import todo_by_cohort
 from tests.factories import make_user
@@ -112,8 +115,8 @@ def _busy(lecturer, coordinator, scale: int = 1) -> dict:
             )
         )
         db.session.add(
-            LecturerUnavailability(
-                lecturer_id=away.id,
+            TimeOff(
+                person_id=away.id,
                 starts_at=clash.starts_at - timedelta(hours=3),
                 ends_at=clash.starts_at + timedelta(hours=3),
             )

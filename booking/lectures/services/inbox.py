@@ -18,7 +18,6 @@ from booking.core.time import fiscal_year, today_jst, utcnow
 from booking.extensions import db
 from booking.lectures.models import (
     OPEN_STATUSES,
-    LectureAssignment,
     LectureEvent,
     LectureFormat,
     LectureRequest,
@@ -30,6 +29,7 @@ from booking.lectures.services.meetings import MISSING_LINK_WINDOW_DAYS, lacks_m
 from booking.lectures.services.time_off import upcoming_time_off_clash
 from booking.lectures.services.todo import held_unrecorded
 from booking.lectures.time_off import has_time_off_clash
+from booking.scheduling.models import StaffBooking
 from booking.schools.models import School
 from booking.staff.models import User
 
@@ -42,7 +42,7 @@ def get_request(request_id: int) -> LectureRequest | None:
             joinedload(LectureRequest.program),
             joinedload(LectureRequest.school),
             selectinload(LectureRequest.slots),
-            selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+            selectinload(LectureRequest.assignments).joinedload(StaffBooking.person),
             selectinload(LectureRequest.events).joinedload(LectureEvent.actor),
             selectinload(LectureRequest.proposed_lecturers),
             selectinload(LectureRequest.feedback),
@@ -156,7 +156,7 @@ def _with_rows(stmt: sa.Select) -> sa.Select:
     return stmt.options(
         joinedload(LectureRequest.program),
         selectinload(LectureRequest.slots),
-        selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+        selectinload(LectureRequest.assignments).joinedload(StaffBooking.person),
         with_expression(LectureRequest.time_off_clash, has_time_off_clash()),
         with_expression(LectureRequest.other_dates_asked, _asked_other_dates()),
     )
@@ -278,7 +278,7 @@ def lectures_between(start: datetime, end: datetime) -> list[LectureRequest]:
             sa.select(LectureRequest)
             .options(
                 joinedload(LectureRequest.program),
-                selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+                selectinload(LectureRequest.assignments).joinedload(StaffBooking.person),
             )
             .where(
                 LectureRequest.status == LectureStatus.SCHEDULED,

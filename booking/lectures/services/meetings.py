@@ -25,13 +25,14 @@ from booking.lectures import notifications
 from booking.lectures.meeting_links import meeting_link_problem
 from booking.lectures.models import (
     BOOKED_STATUSES,
-    LectureAssignment,
     LectureEvent,
     LectureFormat,
     LectureRequest,
     LectureStatus,
+    lecture_booking,
 )
 from booking.lectures.services.common import add_link, lock_request
+from booking.scheduling.models import StaffBooking
 from booking.staff.models import User
 
 
@@ -78,7 +79,7 @@ def _save(lecture: LectureRequest, data: MeetingData, actor: User | None, by_sch
     notifications.meeting_updated(
         lecture,
         add_link(lecture),
-        [a.lecturer for a in lecture.assignments if a.active and a.lecturer.active],
+        [a.person for a in lecture.assignments if a.active and a.person.active],
         link_changed=link_changed,
         test_changed=test_changed,
     )
@@ -157,17 +158,17 @@ def lecture_for_lecturer(request_id: int, lecturer: User) -> LectureRequest | No
     None for any other (someone else's, unassigned, cancelled, unknown)."""
     return db.session.scalar(
         sa.select(LectureRequest)
-        .join(LectureAssignment, LectureAssignment.request_id == LectureRequest.id)
+        .join(StaffBooking, lecture_booking())
         .where(
             LectureRequest.id == request_id,
-            LectureAssignment.lecturer_id == lecturer.id,
-            LectureAssignment.active.is_(True),
+            StaffBooking.person_id == lecturer.id,
+            StaffBooking.active.is_(True),
             LectureRequest.status.in_(BOOKED_STATUSES),
         )
         .options(
             joinedload(LectureRequest.program),
             selectinload(LectureRequest.slots),
-            selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+            selectinload(LectureRequest.assignments).joinedload(StaffBooking.person),
             selectinload(LectureRequest.events).joinedload(LectureEvent.actor),
         )
     )

@@ -19,7 +19,7 @@ from booking.core.i18n import format_date
 from booking.core.time import today_jst
 from booking.db import write_lock
 from booking.extensions import db
-from booking.lectures.models import LecturerPosting
+from booking.scheduling.models import Posting
 from booking.staff.models import User
 
 
@@ -30,16 +30,16 @@ class PostingData:
     last_day: date | None = None  # None: until further notice
 
 
-def postings_of(lecturer: User) -> list[LecturerPosting]:
+def postings_of(lecturer: User) -> list[Posting]:
     """The lecturer's postings abroad that are not over, first first."""
     return list(
         db.session.scalars(
-            sa.select(LecturerPosting)
+            sa.select(Posting)
             .where(
-                LecturerPosting.lecturer_id == lecturer.id,
-                sa.or_(LecturerPosting.last_day.is_(None), LecturerPosting.last_day >= today_jst()),
+                Posting.person_id == lecturer.id,
+                sa.or_(Posting.last_day.is_(None), Posting.last_day >= today_jst()),
             )
-            .order_by(LecturerPosting.first_day)
+            .order_by(Posting.first_day)
         )
     )
 
@@ -66,14 +66,14 @@ def _problems(lecturer: User, data: PostingData) -> list[DomainError]:
     return problems
 
 
-def add_posting(lecturer: User, data: PostingData, actor: User) -> LecturerPosting:
+def add_posting(lecturer: User, data: PostingData, actor: User) -> Posting:
     """Record that the lecturer is based abroad for these days (audited, ids only)."""
     with write_lock():
         problems = _problems(lecturer, data)
         if problems:
             raise DomainError.several(problems)
-        posting = LecturerPosting(
-            lecturer_id=lecturer.id,
+        posting = Posting(
+            person_id=lecturer.id,
             place=data.place.strip(),
             first_day=data.first_day,
             last_day=data.last_day,
@@ -86,11 +86,11 @@ def add_posting(lecturer: User, data: PostingData, actor: User) -> LecturerPosti
     return posting
 
 
-def get_posting(posting_id: int) -> LecturerPosting | None:
-    return db.session.get(LecturerPosting, posting_id)
+def get_posting(posting_id: int) -> Posting | None:
+    return db.session.get(Posting, posting_id)
 
 
-def remove_posting(posting: LecturerPosting, actor: User) -> None:
-    record(actor, "lecturer.posting_remove", "user", posting.lecturer_id, posting_id=posting.id)
+def remove_posting(posting: Posting, actor: User) -> None:
+    record(actor, "lecturer.posting_remove", "user", posting.person_id, posting_id=posting.id)
     db.session.delete(posting)
     db.session.commit()

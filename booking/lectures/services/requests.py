@@ -24,7 +24,6 @@ from booking.extensions import db
 from booking.lectures import notifications
 from booking.lectures.models import (
     Action,
-    LectureAssignment,
     LectureFormat,
     LectureLink,
     LectureRequest,
@@ -39,6 +38,7 @@ from booking.lectures.models import (
 from booking.lectures.rules import slot_problems
 from booking.lectures.scheduling import Booking, clashes, days_to_lock, lock_days
 from booking.lectures.services.common import add_link, commit_booking, flush_booking, lock_request
+from booking.scheduling.models import StaffBooking
 from booking.schools.models import School, SchoolType
 from booking.settings.services import current_settings
 from booking.staff.models import User
@@ -276,7 +276,7 @@ def find_by_token(token: str) -> LectureRequest | None:
         .options(
             joinedload(LectureRequest.program),
             selectinload(LectureRequest.slots),
-            selectinload(LectureRequest.assignments).joinedload(LectureAssignment.lecturer),
+            selectinload(LectureRequest.assignments).joinedload(StaffBooking.person),
             selectinload(LectureRequest.events),
             selectinload(LectureRequest.feedback),
         )

@@ -155,7 +155,7 @@ def schedule_request(request_id: int, data: BookingData, actor: User) -> Lecture
 def reschedule_request(request_id: int, data: BookingData, actor: User) -> LectureRequest:
     with write_lock():
         lecture = lock_request(request_id)
-        before = {a.lecturer_id: a.lecturer for a in lecture.assignments}
+        before = {a.person_id: a.person for a in lecture.assignments}
         previous_start = lecture.starts_at
         lecturers = _book(lecture, data, actor, Action.RESCHEDULE)
         kept = [u for u in lecturers if u.id in before]

@@ -20,13 +20,10 @@ from booking.core.errors import DomainError
 from booking.core.time import JST, today_jst, utcnow
 from booking.extensions import db
 from booking.lectures import notifications
-from booking.lectures.models import (
-    LectureAssignment,
-    LectureRequest,
-    LecturerUnavailability,
-)
+from booking.lectures.models import LectureBooking, LectureRequest
 from booking.lectures.services.requests import coordinators
 from booking.lectures.time_off import clashing_assignments, has_time_off_clash
+from booking.scheduling.models import StaffBooking, TimeOff
 from booking.staff.models import User
 
 # Longer absences are postings abroad (kept apart), or not known this far ahead.
@@ -64,15 +61,15 @@ def _problems(data: PeriodData) -> list[DomainError]:
     return problems
 
 
-def add_unavailability(lecturer: User, data: PeriodData, actor: User) -> list[LectureAssignment]:
+def add_unavailability(lecturer: User, data: PeriodData, actor: User) -> list[LectureBooking]:
     """Record time off; returns the lecturer's booked lectures it falls over, which need a
     new plan (the coordinators are emailed about them in the same transaction).
     """
     problems = _problems(data)
     if problems:
         raise DomainError.several(problems)
-    period = LecturerUnavailability(
-        lecturer_id=lecturer.id,
+    period = TimeOff(
+        person_id=lecturer.id,
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         reason=data.reason,
@@ -91,25 +88,26 @@ def add_unavailability(lecturer: User, data: PeriodData, actor: User) -> list[Le
     return affected
 
 
-def get_unavailability(period_id: int) -> LecturerUnavailability | None:
-    return db.session.get(LecturerUnavailability, period_id)
+def get_unavailability(period_id: int) -> TimeOff | None:
+    return db.session.get(TimeOff, period_id)
 
 
-def remove_unavailability(period: LecturerUnavailability, actor: User) -> None:
-    record(actor, "lecturer.unavailable_remove", "user", period.lecturer_id, period_id=period.id)
+def remove_unavailability(period: TimeOff, actor: User) -> None:
+    record(actor, "lecturer.unavailable_remove", "user", period.person_id, period_id=period.id)
     db.session.delete(period)
     db.session.commit()
 
 
-def lectures_under(period: LecturerUnavailability) -> list[LectureAssignment]:
+def lectures_under(period: TimeOff) -> list[LectureBooking]:
     """The scheduled lectures of the period's lecturer that it falls over, with their buffers."""
     rows = db.session.execute(
         clashing_assignments()
-        .options(joinedload(LectureAssignment.request).joinedload(LectureRequest.program))
-        .where(LecturerUnavailability.id == period.id)
-        .order_by(LectureAssignment.starts_at, LectureAssignment.id)
+        .add_columns(LectureRequest)
+        .options(joinedload(LectureRequest.program))
+        .where(TimeOff.id == period.id)
+        .order_by(StaffBooking.starts_at, StaffBooking.id)
     ).all()
-    return [assignment for assignment, _period in rows]
+    return [LectureBooking(booking, lecture) for booking, _period, lecture in rows]
 
 
 def upcoming_time_off_clash(now: datetime) -> sa.ColumnElement[bool]:
@@ -135,15 +133,15 @@ def time_off_clashes() -> list[LectureRequest]:
 @dataclass(frozen=True)
 class TimeOffClash:
     lecturer: User
-    period: LecturerUnavailability
+    period: TimeOff
 
 
 def lecture_time_off_clashes(lecture: LectureRequest) -> list[TimeOffClash]:
     """Which of the lecture's lecturers has time off over it, and which time off."""
     rows = db.session.execute(
         clashing_assignments()
-        .options(joinedload(LectureAssignment.lecturer))
-        .where(LectureAssignment.request_id == lecture.id)
-        .order_by(LectureAssignment.id, LecturerUnavailability.starts_at)
+        .options(joinedload(StaffBooking.person))
+        .where(StaffBooking.subject_id == lecture.id)
+        .order_by(StaffBooking.id, TimeOff.starts_at)
     ).all()
-    return [TimeOffClash(assignment.lecturer, period) for assignment, period in rows]
+    return [TimeOffClash(assignment.person, period) for assignment, period in rows]

@@ -9,9 +9,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from booking.extensions import db
-from booking.lectures.models import LectureAssignment, LectureEvent, LectureRequest, LectureStatus
+from booking.lectures.models import (
+    LectureBooking,
+    LectureEvent,
+    LectureRequest,
+    LectureStatus,
+    lecture_booking,
+)
 from booking.lectures.services.meetings import MISSING_LINK_WINDOW_DAYS, lacks_meeting_link
 from booking.lectures.services.time_off import upcoming_time_off_clash
+from booking.scheduling.models import StaffBooking
 from booking.staff.models import User
 
 
@@ -72,18 +79,19 @@ def todo_counts(now: datetime) -> TodoCounts:
     )
 
 
-def reports_due(lecturer: User, now: datetime) -> list[LectureAssignment]:
+def reports_due(lecturer: User, now: datetime) -> list[LectureBooking]:
     """A lecturer's lectures that have started and are not recorded as held yet, oldest first."""
     return list(
-        db.session.scalars(
-            sa.select(LectureAssignment)
-            .join(LectureAssignment.request)
-            .options(joinedload(LectureAssignment.request).joinedload(LectureRequest.program))
+        LectureBooking(*row)
+        for row in db.session.execute(
+            sa.select(StaffBooking, LectureRequest)
+            .join(LectureRequest, lecture_booking())
+            .options(joinedload(LectureRequest.program))
             .where(
-                LectureAssignment.lecturer_id == lecturer.id,
-                LectureAssignment.active.is_(True),
+                StaffBooking.person_id == lecturer.id,
+                StaffBooking.active.is_(True),
                 held_unrecorded(now),
             )
-            .order_by(LectureAssignment.starts_at)
+            .order_by(StaffBooking.starts_at)
         )
     )
