@@ -70,7 +70,7 @@ def _page(
 @accepts_files
 def visitor_list_page(token: str):
     visit = _visit_or_404(token)
-    action = request.form.get("action") if request.method == "POST" else None
+    action = request.form.get("action", "") if request.method == "POST" else None
     if action not in (None, "save", "add", "upload"):
         abort(400)
     rows_form = VisitorRowsForm(

@@ -192,6 +192,14 @@ def test_an_unknown_action_is_a_bad_request(english, frozen, visit, token, actio
     assert response.status_code == 400
 
 
+def test_a_post_without_an_action_is_a_bad_request(english, frozen, visit, token):
+    response = english.post(
+        f"/visits/manage/{token}/visitors", data={"full_name-1": "SOK DARA", "nationality-1": "KH"}
+    )
+    assert response.status_code == 400
+    assert kept(visit) == []
+
+
 def test_a_real_shift_jis_file_is_uploaded(english, frozen, visit, token):
     data = {
         "action": "upload",
