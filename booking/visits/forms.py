@@ -189,12 +189,21 @@ class VisitRequestForm(CandidateDates, BaseForm):
         self.offered = list(facilities)
         self.facilities.choices = [SelectChoice(str(f.id), f.name) for f in self.offered]
         self.country.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(code, name) for code, name in countries.country_choices(language)
+            SelectChoice(
+                code,
+                name,
+                render_kw={
+                    "data-zone": countries.default_zone(code),
+                    "data-place": place_of_zone(countries.default_zone(code), language),
+                },
+            )
+            for code, name in countries.country_choices(language)
         ]
         self.time_zone.choices = [SelectChoice("", _l("The country's main time zone"))] + [
             SelectChoice(
                 zone,
                 f"{countries.country_name(code, language)}: {place_of_zone(zone, language)}",
+                render_kw={"data-country": code, "data-place": place_of_zone(zone, language)},
             )
             for code in sorted(
                 countries.several_zone_countries(), key=lambda c: countries.country_name(c, language)

@@ -65,7 +65,7 @@ def test_the_request_form_names_its_fields_as_the_contract_says(client, faciliti
         "privacy_consent",
     ]:
         assert f'name="{name}"' in html, name
-    assert '<option value="KH"' in html
+    assert 'value="KH"' in html and 'data-zone="Asia/Phnom_Penh"' in html
 
 
 def test_a_request_is_saved_with_a_reference_and_the_organiser_gets_the_private_link(
