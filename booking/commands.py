@@ -24,6 +24,7 @@ from booking.selection import services as selection_services
 from booking.staff import demo as staff_demo
 from booking.visits import demo as visits_demo
 from booking.visits import reminders as visits_reminders
+from booking.visits import visitor_demo as visits_visitor_demo
 from booking.visits.services import retention as visits_retention
 from booking.visits.services import visitors as visit_visitors
 from booking.youth import demo as youth_demo
@@ -35,6 +36,7 @@ DEMO_SEEDERS = [
     schools_demo.seed,
     lectures_demo.seed,
     visits_demo.seed,
+    visits_visitor_demo.seed,
     youth_demo.seed,
     review_demo.seed,
     interview_demo.seed,

@@ -21,8 +21,8 @@ from booking.core.i18n import current_language
 from booking.core.time import fiscal_year, today_jst
 from booking.extensions import db
 from booking.records.services import _fiscal_year_of
+from booking.visits.countries import country_name
 from booking.visits.models import VisitCountry, VisitRequest, VisitStatus
-from booking.visits.visitors import country_name
 
 # The tables the figures are read from (the page's cache is renewed when they change).
 SOURCES = (VisitRequest, VisitCountry)

@@ -22,6 +22,7 @@ from booking.core.input_guard import accepts_files
 from booking.core.ratelimit import public_form_limit
 from booking.extensions import db
 from booking.visits import bp, visitors
+from booking.visits.countries import country_name
 from booking.visits.models import VisitRequest
 from booking.visits.services import requests as request_services
 from booking.visits.services import visitors as service
@@ -69,7 +70,7 @@ def _page(
 @accepts_files
 def visitor_list_page(token: str):
     visit = _visit_or_404(token)
-    action = request.form.get("action") if request.method == "POST" else None
+    action = request.form.get("action", "") if request.method == "POST" else None
     if action not in (None, "save", "add", "upload"):
         abort(400)
     rows_form = VisitorRowsForm(
@@ -96,7 +97,7 @@ def _initial(visit: VisitRequest) -> list[list[str]]:
     """The list as kept, nationalities named in the page's language."""
     language = current_language()
     return [
-        [v.full_name, v.organisation, visitors.country_name(v.nationality, language)]
+        [v.full_name, v.organisation, country_name(v.nationality, language)]
         for v in service.visitors_of(visit)
     ]
 
@@ -150,7 +151,7 @@ def visitor_list_export(request_id: int, kind: str):
             person.position,
             person.full_name,
             person.organisation or visit.organisation,
-            visitors.country_name(person.nationality, language),
+            country_name(person.nationality, language),
             person.nationality,
         )
         for person in people

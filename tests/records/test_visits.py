@@ -101,3 +101,14 @@ def test_a_page_with_no_tour_held_says_so(client, ctx, coordinator):
     make_visit_request(status="scheduled", actor=coordinator)
     page = client.get("/records", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "No study tours have been recorded yet." in page
+
+
+def test_the_page_shows_a_tour_recorded_after_it_was_last_shown(client, ctx, coordinator):
+    held_visit(coordinator, date(2024, 10, 10), countries={"KH": 12})
+    client.set_cookie("lang", "en")
+    assert "Laos" not in client.get("/records").get_data(as_text=True)
+
+    held_visit(coordinator, date(2025, 1, 20), countries={"LA": 9})
+
+    page = client.get("/records").get_data(as_text=True)
+    assert "Laos" in page

@@ -204,20 +204,26 @@ def test_the_database_refuses_two_people_in_one_place_of_a_list(ctx, frozen, coo
     db.session.rollback()
 
 
-def test_two_lists_sent_at_once_leave_one_whole_list(app, ctx, coordinator):
-    visit = make_visit_request(status="scheduled", actor=coordinator)
+def test_lists_sent_at_once_leave_one_whole_list(app, ctx, coordinator):
+    """Eight sendings of different lists at the same moment: each replaces the whole list in
+    turn (the request's row lock; SQLite: one writer at a time), so one whole list is left."""
+    visit = make_visit_request(status="scheduled", actor=coordinator, group_size=12)
     visit_id = visit.id
     db.session.remove()
-    lists = [people(*[KH] * 3), people(*[VN] * 5)]
+    codes = ["KH", "VN", "MM", "LA", "TH", "ID", "PH", "ZA"]
+    lists = [people(*[code] * (index + 2)) for index, code in enumerate(codes)]
 
     def act(index, _prepared):
         from booking.visits.models import VisitRequest
 
         return service.replace_list(db.session.get(VisitRequest, visit_id), lists[index])
 
-    results = run_together(2, act, app=app)
+    results = run_together(len(lists), act, app=app)
 
-    assert sorted(results) == [3, 5]
+    assert sorted(results) == [len(rows) for rows in lists]
     db.session.rollback()  # a fresh look at what the threads committed
-    kept = [v.nationality for v in service.visitors_of(visit)]
-    assert kept in ([KH] * 3, [VN] * 5)
+    kept = [(v.position, v.full_name, v.nationality) for v in service.visitors_of(visit)]
+    assert kept in [
+        [(position, row.full_name, row.nationality) for position, row in enumerate(rows, start=1)]
+        for rows in lists
+    ]

@@ -22,7 +22,7 @@ from booking.visits.visitor_forms import ROWS_ADDED
 from booking.visits.visitor_models import Visitor
 from booking.visits.visitors import ROW_MARGIN, VisitorRow
 from tests.factories import make_user
-from tests.factories.visits import make_visit_request
+from tests.factories.visits import book_staff, make_guide, make_visit_request
 
 DATA = Path(__file__).parent / "data"
 
@@ -192,6 +192,14 @@ def test_an_unknown_action_is_a_bad_request(english, frozen, visit, token, actio
     assert response.status_code == 400
 
 
+def test_a_post_without_an_action_is_a_bad_request(english, frozen, visit, token):
+    response = english.post(
+        f"/visits/manage/{token}/visitors", data={"full_name-1": "SOK DARA", "nationality-1": "KH"}
+    )
+    assert response.status_code == 400
+    assert kept(visit) == []
+
+
 def test_a_real_shift_jis_file_is_uploaded(english, frozen, visit, token):
     data = {
         "action": "upload",
@@ -343,3 +351,30 @@ def test_the_list_is_gone_after_the_visit_is_held_and_purged(ctx, frozen, listed
     frozen.move_to(listed.ends_at + timedelta(days=2))
     service.purge_visitor_lists()
     assert db.session.scalar(sa.select(sa.func.count(Visitor.id))) == 0
+
+
+def test_a_coordinator_sees_the_count_and_the_exports_on_the_visits_page(app, login, frozen, listed):
+    staff = app.test_client()
+    login(staff, "coord@example.jp")
+    staff.set_cookie("lang", "en")
+    html = staff.get(f"/staff/visits/{listed.id}").get_data(as_text=True)
+    assert "2 people are on the list" in html
+    assert (
+        f"/staff/visits/{listed.id}/visitors.xlsx" in html
+        and f"/staff/visits/{listed.id}/visitors.csv" in html
+    )
+    assert "SOK DARA" not in html
+
+
+def test_a_guide_of_the_tour_sees_the_count_but_no_names_nor_exports(app, login, frozen, listed):
+    guide = make_guide(email="guide@example.jp")
+    book_staff(listed, [guide])
+    staff = app.test_client()
+    login(staff, guide.email)
+    staff.set_cookie("lang", "en")
+    response = staff.get(f"/staff/visits/{listed.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "2 people are on the list" in html
+    assert "visitors.csv" not in html and "visitors.xlsx" not in html and "SOK DARA" not in html
+    assert staff.get(f"/staff/visits/{listed.id}/visitors.xlsx").status_code == 403
