@@ -124,6 +124,10 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "visit_staff.reschedule": ("/staff/visits/{scheduled_visit_id}/reschedule", LECTURE_STAFF),
     "visit_staff.complete": ("/staff/visits/{held_visit_id}/complete", LECTURE_STAFF),
     "visit_staff.mine": ("/staff/visits/mine", frozenset({Role.GUIDE})),
+    "visits.facilities": ("/staff/visits/facilities", LECTURE_STAFF),
+    "visits.new_facility": ("/staff/visits/facilities/new", LECTURE_STAFF),
+    "visits.edit_facility": ("/staff/visits/facilities/{facility_id}", LECTURE_STAFF),
+    "visits.visitor_list_export": ("/staff/visits/{scheduled_visit_id}/visitors.csv", LECTURE_STAFF),
 }
 
 # POST-only routes and routes reached by a private token: checked in their own tests.
@@ -316,7 +320,12 @@ def _visit_records() -> dict[str, int]:
 
     ahead = make_visit_request(status="scheduled", starts_at=utcnow() + timedelta(days=20))
     started = make_visit_request(status="scheduled", starts_at=utcnow() - timedelta(days=2))
-    return {"visit_id": make_visit_request().id, "scheduled_visit_id": ahead.id, "held_visit_id": started.id}
+    return {
+        "visit_id": make_visit_request().id,
+        "scheduled_visit_id": ahead.id,
+        "held_visit_id": started.id,
+        "facility_id": ahead.facilities[0].id,
+    }
 
 
 def _own_lectures(lecturer) -> dict[str, int]:
