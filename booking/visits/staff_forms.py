@@ -25,12 +25,14 @@ from booking.core.forms import (
     whole_number_between,
 )
 from booking.core.time import JST
+from booking.visits.models import VisitRequest
 
 # Rows for the visitors' countries when a visit is recorded as held.
 COUNTRY_ROWS = 6
 # No group is larger (the request form's own limit is lower still).
 MAX_VISITORS = 1000
 NO_INTERPRETER = ""
+INTERPRETER_NAME_MAX = VisitRequest.__table__.c.interpreter_name.type.length
 # The slot value of the visit's date as booked now (rescheduling: to change staff only).
 CURRENT = "current"
 
@@ -68,7 +70,7 @@ class VisitScheduleForm(BaseForm):
         _l("Or an outside interpreter (name)"),
         description=_l("A person or agency the bureau engages; not booked in the staff diaries."),
         filters=[strip],
-        validators=[max_length(200)],
+        validators=[max_length(INTERPRETER_NAME_MAX)],
     )
     message = _message_field(
         _l("Message to the organiser"), _l("Optional; it goes in the email and on the organiser's page.")

@@ -55,6 +55,7 @@ SCHEDULE_CASES = [
     {"interpreter_id": "abc"},
     {"interpreter_id": "99999"},
     {"interpreter_name": LONG},
+    {"interpreter_name": "x" * 101},  # one more than the column holds
     {"interpreter_name": "two\nlines"},
     {"message": LONG},
 ]
