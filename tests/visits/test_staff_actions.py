@@ -460,3 +460,9 @@ def test_the_organisers_feedback_shows_on_the_staff_page(coordinator_client, ctx
     db.session.commit()
     html = coordinator_client.get(f"/staff/visits/{visit.id}", headers=EN).get_data(as_text=True)
     assert "Very instructive, thank you." in html and "4 – Satisfied" in html
+
+
+def test_the_staff_page_shows_the_booked_time_in_japan_and_the_organisers_zone(coordinator_client, ctx):
+    visit = make_visit_request(status="scheduled")
+    html = coordinator_client.get(f"/staff/visits/{visit.id}", headers=EN).get_data(as_text=True)
+    assert "Thu 3 Dec 2026, 10:00–11:00 (Japan) · 08:00–09:00 Phnom Penh" in html
