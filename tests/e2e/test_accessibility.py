@@ -125,6 +125,7 @@ def check_all(page: Page, axe_source: str, pages: dict[str, str], language: str)
             "guardian's page",
             "teacher's feedback",
             "study tour request",
+            "organiser's feedback",
         ):
             send_and_wait_for_the_answer(page)
             found += [f"{name} with errors [{language}]: {v}" for v in violations(page, axe_source)]
@@ -157,13 +158,18 @@ def visit_pages(ctx) -> dict[str, str]:
     day = today_jst() + timedelta(days=40)
     proposed = make_visit_request(facilities[:2], status="proposed", starts_at=visit_at(day, 10))
     booked = make_visit_request(facilities[:1], status="scheduled", starts_at=visit_at(day, 13))
+    held = make_visit_request(
+        facilities[:1], status="completed", starts_at=visit_at(today_jst() - timedelta(days=3), 10)
+    )
     proposed_token, booked_token = add_visit_link(proposed), add_visit_link(booked)
+    held_token = add_visit_link(held)
     db.session.commit()
     return {
         "study tours": "/visits/",
         "study tour request": "/visits/request",
         "organiser's page with proposed dates": f"/visits/manage/{proposed_token}",
         "organiser's page of a booked visit": f"/visits/manage/{booked_token}",
+        "organiser's feedback": f"/visits/manage/{held_token}",
     }
 
 

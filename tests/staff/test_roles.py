@@ -11,6 +11,7 @@ from booking.core.auth import Role
 from booking.extensions import db, limiter
 from booking.schools.models import School, SchoolType
 from tests.factories import make_user
+from tests.factories.visits import make_facility
 from tests.helpers import empty_tables
 
 ALL = frozenset(Role)
@@ -63,6 +64,10 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "lectures.programs": ("/staff/lectures/programs", LECTURE_STAFF),
     "lectures.new_program": ("/staff/lectures/programs/new", LECTURE_STAFF),
     "lectures.edit_program": ("/staff/lectures/programs/{program_id}", LECTURE_STAFF),
+    # The facilities groups visit on study tours, kept by the same staff.
+    "visits.facilities": ("/staff/visits/facilities", LECTURE_STAFF),
+    "visits.new_facility": ("/staff/visits/facilities/new", LECTURE_STAFF),
+    "visits.edit_facility": ("/staff/visits/facilities/{facility_id}", LECTURE_STAFF),
     "lectures.lecturers": ("/staff/lectures/lecturers", LECTURE_STAFF),
     # Another lecturer's diary: coordinators and admins (a lecturer sees only their own).
     "lectures.lecturer": ("/staff/lectures/lecturers/{lecturer_id}", LECTURE_STAFF),
@@ -222,6 +227,7 @@ def _build_records() -> dict:
     db.session.commit()
     youth = _youth_records()
     lecture_records = _lecture_records()
+    lecture_records["facility_id"] = make_facility().id
     review = _review_records(youth["cohort_id"])
     users = {role: make_user(role, email=f"matrix-{role}-user@example.jp") for role in Role}
     lecture_records |= _own_lectures(users[Role.LECTURER])

@@ -292,3 +292,22 @@ def test_odd_posts_to_the_organisers_page_change_nothing(
         assert f'id="{field}-error"' in response.get_data(as_text=True)
     visit = db.session.get(VisitRequest, visit.id)
     assert visit.status.value == status and len(visit.events) == events and visit.feedback is None
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "expected"),
+    [
+        ("en", "Asia/Phnom_Penh", "Thu 3 Dec 2026, 10:30–11:30 (Japan) · 08:30–09:30 Phnom Penh"),
+        ("ja", "Asia/Phnom_Penh", "2026年12月3日(木) 10:30–11:30(日本時間)・プノンペン 8:30–9:30"),
+        ("en", "Asia/Tokyo", "Thu 3 Dec 2026, 10:30–11:30 (Japan)"),
+        (
+            "en",
+            "America/New_York",
+            "Thu 3 Dec 2026, 10:30–11:30 (Japan) · Wed 2 Dec 2026, 20:30–21:30 New York",
+        ),
+    ],
+)
+def test_a_visit_time_reads_in_japan_time_with_the_organisers_clock_beside_it(ctx, language, zone, expected):
+    from booking.visits.formatting import visit_time
+
+    assert visit_time(at(GOOD_DAY, 10, 30), at(GOOD_DAY, 11, 30), zone, language) == expected
