@@ -129,9 +129,6 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "visit_staff.reschedule": ("/staff/visits/{scheduled_visit_id}/reschedule", LECTURE_STAFF),
     "visit_staff.complete": ("/staff/visits/{held_visit_id}/complete", LECTURE_STAFF),
     "visit_staff.mine": ("/staff/visits/mine", frozenset({Role.GUIDE})),
-    "visits.facilities": ("/staff/visits/facilities", LECTURE_STAFF),
-    "visits.new_facility": ("/staff/visits/facilities/new", LECTURE_STAFF),
-    "visits.edit_facility": ("/staff/visits/facilities/{facility_id}", LECTURE_STAFF),
     "visits.visitor_list_export": ("/staff/visits/{scheduled_visit_id}/visitors.csv", LECTURE_STAFF),
 }
 
@@ -330,7 +327,6 @@ def _visit_records() -> dict[str, int]:
         "visit_id": make_visit_request().id,
         "scheduled_visit_id": ahead.id,
         "held_visit_id": started.id,
-        "facility_id": ahead.facilities[0].id,
     }
 
 
