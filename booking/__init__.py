@@ -110,6 +110,8 @@ def _import_models() -> None:
     import booking.selection.models
     import booking.settings.models
     import booking.staff.models
+    import booking.visits.models
+    import booking.visits.visitor_models
     import booking.youth.models  # noqa: F401
 
 
@@ -127,8 +129,10 @@ def _register_blueprints(app: Flask) -> None:
         selection,
         settings,
         staff,
+        visits,
         youth,
     )
+    from booking.visits import staff_views as visit_staff
 
     features = (
         home,
@@ -139,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         settings,
         lectures,
         youth,
+        visits,
         review,
         interview,
         selection,
@@ -147,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(feature.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(visit_staff.bp)
 
 
 def _register_commands(app: Flask) -> None:

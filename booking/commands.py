@@ -22,6 +22,11 @@ from booking.schools import demo as schools_demo
 from booking.selection import demo as selection_demo
 from booking.selection import services as selection_services
 from booking.staff import demo as staff_demo
+from booking.visits import demo as visits_demo
+from booking.visits import reminders as visits_reminders
+from booking.visits import visitor_demo as visits_visitor_demo
+from booking.visits.services import retention as visits_retention
+from booking.visits.services import visitors as visit_visitors
 from booking.youth import demo as youth_demo
 from booking.youth import services as youth_services
 
@@ -30,6 +35,8 @@ DEMO_SEEDERS = [
     staff_demo.seed,
     schools_demo.seed,
     lectures_demo.seed,
+    visits_demo.seed,
+    visits_visitor_demo.seed,
     youth_demo.seed,
     review_demo.seed,
     interview_demo.seed,
@@ -45,6 +52,8 @@ REMINDERS = [
     lectures_reminders.send_lecture_reminders,
     lectures_reminders.send_connection_test_reminders,
     lectures_reminders.send_feedback_reminders,
+    visits_reminders.send_visit_reminders,
+    visits_reminders.send_feedback_requests,
 ]
 
 # Each deletes or anonymises what is past its retention and returns a line saying what.
@@ -53,6 +62,8 @@ PURGERS = [
     review_services.purge_comments,
     selection_services.purge_feedback_notes,
     lectures_services.purge_personal_data,
+    visits_retention.purge_personal_data,
+    visit_visitors.purge_visitor_lists,
     notifications_services.purge_old_emails,
 ]
 

@@ -22,6 +22,7 @@ from booking.core.i18n import current_language
 from booking.lectures.models import LectureFormat
 from booking.records.services import TrackRecord
 from booking.schools.coverage import ReachCount, ReachFigures
+from booking.records.study_tours import StudyTourRecord
 
 BAR_SHARE = 58.0  # per cent of the width for the longest bar
 LABEL_LINE = 20  # px from a row's top to the bottom of its label line
@@ -264,3 +265,33 @@ def coverage_by_school_type(figures: ReachFigures) -> Chart:
         _("Schools reached in the last three fiscal years, by type of school"),
         groups,
     )
+VISITORS = "visitors"
+# The country chart draws this many countries; the others share one row (the table lists all).
+COUNTRY_ROWS = 12
+
+
+def _tours(count: int) -> str:
+    return ngettext("%(count)s study tour", "%(count)s study tours", count, count=number(count))
+
+
+def study_tours_by_year(record: TrackRecord, tours: StudyTourRecord) -> Chart:
+    specs = []
+    for year in tours.years:
+        label = year_label(record, year.fiscal_year)
+        held, people = _tours(year.tours), _people(year.visitors)
+        description = _("%(year)s: %(tours)s, %(people)s.", year=label, tours=held, people=people)
+        specs.append(RowSpec(label, held, description, ((VISITORS, year.visitors, people),)))
+    return build("study-tours", _("Study-tour visitors per fiscal year"), specs)
+
+
+def visitors_by_country(tours: StudyTourRecord) -> Chart:
+    shown, others = tours.countries[:COUNTRY_ROWS], tours.countries[COUNTRY_ROWS:]
+    rows = [(country.name(), country.visitors) for country in shown]
+    if others:
+        rows.append((_("Other countries and regions"), sum(country.visitors for country in others)))
+    specs = []
+    for name, visitors in rows:
+        people = _people(visitors)
+        description = _("%(label)s: %(value)s.", label=name, value=people)
+        specs.append(RowSpec(name, "", description, ((VISITORS, visitors, people),)))
+    return build("visitor-countries", _("Study-tour visitors by country or region, all years"), specs)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import render_template
 
 from booking.core.cache import Lazy, cached_page
-from booking.records import bp, charts, services
+from booking.records import bp, charts, services, study_tours
 
 
 @bp.route("/records")
-@cached_page(*services.SOURCES)
+@cached_page(*services.SOURCES, *study_tours.SOURCES)
 def index():
     record = services.track_record()
     coverage = services.coverage()
+    tours = Lazy(study_tours.study_tour_record)
     # The charts are drawn only when the cached page is missing.
     return render_template(
         "records/index.html",
@@ -25,4 +26,7 @@ def index():
         coverage=coverage,
         coverage_by_ward=Lazy(lambda: charts.coverage_by_ward(coverage)),
         coverage_by_school_type=Lazy(lambda: charts.coverage_by_school_type(coverage)),
+        tours=tours,
+        tours_by_year=Lazy(lambda: charts.study_tours_by_year(record, tours)),
+        tours_by_country=Lazy(lambda: charts.visitors_by_country(tours)),
     )

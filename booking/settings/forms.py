@@ -64,6 +64,12 @@ class SettingsForm(BaseForm):
         0,
         30,
     )
+    visit_lead_days = _days(
+        _l("Lead time for study tours (days)"),
+        _l("Groups must ask for a visit at least this many days ahead."),
+        0,
+        365,
+    )
 
 
 class BlackoutDayForm(BaseForm):

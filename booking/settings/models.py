@@ -31,6 +31,8 @@ class BureauSettings(db.Model):
     daily_cap: Mapped[int] = mapped_column(default=3)
     # Reminders go this many days before a lecture.
     reminder_days: Mapped[int] = mapped_column(default=3)
+    # Study tours: how far ahead a visit may be asked for, in days from today (Japan time).
+    visit_lead_days: Mapped[int] = mapped_column(default=21, server_default="21")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -47,6 +49,7 @@ class BureauSettings(db.Model):
         sa.CheckConstraint("online_buffer_minutes BETWEEN 0 AND 240", name="online_buffer"),
         sa.CheckConstraint("daily_cap >= 1", name="daily_cap"),
         sa.CheckConstraint("reminder_days BETWEEN 0 AND 30", name="reminder_days"),
+        sa.CheckConstraint("visit_lead_days BETWEEN 0 AND 365", name="visit_lead_days"),
     )
 
 

@@ -31,6 +31,7 @@ class Settings:
     online_buffer_minutes: int = 15
     daily_cap: int = 3
     reminder_days: int = 3
+    visit_lead_days: int = 21
     blackout_days: Mapping[date, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def buffer_minutes(self, online: bool) -> int:
@@ -53,6 +54,7 @@ class SettingsData:
     online_buffer_minutes: int
     daily_cap: int
     reminder_days: int
+    visit_lead_days: int = 21
 
 
 _CACHE_KEY = "_bureau_settings"
@@ -70,6 +72,7 @@ def _snapshot(row: BureauSettings | None) -> Settings:
         online_buffer_minutes=row.online_buffer_minutes,
         daily_cap=row.daily_cap,
         reminder_days=row.reminder_days,
+        visit_lead_days=row.visit_lead_days,
         blackout_days=MappingProxyType({b.day: b.reason for b in row.blackout_days}),
     )
 

@@ -50,10 +50,15 @@ from booking.settings.models import BlackoutDay
 from booking.settings.services import add_blackout_day
 from booking.staff import services as staff_services
 from booking.staff.models import User
+from booking.visits.models import Facility, VisitRequest, VisitStatus
+from booking.visits.services import facilities as visit_facilities
+from booking.visits.services.common import add_link as add_visit_link
+from booking.visits.staff_forms import VisitCompleteForm
 from booking.youth.models import Application, Cohort, CohortEvent
 from booking.youth.services import new_student_link
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.factories.rounds import make_round
+from tests.factories.visits import make_visit_request
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -161,12 +166,17 @@ def _world(app: Flask) -> World:
                 last_day=today + timedelta(days=75),
                 closes_on=today + timedelta(days=30),
             )
+        # A study-tour request of our own, its private link known: its page shows the organiser's forms.
+        facilities = visit_facilities.seed_default_facilities()  # kept once, whatever the demo has
+        visit_token = add_visit_link(make_visit_request(facilities[:1], commit=False))
+        db.session.commit()
         email = everyone.email
     tokens = {
         "lectures.manage": _link(r"/lectures/manage/([\w-]+)", lines),
         "youth.application": _link(r"/youth/applications/([\w-]+)", bodies),
         "youth.consent": _link(r"/youth/consent/([\w-]+)", bodies),
         "staff.set_password": _link(r"/staff/set-password/([\w-]+)", bodies),
+        "visits.manage": visit_token,
     }
     staff, reviewer_client, public = _client(app), _client(app), _client(app)
     _sign_in(staff, email, DEFAULT_PASSWORD)
@@ -251,6 +261,10 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
                     LectureRequest.format == LectureFormat.ONLINE,
                 )
             )
+        elif name == "request_id" and endpoint.startswith(("visit_staff.", "visits.")):
+            booked = ("visit_staff.reschedule", "visit_staff.complete", "visits.visitor_list_export")
+            wanted = VisitStatus.SCHEDULED if endpoint in booked else VisitStatus.SUBMITTED
+            values[name] = _first(sa.select(VisitRequest.id).where(VisitRequest.status == wanted))
         elif name == "request_id":
             wanted = (
                 LectureStatus.SCHEDULED
@@ -281,6 +295,8 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
             values[name] = _first(
                 sa.select(InterviewSlot.id).where(InterviewSlot.online.is_(online)).order_by(InterviewSlot.id)
             )
+        elif name == "facility_id":
+            values[name] = _first(sa.select(Facility.id).order_by(Facility.id))
         elif name == "action":
             values[name] = "activate"
         elif name in ("fmt", "kind"):
@@ -295,7 +311,10 @@ def _url_args(endpoint: str, arguments: set[str], world: World) -> dict[str, obj
 
 
 def _token_for_download(endpoint: str, world: World) -> str:
-    return world.tokens["lectures.manage"] if endpoint.startswith("lectures.") else "no-such-token"
+    for feature in ("lectures", "visits"):
+        if endpoint.startswith(f"{feature}."):
+            return world.tokens[f"{feature}.manage"]
+    return "no-such-token"
 
 
 # Staff routes anyone may open signed out; every other /staff route needs a signed-in user.
@@ -471,6 +490,8 @@ FORMS_NO_PAGE_SHOWS = {
     "review.essay_masks": MaskForm,
     # The shortlisted students are all invited (see _world): they stay on it, so no page offers "Remove".
     "interview.remove_from_shortlist": ShortlistForm,
+    # The demo's study tour to come has not started: it cannot be recorded as held yet.
+    "visit_staff.complete": VisitCompleteForm,
 }
 
 

@@ -148,6 +148,7 @@ def test_settings_changed_by_an_admin_show_at_once_in_every_worker(
         "online_buffer_minutes": "20",
         "daily_cap": "2",
         "reminder_days": "5",
+        "visit_lead_days": "21",
     }
     assert admin_client.post("/staff/settings", data=values).status_code == 302
     for worker in (other, client):

@@ -124,6 +124,8 @@ def check_all(page: Page, axe_source: str, pages: dict[str, str], language: str)
             "staff sign-in",
             "guardian's page",
             "teacher's feedback",
+            "study tour request",
+            "organiser's feedback",
         ):
             send_and_wait_for_the_answer(page)
             found += [f"{name} with errors [{language}]: {v}" for v in violations(page, axe_source)]
@@ -139,6 +141,47 @@ def test_public_pages_on_a_desktop_meet_wcag_aa(page: Page, axe_source, pages, l
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_public_pages_on_a_phone_meet_wcag_aa(phone_page: Page, axe_source, pages, language):
     problems = check_all(phone_page, axe_source, pages, language)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def visit_pages(ctx) -> dict[str, str]:
+    """The study tours' public pages: the facilities, the request form, an organiser's page
+    with proposed dates, and one of a booked visit."""
+    from booking.visits.services import facilities as facility_services
+    from booking.visits.services.common import add_link as add_visit_link
+    from tests.factories.visits import at as visit_at
+    from tests.factories.visits import make_visit_request
+
+    facilities = facility_services.seed_default_facilities()
+    db.session.commit()
+    day = today_jst() + timedelta(days=40)
+    proposed = make_visit_request(facilities[:2], status="proposed", starts_at=visit_at(day, 10))
+    booked = make_visit_request(facilities[:1], status="scheduled", starts_at=visit_at(day, 13))
+    held = make_visit_request(
+        facilities[:1], status="completed", starts_at=visit_at(today_jst() - timedelta(days=3), 10)
+    )
+    proposed_token, booked_token = add_visit_link(proposed), add_visit_link(booked)
+    held_token = add_visit_link(held)
+    db.session.commit()
+    return {
+        "study tours": "/visits/",
+        "study tour request": "/visits/request",
+        "organiser's page with proposed dates": f"/visits/manage/{proposed_token}",
+        "organiser's page of a booked visit": f"/visits/manage/{booked_token}",
+        "organiser's feedback": f"/visits/manage/{held_token}",
+    }
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_study_tour_pages_on_a_desktop_meet_wcag_aa(page: Page, axe_source, visit_pages, language):
+    problems = check_all(page, axe_source, visit_pages, language)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_study_tour_pages_on_a_phone_meet_wcag_aa(phone_page: Page, axe_source, visit_pages, language):
+    problems = check_all(phone_page, axe_source, visit_pages, language)
     assert problems == [], "\n".join(problems)
 
 

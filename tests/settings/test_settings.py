@@ -24,6 +24,7 @@ VALUES = {
     "online_buffer_minutes": "20",
     "daily_cap": "2",
     "reminder_days": "5",
+    "visit_lead_days": "28",
 }
 
 
@@ -57,6 +58,7 @@ def test_an_admin_changes_the_settings_and_it_is_recorded(admin_client):
         20,
         5,
     )
+    assert settings.visit_lead_days == 28
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "settings.update"))
     assert entry.details["changed"]["lead_time_days"] == [14, 10]
 

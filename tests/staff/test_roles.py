@@ -11,6 +11,7 @@ from booking.core.auth import Role
 from booking.extensions import db, limiter
 from booking.schools.models import School, SchoolType
 from tests.factories import make_user
+from tests.factories.visits import make_facility
 from tests.helpers import empty_tables
 
 ALL = frozenset(Role)
@@ -69,6 +70,10 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     "lectures.programs": ("/staff/lectures/programs", LECTURE_STAFF),
     "lectures.new_program": ("/staff/lectures/programs/new", LECTURE_STAFF),
     "lectures.edit_program": ("/staff/lectures/programs/{program_id}", LECTURE_STAFF),
+    # The facilities groups visit on study tours, kept by the same staff.
+    "visits.facilities": ("/staff/visits/facilities", LECTURE_STAFF),
+    "visits.new_facility": ("/staff/visits/facilities/new", LECTURE_STAFF),
+    "visits.edit_facility": ("/staff/visits/facilities/{facility_id}", LECTURE_STAFF),
     "lectures.lecturers": ("/staff/lectures/lecturers", LECTURE_STAFF),
     # Another lecturer's diary: coordinators and admins (a lecturer sees only their own).
     "lectures.lecturer": ("/staff/lectures/lecturers/{lecturer_id}", LECTURE_STAFF),
@@ -119,6 +124,18 @@ MATRIX: dict[str, tuple[str, frozenset[Role] | None]] = {
     # Coordinators and admins see everyone's entries; a lecturer sees their own.
     # Lecturers and guides see their own entries (guides: their time off, and tours to come).
     "calendar.calendar": ("/staff/calendar", LECTURE_STAFF | LECTURER | {Role.GUIDE}),
+    # Study tours: coordinators and admins act; a guide opens only the tours booked for them.
+    "visit_staff.inbox": ("/staff/visits/", LECTURE_STAFF),
+    "visit_staff.export": ("/staff/visits/export.csv", LECTURE_STAFF),
+    "visit_staff.show": ("/staff/visits/{visit_id}", LECTURE_STAFF),
+    "visit_staff.schedule": ("/staff/visits/{visit_id}/schedule", LECTURE_STAFF),
+    "visit_staff.propose": ("/staff/visits/{visit_id}/propose", LECTURE_STAFF),
+    "visit_staff.decline": ("/staff/visits/{visit_id}/decline", LECTURE_STAFF),
+    "visit_staff.cancel": ("/staff/visits/{visit_id}/cancel", LECTURE_STAFF),
+    "visit_staff.reschedule": ("/staff/visits/{scheduled_visit_id}/reschedule", LECTURE_STAFF),
+    "visit_staff.complete": ("/staff/visits/{held_visit_id}/complete", LECTURE_STAFF),
+    "visit_staff.mine": ("/staff/visits/mine", frozenset({Role.GUIDE})),
+    "visits.visitor_list_export": ("/staff/visits/{scheduled_visit_id}/visitors.csv", LECTURE_STAFF),
 }
 
 # POST-only routes and routes reached by a private token: checked in their own tests.
@@ -218,9 +235,11 @@ def _build_records() -> dict:
     db.session.commit()
     youth = _youth_records()
     lecture_records = _lecture_records()
+    lecture_records["facility_id"] = make_facility().id
     review = _review_records(youth["cohort_id"])
     users = {role: make_user(role, email=f"matrix-{role}-user@example.jp") for role in Role}
     lecture_records |= _own_lectures(users[Role.LECTURER])
+    lecture_records |= _visit_records()
     _assign_essay(users[Role.REVIEWER], youth)
     return {
         "admin_id": admin.id,
@@ -312,6 +331,22 @@ def _lecture_records() -> dict[str, int]:
         "request_id": submitted.id,
         "scheduled_id": scheduled.id,
         "held_id": held.id,
+    }
+
+
+def _visit_records() -> dict[str, int]:
+    """Study tours: one received, one booked ahead, one started and not yet recorded."""
+    from datetime import timedelta
+
+    from booking.core.time import utcnow
+    from tests.factories.visits import make_visit_request
+
+    ahead = make_visit_request(status="scheduled", starts_at=utcnow() + timedelta(days=20))
+    started = make_visit_request(status="scheduled", starts_at=utcnow() - timedelta(days=2))
+    return {
+        "visit_id": make_visit_request().id,
+        "scheduled_visit_id": ahead.id,
+        "held_visit_id": started.id,
     }
 
 

@@ -4,8 +4,8 @@ Two tables: the rounds (days, closing day, lectures a day, status, and once allo
 draw's seed, the inputs and their digest) and the requests each round collected, with
 what the allocation gave them.
 
-Revision ID: 0025_lecture_rounds
-Revises: 0024_bell_schedules
+Revision ID: 0026_lecture_rounds
+Revises: 0025_bell_schedules
 Create Date: 2026-11-30 04:50:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0025_lecture_rounds"
-down_revision = "0024_bell_schedules"
+revision = "0026_lecture_rounds"
+down_revision = "0025_bell_schedules"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ A table of each school's periods (number, start, end; a school without rows uses
 type's default schedule); a requested date may name the periods it takes (period_from,
 period_to on lecture_slots); a request says how many classes listen (class_count).
 
-Revision ID: 0024_bell_schedules
-Revises: 0021_scheduling
+Revision ID: 0025_bell_schedules
+Revises: 0024_visit_staff
 Create Date: 2026-11-30 04:50:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0024_bell_schedules"
-down_revision = "0021_scheduling"
+revision = "0025_bell_schedules"
+down_revision = "0024_visit_staff"
 branch_labels = None
 depends_on = None
 
