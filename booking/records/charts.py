@@ -21,8 +21,8 @@ from flask_babel import ngettext
 from booking.core.i18n import current_language
 from booking.lectures.models import LectureFormat
 from booking.records.services import TrackRecord
-from booking.schools.coverage import ReachCount, ReachFigures
 from booking.records.study_tours import StudyTourRecord
+from booking.schools.coverage import ReachCount, ReachFigures
 
 BAR_SHARE = 58.0  # per cent of the width for the longest bar
 LABEL_LINE = 20  # px from a row's top to the bottom of its label line
@@ -265,6 +265,8 @@ def coverage_by_school_type(figures: ReachFigures) -> Chart:
         _("Schools reached in the last three fiscal years, by type of school"),
         groups,
     )
+
+
 VISITORS = "visitors"
 # The country chart draws this many countries; the others share one row (the table lists all).
 COUNTRY_ROWS = 12

@@ -47,7 +47,7 @@ def _visit_data(form: VisitRequestForm) -> VisitData:
         purpose=form.purpose.data,
         group_size=form.group_size.data,
         facility_ids=tuple(form.chosen_facility_ids),
-        candidates=tuple(Candidate(rank, day, at) for rank, day, at in form.candidates()),
+        candidates=tuple(Candidate(rank, day, at) for rank, day, at, _periods in form.candidates()),
         # A missing or odd key still makes one request; it just cannot be recognised if resent.
         submission_key=key if SUBMISSION_KEY.fullmatch(key) else secrets.token_urlsafe(32),
         languages=form.languages.data,
@@ -63,7 +63,7 @@ def _checkable_problems(form: VisitRequestForm) -> list[DomainError]:
     """The facilities' and calendar's rules, for what a form with mistakes says clearly."""
     candidates = [
         Candidate(rank, day, at)
-        for rank, day, at in form.candidates()
+        for rank, day, at, _periods in form.candidates()
         if not form[f"candidate_{rank}_date"].errors and not form[f"candidate_{rank}_time"].errors
     ]
     facility_ids = [] if form.facilities.errors else form.chosen_facility_ids

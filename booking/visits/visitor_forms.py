@@ -8,12 +8,17 @@ limit); the rows are checked by booking.visits.visitors, the same checks as a fi
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 
 from booking.core.forms import BaseForm
 from booking.visits.visitors import COLUMNS, MAX_CELL, LineError, max_rows
+
+# The row number in a field's name (full_name-3): ASCII digits only.
+ROW_NUMBER = re.compile(r"[0-9]{1,4}")
 
 ROWS_ADDED = 5
 
@@ -40,7 +45,7 @@ class VisitorRowsForm(BaseForm):
         numbers = set()
         for key in formdata:
             column, _, number = key.rpartition("-")
-            if column in COLUMNS and number.isascii() and number.isdigit():
+            if column in COLUMNS and ROW_NUMBER.fullmatch(number):
                 numbers.add(int(number))
         count = min(max(numbers, default=0), self.limit)
         if any(n > self.limit for n in numbers):
