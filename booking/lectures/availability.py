@@ -408,10 +408,15 @@ def parse_month(value: str | None) -> Month | None:
 
 @dataclass(frozen=True)
 class Window:
-    """The months the page shows: from this month to the month of the horizon's last day."""
+    """The months the page shows: from this month to the month of the horizon's last day.
+
+    `opening` is the month of the first day a request may ask for (after the lead time):
+    the page opens there, so a teacher first sees days they can pick.
+    """
 
     first: Month
     last: Month
+    opening: Month
 
     def contains(self, month: Month) -> bool:
         return self.first.first <= month.first <= self.last.first
@@ -427,7 +432,8 @@ class Window:
 
 def window(settings: Settings, today: date) -> Window:
     latest = settings.latest_day(today)
-    return Window(Month(today.replace(day=1)), Month(latest.replace(day=1)))
+    earliest = min(settings.earliest_day(today), latest)
+    return Window(Month(today.replace(day=1)), Month(latest.replace(day=1)), Month(earliest.replace(day=1)))
 
 
 @dataclass(frozen=True)

@@ -59,14 +59,14 @@ def open_days():
     month = availability.parse_month(asked)
     notice = None
     if asked is not None and month is None:
-        notice = _("We could not read the month asked for, so this is the current month.")
+        notice = _("We could not read the month asked for, so this is the first month open for requests.")
     elif month is not None and not months.contains(month):
         notice = _(
-            "Open days are shown from %(first)s to %(last)s, so this is the current month.",
+            "Open days are shown from %(first)s to %(last)s, so this is the first month open for requests.",
             first=months.first.title(),
             last=months.last.title(),
         )
-    shown = month if month is not None and notice is None else months.first
+    shown = month if month is not None and notice is None else months.opening
     # Read only when the cached page is missing (a change, a new day, a new worker).
     view = Lazy(lambda: availability.month_view(shown, current_settings(), today))
     return render_template(
