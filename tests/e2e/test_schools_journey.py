@@ -70,6 +70,8 @@ def test_a_teacher_books_an_open_day_by_period_and_the_coordinator_sees_a_new_sc
 
     periods = page.get_by_label("または校時").first
     expect(periods).to_be_visible()
+    # A start time or periods: the first choice's start time is no longer marked required.
+    expect(page.locator("[data-field=candidate_1_time] .field__label")).to_contain_text("任意")
     periods.select_option(label=PERIODS)
     page.get_by_label("Zoom").check()
     page.get_by_label("局が発行し、学校へ送る").check()
