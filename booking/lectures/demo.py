@@ -28,6 +28,7 @@ from booking.lectures.models import (
     SlotKind,
 )
 from booking.lectures.reminders import CONNECTION_TEST_DAYS
+from booking.lectures.round_models import LectureRound, LectureRoundEntry
 from booking.lectures.rules import is_day_off
 from booking.lectures.services import add_link, next_reference_number
 from booking.scheduling.models import Posting, TimeOff
@@ -527,6 +528,48 @@ def seed() -> list[str]:
     db.session.flush()
     _demo_feedback()
     # Fresh private links to teachers' pages, to try them (only their hashes are kept).
+    # A busy term opened as a round: its requests are collected, then allocated together.
+    lecture_round = _demo_round(today, coordinator)
+    round_days = [school_day(lecture_round.first_day, n * 2) for n in range(4)]
+    collected = [
+        make(
+            "r1",
+            p_sdgs,
+            "北九州市立高須小学校",
+            in_person,
+            [at(round_days[0], 10, 45), at(round_days[2], 10, 45)],
+            3,
+            ("高須 先生", "takasu@example.jp"),
+            "4年生",
+            58,
+        ),
+        make(
+            "r2",
+            p_miracle,
+            "北九州市立守恒小学校",
+            in_person,
+            [at(round_days[0], 13, 40)],
+            2,
+            ("守恒 先生", "moritsune@example.jp"),
+            "6年生",
+            90,
+        ),
+        make(
+            "r3",
+            p_live,
+            "北九州市立黒崎中学校",
+            online,
+            [at(round_days[1], 13, 30), at(round_days[3], 13, 30)],
+            1,
+            ("黒崎 先生", "kurosaki@example.jp"),
+            "2年生",
+            140,
+        ),
+    ]
+    for lecture in collected:
+        if lecture is not None:
+            db.session.add(LectureRoundEntry(round=lecture_round, request=lecture))
+
     for name, key in (("proposed", "04"), ("scheduled", "05"), ("completed", "15")):
         found = db.session.scalar(
             sa.select(LectureRequest).where(
@@ -548,6 +591,7 @@ def seed() -> list[str]:
         "in the staff inbox at /staff/lectures/ (sign in as coordinator@example.jp).",
         f"  lecturer   {PHNOM_PENH_LECTURER.email} is based in Phnom Penh (online lectures only)",
         "  a lecture whose lecturer has since entered time off is flagged in the inbox",
+        "  a round for next term collects requests at /staff/lectures/rounds (allocated once closed)",
     ]
     if "proposed" in links:
         lines.append(f"  a teacher's page with dates to choose: /lectures/manage/{links['proposed']}")
@@ -562,6 +606,26 @@ def seed() -> list[str]:
         "connection test and of the feedback from last week's lecture (see Outbox)."
     )
     return lines
+
+
+def _demo_round(today: date, coordinator) -> LectureRound:
+    """The open round of next term's busy weeks (made once): about two months ahead, closing
+    for requests a few weeks before."""
+    name = "次学期 繁忙期（一括調整）"
+    found = db.session.scalar(sa.select(LectureRound).where(LectureRound.name == name))
+    if found is not None:
+        return found
+    first_day = school_day(today + timedelta(days=70))
+    lecture_round = LectureRound(
+        name=name,
+        first_day=first_day,
+        last_day=first_day + timedelta(days=25),
+        closes_on=today + timedelta(days=40),
+        per_day=1,
+        created_by_id=coordinator.id,
+    )
+    db.session.add(lecture_round)
+    return lecture_round
 
 
 def _posting_abroad(lecturer, place: str, first_day: date) -> None:

@@ -554,9 +554,15 @@ class LectureRequest(db.Model):
         return next((slot for slot in self.slots if slot.id == slot_id), None)
 
     @property
-    def first_choice_at(self) -> datetime | None:
+    def first_choice(self) -> LectureSlot | None:
+        """The first date asked for (as periods of the school's day, or a start time)."""
         candidates = self.candidates
-        return candidates[0].starts_at if candidates else None
+        return candidates[0] if candidates else None
+
+    @property
+    def first_choice_at(self) -> datetime | None:
+        first = self.first_choice
+        return first.starts_at if first else None
 
     @property
     def lecturers(self) -> list[User]:

@@ -194,3 +194,8 @@ class LectureRoundEntry(db.Model):
     @property
     def waiting(self) -> bool:
         return self.outcome == EntryOutcome.WAITING
+
+    def lets_book(self) -> bool:
+        """Whether staff may schedule the request (or propose dates) yet: only once its round
+        is allocated; before, dates go by the round's rule, not by who is handled first."""
+        return self.round.status == RoundStatus.ALLOCATED

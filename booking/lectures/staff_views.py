@@ -106,8 +106,14 @@ def inbox():
         programs=services.all_programs(),
         schools=services.requested_schools(),
         sorts=SORT_LABELS,
+        round_filters=ROUND_FILTER_LABELS,
     )
 
+
+ROUND_FILTER_LABELS = {
+    services.ROUND_WAITING: _l("Waiting for its round's allocation"),
+    services.ROUND_ANY: _l("In a round"),
+}
 
 SORT_LABELS = {
     "newest": _l("Newest first"),
@@ -128,6 +134,7 @@ EXPORT_HEADER = [
     _l("Type of school"),
     _l("Grade and classes"),
     _l("Listeners"),
+    _l("Number of classes"),
     _l("Confirmed date (Japan time)"),
     _l("First choice asked for (Japan time)"),
     _l("Lecturers"),
@@ -160,6 +167,7 @@ def _export_row(lecture: LectureRequest) -> list[object]:
         lecture.school_type.label,
         lecture.grade,
         lecture.audience_size,
+        lecture.class_count,
         lecture.starts_at if lecture.has_booked_date else None,
         lecture.first_choice_at,
         ", ".join(u.name for u in lecture.lecturers),
@@ -218,17 +226,22 @@ def export(kind: str):
 def show(request_id: int):
     lecture = _lecture_or_404(request_id)
     reach = lecture.reach  # read by the query; the audit's commit below expires it
+    round_entry = services.round_of(lecture)
+    can_schedule = services.can_schedule_now(lecture, round_entry)
+    can_propose = services.can_propose_now(lecture, round_entry)
     services.view_request(lecture, current_user)
     return render_template(
         "lectures/staff/show.html",
         lecture=lecture,
         reach=reach,
+        can_schedule=can_schedule,
+        can_propose=can_propose,
         names=services.lecturer_names(lecture.events),
         emails=emails_about("lecture_request", lecture.id),
         now=utcnow(),
         time_off_clashes=services.lecture_time_off_clashes(lecture),
         meeting_form=meeting_form_for(lecture) if lecture.can_set_meeting() else None,
-        round_entry=services.round_of(lecture),
+        round_entry=round_entry,
     )
 
 
@@ -255,9 +268,12 @@ def _lecturer_choices() -> list[tuple[int, str]]:
 
 
 def _guard(lecture: LectureRequest, action: Action):
-    """Back to the request with the reason when the action is not possible in its status."""
+    """Back to the request with the reason when the action is not possible in its status
+    (or, to schedule or propose dates, while the request waits for its round)."""
     try:
         lecture.ensure_can(action)
+        if action in (Action.SCHEDULE, Action.PROPOSE):
+            services.ensure_not_waiting_for_round(lecture)
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("lectures.show", request_id=lecture.id))

@@ -6,6 +6,7 @@ import re
 
 import sqlalchemy as sa
 
+from booking.core.time import JST, today_jst
 from booking.extensions import db
 from booking.lectures.models import LectureFeedback
 from tests.helpers import outbox
@@ -39,3 +40,28 @@ def test_send_reminders_after_seeding_queues_each_kind_once(app, ctx, frozen, cl
     again = runner.invoke(args=["seed-demo"])
     assert "(0 added now)" in again.output
     assert db.session.scalar(sa.select(sa.func.count(LectureFeedback.id))) == 2
+
+
+def test_the_demo_opens_a_round_for_next_term_with_collected_requests(app, ctx, frozen, coordinator_client):
+    from booking.lectures.round_models import LectureRound, RoundStatus
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    rounds = db.session.scalars(sa.select(LectureRound)).all()
+    assert len(rounds) == 1
+    (lecture_round,) = rounds
+    assert lecture_round.status == RoundStatus.OPEN
+    assert lecture_round.closes_on > today_jst() and lecture_round.first_day > lecture_round.closes_on
+    assert len(lecture_round.entries) == 3
+    for entry in lecture_round.entries:
+        assert lecture_round.covers(entry.request.first_choice.starts_at.astimezone(JST).date())
+    page = coordinator_client.get("/staff/lectures/?round=waiting").get_data(as_text=True)
+    assert set(re.findall(r"L-\d{4}-\d{4}", page)) == {
+        entry.request.reference for entry in lecture_round.entries
+    }
+    assert coordinator_client.get(f"/staff/lectures/rounds/{lecture_round.id}").status_code == 200
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(LectureRound.id))) == 1
+    assert len(db.session.get(LectureRound, lecture_round.id).entries) == 3

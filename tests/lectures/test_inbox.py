@@ -204,3 +204,25 @@ def test_the_export_runs_the_same_number_of_queries_for_1_or_60_requests(
     with_one = export_queries()
     add_requests(59)
     assert export_queries() == with_one
+
+
+def test_the_exports_give_the_number_of_classes_in_one_column(mix):
+    mix["scheduled"].class_count = 3
+    db.session.commit()
+    response = mix["client"].get("/staff/lectures/export.csv?status=all")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    column = rows[0].index("学級数")
+    assert rows[0].count("学級数") == 1
+    by_reference = {row[0]: row[column] for row in rows[1:]}
+    assert by_reference == {
+        mix["submitted"].reference: "",
+        mix["scheduled"].reference: "3",
+        mix["declined"].reference: "",
+    }
+    sheet = load_workbook(io.BytesIO(mix["client"].get("/staff/lectures/export.xlsx?status=all").data)).active
+    header = [cell.value for cell in sheet[1]]
+    cells = {
+        sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=header.index("学級数") + 1).value
+        for r in (2, 3, 4)
+    }
+    assert cells[mix["scheduled"].reference] == 3

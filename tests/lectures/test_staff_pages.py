@@ -319,3 +319,17 @@ def test_the_dashboard_shows_lectures_to_whom_it_concerns(app, ctx, frozen, logi
         assert "未対応の申込み：1件" in html
     else:
         assert "担当講座" in html and "確定した講座はありません" in html
+
+
+def test_a_lecturers_diary_gives_the_number_of_classes_beside_the_listeners(
+    ctx, frozen, coordinator_client, program
+):
+    lecturer = make_lecturer()
+    two = make_request(
+        program, status="scheduled", lecturers=[lecturer], starts_at=at(GOOD_DAY, 10), class_count=2
+    )
+    none = make_request(program, status="scheduled", lecturers=[lecturer], starts_at=at(GOOD_DAY, 14))
+    page = coordinator_client.get(f"/staff/lectures/lecturers/{lecturer.id}").get_data(as_text=True)
+    items = {ref: page.split(ref, 1)[1].split("</li>", 1)[0] for ref in (two.reference, none.reference)}
+    assert "2クラス" in items[two.reference]
+    assert "クラス" not in items[none.reference]

@@ -24,6 +24,8 @@ they depend on (the request, the days being scheduled, the fiscal year's counter
 
 from booking.lectures.services.common import add_link, lock_request
 from booking.lectures.services.inbox import (
+    ROUND_ANY,
+    ROUND_WAITING,
     SORTS,
     InboxFilters,
     export_requests,
@@ -94,7 +96,10 @@ from booking.lectures.services.rounds import (
     Allocated,
     RoundData,
     allocate_round,
+    can_propose_now,
+    can_schedule_now,
     close_round,
+    ensure_not_waiting_for_round,
     get_round,
     list_rounds,
     open_round,
@@ -127,6 +132,8 @@ from booking.lectures.services.time_off import (
 __all__ = [
     "MISSING_LINK_WINDOW_DAYS",
     "RESEND_WINDOW",
+    "ROUND_ANY",
+    "ROUND_WAITING",
     "SORTS",
     "Allocated",
     "Asked",
@@ -154,6 +161,8 @@ __all__ = [
     "all_programs",
     "allocate_round",
     "ask_other_dates",
+    "can_propose_now",
+    "can_schedule_now",
     "cancel_by_school",
     "cancel_request",
     "candidate_problems",
@@ -164,6 +173,7 @@ __all__ = [
     "create_program",
     "decline_request",
     "diary",
+    "ensure_not_waiting_for_round",
     "export_requests",
     "find_by_token",
     "fiscal_years",

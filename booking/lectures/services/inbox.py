@@ -26,6 +26,7 @@ from booking.lectures.models import (
     LectureStatus,
     SlotKind,
 )
+from booking.lectures.round_models import LectureRound, LectureRoundEntry, RoundStatus
 from booking.lectures.services.meetings import MISSING_LINK_WINDOW_DAYS, lacks_meeting_link
 from booking.lectures.services.time_off import upcoming_time_off_clash
 from booking.lectures.services.todo import held_unrecorded
@@ -73,6 +74,11 @@ SORTS = ("newest", "oldest", "date", "reference", "school")
 # open ones, those still waiting for something.
 ALL_STATUSES = "all"
 
+# The inbox's round filter: requests in a round still waiting for its allocation, or in any round.
+ROUND_WAITING = "waiting"
+ROUND_ANY = "any"
+ROUND_FILTERS = (ROUND_WAITING, ROUND_ANY)
+
 
 @dataclass(frozen=True)
 class InboxFilters:
@@ -90,6 +96,8 @@ class InboxFilters:
     time_off_clash: bool = False
     # Only online lectures soon (MISSING_LINK_WINDOW_DAYS) still without a meeting link.
     missing_link: bool = False
+    # Only requests in a busy-term round: ROUND_WAITING (not allocated yet) or ROUND_ANY.
+    in_round: str | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
@@ -114,6 +122,7 @@ class InboxFilters:
             unrecorded=args.get("unrecorded") == "1",
             time_off_clash=args.get("clash") == "1",
             missing_link=args.get("no_link") == "1",
+            in_round=args.get("round") if args.get("round") in ROUND_FILTERS else None,
         )
 
     @property
@@ -153,6 +162,14 @@ def _asked_other_dates() -> sa.ColumnElement[bool]:
     )
 
 
+def _in_round(waiting: bool) -> sa.ColumnElement[bool]:
+    """In a round; with `waiting`, in one not allocated yet (it cannot be scheduled before)."""
+    entries = sa.select(LectureRoundEntry.id).where(LectureRoundEntry.request_id == LectureRequest.id)
+    if waiting:
+        entries = entries.join(LectureRound).where(LectureRound.status != RoundStatus.ALLOCATED)
+    return entries.exists()
+
+
 def _with_rows(stmt: sa.Select) -> sa.Select:
     """What a list of requests shows besides the request: program, dates, lecturers."""
     return stmt.options(
@@ -177,6 +194,8 @@ def _inbox_query(filters: InboxFilters, ids_only: bool = False) -> sa.Select:
         stmt = stmt.where(upcoming_time_off_clash(utcnow()))
     if filters.missing_link:
         stmt = stmt.where(lacks_meeting_link(utcnow(), MISSING_LINK_WINDOW_DAYS))
+    if filters.in_round is not None:
+        stmt = stmt.where(_in_round(waiting=filters.in_round == ROUND_WAITING))
     if filters.fiscal_year is not None:
         stmt = stmt.where(LectureRequest.fiscal_year == filters.fiscal_year)
     if filters.format is not None:

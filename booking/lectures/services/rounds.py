@@ -139,11 +139,21 @@ def round_of(lecture: LectureRequest) -> LectureRoundEntry | None:
     )
 
 
+def can_schedule_now(lecture: LectureRequest, entry: LectureRoundEntry | None) -> bool:
+    """Whether staff may schedule the request now: its status allows it and no round holds it."""
+    return lecture.can_schedule() and (entry is None or entry.lets_book())
+
+
+def can_propose_now(lecture: LectureRequest, entry: LectureRoundEntry | None) -> bool:
+    """Whether staff may propose other dates now: its status allows it and no round holds it."""
+    return lecture.can_propose() and (entry is None or entry.lets_book())
+
+
 def ensure_not_waiting_for_round(lecture: LectureRequest) -> None:
     """Refuse to schedule (or propose dates for) a request its round has not allocated yet:
     in a round, dates go by the rule, not by who is handled first."""
     entry = round_of(lecture)
-    if entry is not None and entry.round.status != RoundStatus.ALLOCATED:
+    if entry is not None and not entry.lets_book():
         raise DomainError(
             _(
                 "This request is part of the round “%(name)s”: schedule it once the round is allocated "

@@ -42,6 +42,17 @@
         if (!runs || !runs.length) { select.value = ""; }
         block.hidden = !runs || !runs.length;
       });
+      markFirstTime(!!(runs && runs.length));
+    }
+    // With periods on offer, the first choice needs a start time or periods: neither is required alone.
+    function markFirstTime(periodsOffered) {
+      var required = form.getAttribute("data-mark-required");
+      var optional = form.getAttribute("data-mark-optional");
+      var mark = form.querySelector("[data-field=candidate_1_time] .field__label > .field__required, " +
+        "[data-field=candidate_1_time] .field__label > .field__optional");
+      if (!mark || !required || !optional) { return; }
+      mark.className = periodsOffered ? "field__optional" : "field__required";
+      mark.textContent = periodsOffered ? optional : required;
     }
     function refreshPeriods() {
       var school = form.querySelector("input[name=school_id]:checked");
