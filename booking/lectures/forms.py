@@ -26,6 +26,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 
 from booking.core.forms import (
     BaseForm,
+    CandidateDates,
     EmailAddress,
     JapanesePhone,
     LooseDateField,
@@ -97,106 +98,6 @@ def period_choices(periods: Sequence[Period]) -> list[SelectChoice]:
         label = f"{periods_label(first, last)} ({starts.strftime('%H:%M')}–{ends.strftime('%H:%M')})"
         choices.append(SelectChoice(run_value(first, last), label))
     return choices
-
-
-class CandidateDates:
-    """Up to three candidates (first required), as the request form asks: a date with its start
-    time or, where the form offers them, its periods (never both); no two candidates alike.
-
-    For forms holding the request form's fields candidate_1_date ... candidate_3_time (and
-    perhaps candidate_N_periods).
-    """
-
-    periods_offered = False
-
-    def _periods_field(self, rank: int) -> PeriodsField | None:
-        return self._fields.get(f"candidate_{rank}_periods")
-
-    def check_candidates(self) -> None:
-        seen: dict[tuple, int] = {}
-        for rank in (1, 2, 3):
-            day_field, time_field = self[f"candidate_{rank}_date"], self[f"candidate_{rank}_time"]
-            periods_field = self._periods_field(rank)
-            run = periods_field.run if periods_field is not None and not periods_field.errors else None
-            if periods_field is not None and periods_field.errors:
-                continue
-            if time_field.errors:
-                continue
-            if time_field.data and run:
-                periods_field.errors.append(str(_l("Give either a start time or the periods, not both.")))
-                continue
-            when = time_field.data or run
-            if rank == 1 and not when:
-                time_field.errors.append(
-                    str(
-                        _l("Enter the start time, or choose the periods.")
-                        if self.periods_offered
-                        else _l("Enter the start time.")
-                    )
-                )
-                continue
-            if day_field.errors:
-                continue
-            if rank > 1 and day_field.data and not when:
-                time_field.errors.append(
-                    str(
-                        _l("Enter a start time or the periods for this date too.")
-                        if self.periods_offered
-                        else _l("Enter a start time for this date too.")
-                    )
-                )
-            elif when and not day_field.data:
-                day_field.errors.append(str(_l("Enter a date for this time too.")))
-            elif day_field.data and when:
-                key = (day_field.data, when)
-                if key in seen:
-                    day_field.errors.append(
-                        str(
-                            _l(
-                                "This is the same as choice %(n)d. Give a different date or time.",
-                                n=seen[key],
-                            )
-                        )
-                    )
-                else:
-                    seen[key] = rank
-        self._name_the_choices()
-
-    def _name_the_choices(self) -> None:
-        """Each candidate's messages start with its choice ("Choice 3: ..."), so the summary
-        at the top says which of the three dates or times is meant."""
-        for rank in (1, 2, 3):
-            for part in ("date", "time", "periods"):
-                name = f"candidate_{rank}_{part}"
-                if name not in self:
-                    continue
-                field = self[name]
-                field.errors = [
-                    str(_l("Choice %(n)d: %(problem)s", n=rank, problem=message)) for message in field.errors
-                ]
-
-    def candidates(self) -> list[tuple[int, date, time | None, tuple[int, int] | None]]:
-        """(rank, date, start time, periods) of each candidate given; time or periods is None."""
-        found = []
-        for rank in (1, 2, 3):
-            day, at = self[f"candidate_{rank}_date"].data, self[f"candidate_{rank}_time"].data
-            periods_field = self._periods_field(rank)
-            run = periods_field.run if periods_field is not None else None
-            if day and (at or run):
-                found.append((rank, day, None if run else at, run))
-        return found
-
-    def well_formed_candidates(self) -> list[tuple[int, date, time | None, tuple[int, int] | None]]:
-        """The candidates typed clearly enough to be judged by the calendar's rules."""
-        return [
-            found
-            for found in self.candidates()
-            if not any(
-                self[name].errors
-                for name in (f"candidate_{found[0]}_{part}" for part in ("date", "time", "periods"))
-                if name in self
-            )
-        ]
 
 
 class RequestForm(CandidateDates, BaseForm):

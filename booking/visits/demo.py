@@ -17,7 +17,6 @@ from booking.core.auth import Role
 from booking.core.time import fiscal_year, jst_to_utc, today_jst, utcnow
 from booking.core.tokens import hash_token
 from booking.extensions import db
-from booking.lectures.rules import is_day_off
 from booking.scheduling.models import BookingRole, Program, StaffBooking
 from booking.staff.demo import DemoUser, ensure_user
 from booking.staff.models import User
@@ -30,6 +29,7 @@ from booking.visits.models import (
     VisitSlot,
     VisitStatus,
 )
+from booking.visits.rules import closed_everywhere
 from booking.visits.services.common import add_link
 from booking.visits.services.facilities import seed_default_facilities
 from booking.visits.services.requests import next_reference_number
@@ -168,7 +168,7 @@ PAST_VISITS = [
 
 def _weekday(day: date) -> date:
     """`day`, or the next day the facilities open (a weekday, no holiday, not the year-end)."""
-    while is_day_off(day):
+    while day.weekday() >= 5 or closed_everywhere(day):
         day += timedelta(days=1)
     return day
 

@@ -27,6 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from booking.core.forms import (
     BaseForm,
+    CandidateDates,
     EmailAddress,
     LooseDateField,
     LooseIntegerField,
@@ -41,7 +42,6 @@ from booking.core.forms import (
     whole_number_between,
 )
 from booking.core.i18n import current_language
-from booking.lectures.forms import CandidateDates
 from booking.visits import countries
 from booking.visits.formatting import place_of_zone
 from booking.visits.models import (

@@ -25,6 +25,11 @@ from booking.visits.models import Facility
 HORIZON_DAYS = 365
 
 
+def closed_everywhere(day: date) -> bool:
+    """Every facility is closed: a national holiday or the year-end closing."""
+    return jpholiday.is_holiday(day) or is_year_end_closing(day)
+
+
 @dataclass(frozen=True)
 class Problem:
     message: str
