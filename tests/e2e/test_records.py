@@ -18,6 +18,8 @@ CHARTS = {
         "直近3年度に講座を実施した学校（区別）",
         "直近3年度に講座を実施した学校（学校種別）",
         "ユース研修の応募者数と参加者数",
+        "年度別の視察・見学者数",
+        "国・地域別の視察・見学者数（全年度）",
     ],
     "en": [
         "Lectures held per fiscal year, at the school and online",
@@ -26,6 +28,8 @@ CHARTS = {
         "Schools reached in the last three fiscal years, by ward",
         "Schools reached in the last three fiscal years, by type of school",
         "Youth training: applications and participants",
+        "Study-tour visitors per fiscal year",
+        "Study-tour visitors by country or region, all years",
     ],
 }
 
