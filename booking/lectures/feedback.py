@@ -21,12 +21,11 @@ from sqlalchemy.orm import joinedload
 
 from booking.audit.services import record
 from booking.core.errors import DomainError
+from booking.core.feedback import FEEDBACK_COMMENTS_MAX, SATISFACTION_LABELS
 from booking.core.time import fiscal_year_bounds, utcnow
 from booking.db import write_lock
 from booking.extensions import db
 from booking.lectures.models import (
-    FEEDBACK_COMMENTS_MAX,
-    SATISFACTION_LABELS,
     LectureFeedback,
     LectureRequest,
     LectureStatus,

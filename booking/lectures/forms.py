@@ -24,6 +24,11 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from booking.core.feedback import (
+    FEEDBACK_COMMENTS_MAX,
+    SatisfactionChoices,
+    satisfaction_score,
+)
 from booking.core.forms import (
     BaseForm,
     CandidateDates,
@@ -36,7 +41,6 @@ from booking.core.forms import (
     lower,
     max_length,
     nfkc_strip,
-    parse_digits,
     record_id,
     strip,
     whole_number_between,
@@ -44,13 +48,11 @@ from booking.core.forms import (
 from booking.core.time import JST
 from booking.lectures.models import (
     CLASS_COUNT_MAX,
-    FEEDBACK_COMMENTS_MAX,
     FORMAT_LABELS,
     GRADE_BAND_LABELS,
     MEETING_HOST_LABELS,
     MEETING_URL_MAX,
     PLATFORM_LABELS,
-    SATISFACTION_LABELS,
     LectureFormat,
     Program,
 )
@@ -691,11 +693,6 @@ class OtherDatesForm(CandidateDates, BaseForm):
         return valid and not self.has_errors
 
 
-def _score(value: object) -> int | None:
-    """A satisfaction answer as a number; anything else reads as no answer."""
-    return value if isinstance(value, int) else parse_digits(value)
-
-
 def _one_line_breaks(value: object) -> object:
     """Line breaks as one character, so the length shown and the length counted agree."""
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
@@ -704,13 +701,13 @@ def _one_line_breaks(value: object) -> object:
 COMMENTS_MAX_TEXT = f"{FEEDBACK_COMMENTS_MAX:,}"  # 1,000
 
 
-class FeedbackForm(BaseForm):
+class FeedbackForm(SatisfactionChoices, BaseForm):
     """The teacher's short feedback after a held lecture (fields `satisfaction`, `comments`)."""
 
     action = HiddenField(default="feedback")
     satisfaction = RadioField(
         _l("How satisfied are you with the lecture?"),
-        coerce=_score,
+        coerce=satisfaction_score,
         validate_choice=False,
         validators=[
             InputRequired(_l("Choose how satisfied you are, from “Very satisfied” to “Very dissatisfied”."))
@@ -731,17 +728,6 @@ class FeedbackForm(BaseForm):
             ),
         ],
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.satisfaction.choices = [
-            SelectChoice(score, str(_l("%(score)d – %(label)s", score=score, label=label)))
-            for score, label in sorted(SATISFACTION_LABELS.items(), reverse=True)
-        ]
-
-    def validate_satisfaction(self, field: Field) -> None:
-        if field.data not in SATISFACTION_LABELS:
-            raise ValidationError(_l("Choose one of the five answers."))
 
 
 def _meeting_link(form: BaseForm, field: Field) -> None:

@@ -17,6 +17,7 @@ from booking.calendar.services import feed_box
 from booking.core.auth import Role, role_required
 from booking.core.errors import DomainError
 from booking.core.exports import csv_response, xlsx_response
+from booking.core.feedback import SATISFACTION_LABELS
 from booking.core.forms import ConfirmForm
 from booking.core.i18n import format_datetime
 from booking.core.navigation import register_panel
@@ -35,7 +36,6 @@ from booking.lectures.forms import (
 )
 from booking.lectures.models import (
     OPEN_STATUSES,
-    SATISFACTION_LABELS,
     Action,
     GradeBand,
     LectureFormat,

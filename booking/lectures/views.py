@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from booking.core.cache import Lazy, cached_page, cached_value
 from booking.core.errors import DomainError
+from booking.core.feedback import FEEDBACK_EDIT_DAYS
 from booking.core.i18n import current_language, format_datetime
 from booking.core.numbers import parse_digits
 from booking.core.ratelimit import SubmissionLimits, public_form_limit
@@ -28,7 +29,7 @@ from booking.lectures.forms import (
     SchoolMeetingForm,
     period_choices,
 )
-from booking.lectures.models import FEEDBACK_EDIT_DAYS, LectureFormat, MeetingHost, OnlinePlatform, Program
+from booking.lectures.models import LectureFormat, MeetingHost, OnlinePlatform, Program
 from booking.schools.models import School, SchoolType
 from booking.schools.periods import schedule_of
 from booking.schools.services import get_school, search_schools

@@ -25,6 +25,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from booking.core.feedback import (
+    FEEDBACK_COMMENTS_MAX,
+    SatisfactionChoices,
+    satisfaction_score,
+)
 from booking.core.forms import (
     BaseForm,
     CandidateDates,
@@ -36,7 +41,6 @@ from booking.core.forms import (
     lower,
     max_length,
     nfkc_strip,
-    parse_digits,
     record_id,
     strip,
     whole_number_between,
@@ -45,9 +49,7 @@ from booking.core.i18n import current_language
 from booking.visits import countries
 from booking.visits.formatting import place_of_zone
 from booking.visits.models import (
-    FEEDBACK_COMMENTS_MAX,
     GROUP_SIZE_MAX,
-    SATISFACTION_LABELS,
     TEXT_MAX,
     Facility,
     Interpretation,
@@ -273,17 +275,13 @@ class ChooseDateForm(BaseForm):
     )
 
 
-def _score(value: object) -> int | None:
-    return value if isinstance(value, int) else parse_digits(value)
-
-
-class FeedbackForm(BaseForm):
+class FeedbackForm(SatisfactionChoices, BaseForm):
     """The organiser's short feedback after the visit (fields `satisfaction`, `comments`)."""
 
     action = HiddenField(default="feedback")
     satisfaction = RadioField(
         _l("How satisfied are you with the visit?"),
-        coerce=_score,
+        coerce=satisfaction_score,
         validate_choice=False,
         validators=[
             InputRequired(_l("Choose how satisfied you are, from “Very satisfied” to “Very dissatisfied”."))
@@ -303,17 +301,6 @@ class FeedbackForm(BaseForm):
             ),
         ],
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.satisfaction.choices = [
-            SelectChoice(score, str(_l("%(score)d – %(label)s", score=score, label=label)))
-            for score, label in sorted(SATISFACTION_LABELS.items(), reverse=True)
-        ]
-
-    def validate_satisfaction(self, field: Field) -> None:
-        if field.data not in SATISFACTION_LABELS:
-            raise ValidationError(_l("Choose one of the five answers."))
 
 
 # Staff: the facilities -----------------------------------------------------------------------

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.core.enums import LabelledEnum
 from booking.core.errors import InvalidTransition
+from booking.core.feedback import FeedbackAnswers
 from booking.core.i18n import format_date, localised
 from booking.core.time import utcnow
 from booking.core.workflow import Workflow
@@ -764,20 +765,7 @@ class FacilityBooking(db.Model):
     )
 
 
-# Satisfaction, as the organiser's page and the staff pages word it (5 is best).
-SATISFACTION_LABELS = {
-    5: _l("Very satisfied"),
-    4: _l("Satisfied"),
-    3: _l("Neither satisfied nor dissatisfied"),
-    2: _l("Dissatisfied"),
-    1: _l("Very dissatisfied"),
-}
-FEEDBACK_COMMENTS_MAX = 1000
-# The organiser can change the answers for this long after first sending them.
-FEEDBACK_EDIT_DAYS = 7
-
-
-class VisitFeedback(db.Model):
+class VisitFeedback(FeedbackAnswers, db.Model):
     """The organiser's answers after a held visit: satisfaction (1 to 5) and optional comments."""
 
     __tablename__ = "visit_feedback"
@@ -786,25 +774,7 @@ class VisitFeedback(db.Model):
     request_id: Mapped[int] = mapped_column(
         sa.ForeignKey("visit_requests.id", ondelete="CASCADE"), unique=True
     )
-    satisfaction: Mapped[int]
-    comments: Mapped[str] = mapped_column(sa.Text, default="")
-    submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[VisitRequest] = relationship(back_populates="feedback")
 
-    __table_args__ = (
-        sa.CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction"),
-        sa.CheckConstraint(f"length(comments) <= {FEEDBACK_COMMENTS_MAX}", name="comments_length"),
-    )
-
-    @property
-    def satisfaction_label(self) -> str:
-        return str(SATISFACTION_LABELS.get(self.satisfaction, ""))
-
-    @property
-    def editable_until(self) -> datetime:
-        return self.submitted_at + timedelta(days=FEEDBACK_EDIT_DAYS)
-
-    def can_edit(self, now: datetime) -> bool:
-        return now < self.editable_until
+    __table_args__ = FeedbackAnswers.checks()

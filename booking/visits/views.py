@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from booking.core.cache import Lazy, cached_page
 from booking.core.errors import DomainError
+from booking.core.feedback import FEEDBACK_EDIT_DAYS
 from booking.core.i18n import current_language
 from booking.core.ratelimit import SubmissionLimits, public_form_limit
 from booking.core.time import utcnow
@@ -19,7 +20,7 @@ from booking.settings.services import current_settings
 from booking.visits import bp, notifications, services
 from booking.visits.formatting import visit_time
 from booking.visits.forms import CancelForm, ChooseDateForm, FeedbackForm, VisitRequestForm
-from booking.visits.models import FEEDBACK_EDIT_DAYS, Facility, Interpretation
+from booking.visits.models import Facility, Interpretation
 from booking.visits.services.requests import Candidate, FeedbackData, Saved, VisitData
 
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")

@@ -10,14 +10,13 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking.audit.services import record
 from booking.core.auth import Role
 from booking.core.errors import DomainError
 from booking.core.i18n import LANGUAGES
+from booking.core.references import next_number
 from booking.core.time import fiscal_year, jst_to_utc, today_jst, utcnow
 from booking.core.tokens import hash_token
 from booking.db import write_lock
@@ -214,22 +213,8 @@ def _check_request(data: RequestData) -> tuple[Program, School | None]:
 
 
 def next_reference_number(year: int) -> int:
-    """The next reference number of fiscal year `year`, taken atomically.
-
-    One statement (an upsert) bumps the year's counter and returns it; on PostgreSQL the
-    counter row stays locked until the submission commits, so numbers are never shared.
-    """
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(ReferenceCounter)
-        .values(fiscal_year=year, last_number=1)
-        .on_conflict_do_update(
-            index_elements=[ReferenceCounter.fiscal_year],
-            set_={"last_number": ReferenceCounter.last_number + 1},
-        )
-        .returning(ReferenceCounter.last_number)
-    )
-    return db.session.execute(statement).scalar_one()
+    """The next reference number of fiscal year `year`, taken atomically."""
+    return next_number(ReferenceCounter, year)
 
 
 def _by_submission(key_hash: str) -> LectureRequest | None:
