@@ -460,5 +460,8 @@ class Lazy:
     def __getitem__(self, key: Any) -> Any:
         return self._get()[key]
 
+    def __contains__(self, item: Any) -> bool:
+        return item in self._get()
+
     def __str__(self) -> str:
         return str(self._get())

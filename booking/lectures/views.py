@@ -147,17 +147,52 @@ def _offered_schools(form: RequestForm, matches: list[School]) -> list[School]:
 PREFILL_DAYS = 400  # a date further off (or past) is not filled in: the form stays empty
 
 
-def _prefill_date(form: RequestForm) -> None:
-    """`?date=YYYY-MM-DD` (from the availability page) fills in the first choice's date."""
+def _prefilled_date() -> date | None:
+    """`?date=YYYY-MM-DD` (from the availability page): the first choice's date, if usable."""
     given = request.args.get("date", "")
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", given, re.ASCII):
-        return
+        return None
     try:
         day = date.fromisoformat(given)
     except ValueError:
-        return
-    if 0 <= (day - today_jst()).days <= PREFILL_DAYS:
-        form.candidate_1_date.data = day
+        return None
+    return day if 0 <= (day - today_jst()).days <= PREFILL_DAYS else None
+
+
+def _empty_form_page(choices: list) -> str:
+    """The form as nobody has filled it in yet, with what a link chose (`?program=`,
+    `?date=`, `?format=`). Its fields are the same for everyone, so they come from the
+    cache: the form itself is built only when they are missing (a change, a new worker).
+    """
+    program = request.args.get("program", "")
+    program = program if program in {str(p.id) for p in choices} else None
+    day = _prefilled_date()
+    chosen_format = request.args.get("format")
+    chosen_format = chosen_format if chosen_format in {fmt.value for fmt in LectureFormat} else None
+
+    def build() -> RequestForm:
+        form = RequestForm(programs=choices)
+        form.offer_schools([])
+        form.offer_periods(None)
+        if program is not None:
+            form.program_id.data = program
+        if day is not None:
+            form.candidate_1_date.data = day
+        if chosen_format is not None:
+            form.format.data = chosen_format
+        return form
+
+    return render_template(
+        "lectures/request.html",
+        form=Lazy(build),
+        fields_key=(program, day, chosen_format),
+        submission_key=secrets.token_urlsafe(32),
+        programs=Lazy(services.active_programs),
+        settings=Lazy(current_settings),
+        other=OTHER_SCHOOL,
+        pristine=True,
+        school=None,
+    )
 
 
 REQUEST_LIMITS = SubmissionLimits("lectures.request")
@@ -169,6 +204,8 @@ def new_request():
     # The programs' names and formats for the form (cached); the programs themselves are
     # read only to draw their facts, which an empty form has cached.
     choices = services.program_choices()
+    if request.method == "GET":
+        return _empty_form_page(choices)
     programs = Lazy(services.active_programs)
     form = RequestForm(programs=choices)
     # A refused attempt shows the form again, everything typed kept, and when to try again.
@@ -193,15 +230,6 @@ def new_request():
             searched=finding,
             school=chosen,
         )
-    if request.method == "GET":
-        form.submission_key.data = secrets.token_urlsafe(32)
-        program = request.args.get("program", "")
-        if program in {str(p.id) for p in choices}:
-            form.program_id.data = program
-        _prefill_date(form)
-        # The open-days page links here with the format chosen.
-        if request.args.get("format") in {fmt.value for fmt in LectureFormat}:
-            form.format.data = request.args["format"]
     if refused is None and form.is_submitted() and not form.validate():
         # Show the calendar and catalog rules too, with the form's own mistakes.
         for problem in services.request_problems(**_checkable(form)):
@@ -220,7 +248,7 @@ def new_request():
         programs=programs,
         settings=Lazy(current_settings),
         other=OTHER_SCHOOL,
-        pristine=request.method == "GET",
+        pristine=False,
         school=chosen,
     ), 429 if refused is not None else 422 if form.has_errors else 200
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -172,14 +174,17 @@ def apply():
 
 
 def _empty_application_form() -> str:
-    """The empty form, whose text and fields are cached: the cohort is read only on a miss."""
+    """The empty form, whose text and fields are cached: the cohort is read, and the form
+    built, only on a miss."""
     choice = services.index_choice()
     if choice.cohort_id is None:
         abort(404)
     cohort = Lazy(lambda: services.get_featured(choice.cohort_id))
     return render_template(
         "youth/apply.html",
-        form=ApplicationForm(cohort),
+        form=Lazy(lambda: ApplicationForm(cohort)),
+        pristine=True,
+        submission_key=secrets.token_urlsafe(24),
         cohort=cohort,
         choice=choice,
         window=Lazy(lambda: services.window_message(cohort)),

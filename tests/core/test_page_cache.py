@@ -312,3 +312,66 @@ def test_every_table_a_page_reads_is_one_whose_change_renews_it(app, client, pat
         if re.search(rf'\b"?{table}"?\b', statement)
     }
     assert read <= declared, read - declared
+
+
+# The empty request form: built only when its cached fields are missing --------------------
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'name="(csrf_token|submission_key)" type="hidden" value="[^"]*"', "", page)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?program={program}",
+        "?program={program}&date=2026-12-14&format=online",
+        "?format=in_person&date=9999-12-31",
+    ],
+)
+@pytest.mark.parametrize("headers", [JA, EN])
+def test_a_warm_empty_request_form_is_drawn_without_building_the_form(
+    app, client, monkeypatch, query, headers, public_data
+):
+    from booking.lectures.forms import RequestForm
+
+    built = []
+    original = RequestForm.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(RequestForm, "__init__", counting)
+    path = "/lectures/request" + query.format(program=public_data["program"])
+    cold = text(client, path, headers)
+    assert len(built) == 1  # the first visitor's page builds the form and caches its fields
+    warm = text(client, path, headers)
+    assert len(built) == 1  # the next one is drawn from the cache alone
+    assert _without_tokens(warm) == _without_tokens(cold)
+    assert 'name="csrf_token"' in warm and 'name="submission_key"' in warm
+    # Every field the script needs is there, the periods' choice too (shown once a school is chosen).
+    assert all(f'name="candidate_{rank}_periods"' in warm for rank in (1, 2, 3))
+
+
+@pytest.mark.parametrize("headers", [JA, EN])
+def test_a_warm_empty_application_form_is_drawn_without_building_the_form(
+    app, client, monkeypatch, headers, public_data
+):
+    from booking.youth.forms import ApplicationForm
+
+    built = []
+    original = ApplicationForm.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ApplicationForm, "__init__", counting)
+    cold = text(client, "/youth/apply", headers)
+    assert len(built) == 1
+    warm = text(client, "/youth/apply", headers)
+    assert len(built) == 1
+    assert _without_tokens(warm) == _without_tokens(cold)
+    assert 'name="essay"' in warm and 'name="csrf_token"' in warm and 'name="submission_key"' in warm
