@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, time
+from datetime import date, datetime, time
 
 import phonenumbers
 from babel import support
@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput, T
 
 from booking.core.errors import DomainError
 from booking.core.numbers import LARGEST_ID, parse_digits
+from booking.core.time import JST
 
 # Dates anyone may type: far enough for history and planning, near enough that adding days,
 # buffers or time zones never leaves what a date can hold.
@@ -455,6 +456,41 @@ class CandidateDates:
                 for name in (f"candidate_{found[0]}_{part}" for part in ("date", "time", "periods"))
                 if name in self
             )
+        ]
+
+
+class ProposedDates:
+    """Up to three dates staff offer instead (fields date_1, time_1 ... date_3, time_3, Japan
+    time; the first required by the form): each given whole, no two alike."""
+
+    def check_proposed_dates(self) -> None:
+        seen: dict[tuple[date, time], int] = {}
+        for n in (1, 2, 3):
+            day_field, time_field = self[f"date_{n}"], self[f"time_{n}"]
+            if day_field.errors or time_field.errors:
+                continue
+            if bool(day_field.data) != bool(time_field.data):
+                (time_field if day_field.data else day_field).errors.append(
+                    str(_l("Give both the date and the start time."))
+                )
+            elif day_field.data:
+                key = (day_field.data, time_field.data)
+                if key in seen:
+                    day_field.errors.append(str(_l("This is the same as date %(n)d.", n=seen[key])))
+                seen[key] = n
+
+    def times(self) -> list[datetime]:
+        return [at for _n, at in self.numbered_times()]
+
+    def numbered_times(self) -> list[tuple[int, datetime]]:
+        """(n, start) of each date given whole and without a mistake of its own."""
+        return [
+            (n, datetime.combine(self[f"date_{n}"].data, self[f"time_{n}"].data, tzinfo=JST))
+            for n in (1, 2, 3)
+            if self[f"date_{n}"].data
+            and self[f"time_{n}"].data
+            and not self[f"date_{n}"].errors
+            and not self[f"time_{n}"].errors
         ]
 
 

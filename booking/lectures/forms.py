@@ -7,7 +7,7 @@ catalog or the diary (lead time, holidays, clashes...) are the services' job.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -38,6 +38,7 @@ from booking.core.forms import (
     LooseIntegerField,
     LooseTimeField,
     MultiCheckboxField,
+    ProposedDates,
     lower,
     max_length,
     nfkc_strip,
@@ -471,7 +472,7 @@ class ScheduleForm(BaseForm):
         return slot_times[self.slot.data]
 
 
-class ProposeForm(BaseForm):
+class ProposeForm(ProposedDates, BaseForm):
     date_1 = LooseDateField(_l("Date"), validators=[InputRequired(_l("Enter at least one date."))])
     time_1 = LooseTimeField(
         _l("Start time (Japan time)"), validators=[InputRequired(_l("Enter the start time."))]
@@ -495,37 +496,10 @@ class ProposeForm(BaseForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        seen: dict[tuple[date, time], int] = {}
-        for n in (1, 2, 3):
-            day_field, time_field = self[f"date_{n}"], self[f"time_{n}"]
-            if day_field.errors or time_field.errors:
-                continue
-            if bool(day_field.data) != bool(time_field.data):
-                (time_field if day_field.data else day_field).errors.append(
-                    str(_l("Give both the date and the start time."))
-                )
-            elif day_field.data:
-                key = (day_field.data, time_field.data)
-                if key in seen:
-                    day_field.errors.append(str(_l("This is the same as date %(n)d.", n=seen[key])))
-                seen[key] = n
+        self.check_proposed_dates()
         if self.override.data and not self.override_reason.data:
             self.override_reason.errors.append(str(_l("Give the reason for booking outside the rules.")))
         return valid and not self.has_errors
-
-    def times(self) -> list[datetime]:
-        return [at for _n, at in self.numbered_times()]
-
-    def numbered_times(self) -> list[tuple[int, datetime]]:
-        """(n, start) of each date given whole and without a mistake of its own."""
-        return [
-            (n, datetime.combine(self[f"date_{n}"].data, self[f"time_{n}"].data, tzinfo=JST))
-            for n in (1, 2, 3)
-            if self[f"date_{n}"].data
-            and self[f"time_{n}"].data
-            and not self[f"date_{n}"].errors
-            and not self[f"time_{n}"].errors
-        ]
 
 
 class ReasonForm(BaseForm):

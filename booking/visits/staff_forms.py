@@ -7,7 +7,7 @@ guides' diaries are the services' job.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
@@ -19,6 +19,7 @@ from booking.core.forms import (
     LooseIntegerField,
     LooseTimeField,
     MultiCheckboxField,
+    ProposedDates,
     max_length,
     record_id,
     strip,
@@ -121,7 +122,7 @@ class VisitScheduleForm(BaseForm):
         return slot_times[self.slot.data]
 
 
-class VisitProposeForm(BaseForm):
+class VisitProposeForm(ProposedDates, BaseForm):
     """Up to three other dates for the organiser to choose from."""
 
     date_1 = LooseDateField(_l("Date"), validators=[InputRequired(_l("Enter at least one date."))])
@@ -152,32 +153,8 @@ class VisitProposeForm(BaseForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        seen: dict[tuple[date, time], int] = {}
-        for n in (1, 2, 3):
-            day_field, time_field = self[f"date_{n}"], self[f"time_{n}"]
-            if day_field.errors or time_field.errors:
-                continue
-            if bool(day_field.data) != bool(time_field.data):
-                (time_field if day_field.data else day_field).errors.append(
-                    str(_l("Give both the date and the start time."))
-                )
-            elif day_field.data:
-                key = (day_field.data, time_field.data)
-                if key in seen:
-                    day_field.errors.append(str(_l("This is the same as date %(n)d.", n=seen[key])))
-                seen[key] = n
+        self.check_proposed_dates()
         return valid and not self.has_errors
-
-    def numbered_times(self) -> list[tuple[int, datetime]]:
-        """(n, start) of each date given whole and without a mistake of its own."""
-        return [
-            (n, datetime.combine(self[f"date_{n}"].data, self[f"time_{n}"].data, tzinfo=JST))
-            for n in (1, 2, 3)
-            if self[f"date_{n}"].data
-            and self[f"time_{n}"].data
-            and not self[f"date_{n}"].errors
-            and not self[f"time_{n}"].errors
-        ]
 
 
 class VisitReasonForm(BaseForm):

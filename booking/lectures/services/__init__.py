@@ -79,7 +79,6 @@ from booking.lectures.services.programs import (
     update_program,
 )
 from booking.lectures.services.requests import (
-    RESEND_WINDOW,
     Candidate,
     RequestData,
     Submitted,
@@ -131,7 +130,6 @@ from booking.lectures.services.time_off import (
 
 __all__ = [
     "MISSING_LINK_WINDOW_DAYS",
-    "RESEND_WINDOW",
     "ROUND_ANY",
     "ROUND_WAITING",
     "SORTS",

@@ -5,7 +5,7 @@ or take one of the dates staff proposed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from booking.core.auth import Role
 from booking.core.errors import DomainError
 from booking.core.i18n import LANGUAGES
 from booking.core.references import next_number
+from booking.core.submissions import already_sent, link_again
 from booking.core.time import fiscal_year, jst_to_utc, today_jst, utcnow
 from booking.core.tokens import hash_token
 from booking.db import write_lock
@@ -84,10 +85,6 @@ class Submitted:
     request: LectureRequest
     token: str  # for the redirect to the teacher's page; only its hash is stored
     repeated: bool = False  # the same form had already been sent: nothing new was made
-
-
-# A form sent again (a double click, a reload) within this time leads back to its request.
-RESEND_WINDOW = timedelta(hours=24)
 
 
 def _periods_problem(candidate: Candidate, school: School | None, program: Program | None) -> str | None:
@@ -218,24 +215,11 @@ def next_reference_number(year: int) -> int:
 
 
 def _by_submission(key_hash: str) -> LectureRequest | None:
-    return db.session.scalar(sa.select(LectureRequest).where(LectureRequest.submission_key_hash == key_hash))
+    return already_sent(LectureRequest, key_hash)
 
 
 def _resubmitted(existing: LectureRequest) -> Submitted:
-    if utcnow() - existing.created_at > RESEND_WINDOW:
-        raise DomainError(
-            _(
-                "This form was already sent, as request %(reference)s. "
-                "Please use the link in the email we sent you.",
-                reference=existing.reference,
-            )
-        )
-    request_id = existing.id
-    with write_lock():
-        existing = db.session.get(LectureRequest, request_id)
-        token = add_link(existing)
-        db.session.commit()
-    return Submitted(existing, token, repeated=True)
+    return Submitted(*link_again(existing, add_link), repeated=True)
 
 
 def submit_request(data: RequestData) -> Submitted:

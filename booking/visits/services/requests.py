@@ -17,6 +17,7 @@ from booking.audit.services import record
 from booking.core.errors import DomainError
 from booking.core.i18n import LANGUAGES
 from booking.core.references import next_number
+from booking.core.submissions import already_sent, link_again
 from booking.core.time import fiscal_year, jst_to_utc, today_jst, utcnow
 from booking.core.tokens import hash_token
 from booking.db import write_lock
@@ -74,10 +75,6 @@ class Submitted:
     repeated: bool = False  # the same form had already been sent: nothing new was made
 
 
-# A form sent again (a double click, a reload) within this time leads back to its request.
-RESEND_WINDOW = timedelta(hours=24)
-
-
 def _facilities(ids: tuple[int, ...] | list[int]) -> list[Facility]:
     if not ids:
         return []
@@ -133,24 +130,11 @@ def next_reference_number(year: int) -> int:
 
 
 def _by_submission(key_hash: str) -> VisitRequest | None:
-    return db.session.scalar(sa.select(VisitRequest).where(VisitRequest.submission_key_hash == key_hash))
+    return already_sent(VisitRequest, key_hash)
 
 
 def _resubmitted(existing: VisitRequest) -> Submitted:
-    if utcnow() - existing.created_at > RESEND_WINDOW:
-        raise DomainError(
-            _(
-                "This form was already sent, as request %(reference)s. "
-                "Please use the link in the email we sent you.",
-                reference=existing.reference,
-            )
-        )
-    request_id = existing.id
-    with write_lock():
-        existing = db.session.get(VisitRequest, request_id)
-        token = add_link(existing)
-        db.session.commit()
-    return Submitted(existing, token, repeated=True)
+    return Submitted(*link_again(existing, add_link), repeated=True)
 
 
 def _check(data: VisitData) -> None:
